@@ -1,0 +1,29 @@
+"""The `netvet` command line. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from netvet.cli import inventory
+
+app = typer.Typer(
+    name="netvet",
+    help="netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def root() -> None:
+    """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
+
+
+for area in (inventory,):
+    area.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,3 @@
+"""Imports every module that declares tables, so `metadata` is complete (for Alembic)."""
+
+from netvet.storage import tables  # noqa: F401
