@@ -1,13 +1,22 @@
-"""Inventory commands: info, import, stats, demo."""
+"""Inventory commands: info, import, stats."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from netvet import __version__
-from netvet.cli.common import console, database
+from netvet.cli.common import EXIT_INVALID_INPUT, console, database, err_console, fail, progress_bar
+from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.settings import get_settings
+from netvet.storage import Database
+from netvet.storage import inventory as store
+
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation the inventory belongs to.")]
+SHOWN_ERRORS = 20
 
 
 def info() -> None:
@@ -19,11 +28,80 @@ def info() -> None:
     if settings.sqlite_path is not None:
         table.add_row("sqlite file", str(settings.sqlite_path))
     table.add_row("output directory", str(settings.output_dir))
+    with database() as db, db.connect() as conn:
+        table.add_row("assets", f"{store.count_assets(conn, store.DEFAULT_ORGANIZATION):,}")
+        table.add_row("sites", f"{store.count_sites(conn, store.DEFAULT_ORGANIZATION):,}")
+    console.print(table)
+
+
+def run_import(
+    db: Database,
+    file: Path,
+    fmt: str | None = None,
+    organization_id: str = store.DEFAULT_ORGANIZATION,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+) -> ImportReport:
+    """Import with a progress bar; on failure print every error (file, row, column) and exit non-zero."""
+    try:
+        with progress_bar(transient=True) as progress:
+            task = progress.add_task(f"importing {file.name}", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return import_inventory(db, file, fmt, organization_id, skip_invalid, rejects, advance)
+    except InventoryFileError as exc:
+        for error in exc.errors[:SHOWN_ERRORS]:
+            err_console.print(error.describe(exc.file_name), highlight=False, markup=False)
+        if len(exc.errors) > SHOWN_ERRORS:
+            err_console.print(f"... and {len(exc.errors) - SHOWN_ERRORS} more")
+        raise fail(str(exc), EXIT_INVALID_INPUT) from None
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Inventory file (CSV, JSON, JSON lines or XLSX).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv, json or xlsx (default: from the file name).")] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid rows; write rejected rows with reasons to a file.")
+    ] = False,
+    rejects: Annotated[Path | None, typer.Option(help="Where --skip-invalid writes rejected rows.")] = None,
+    org: OrgOption = store.DEFAULT_ORGANIZATION,
+) -> None:
+    """Import an inventory file: every row validated, nothing stored unless all rows are valid."""
     with database() as db:
-        table.add_row("schema", "migrated")
-        del db
+        report = run_import(db, file, fmt, org, skip_invalid, rejects)
+    console.print(
+        f"imported [bold]{file.name}[/] (sha256 {report.sha256[:12]}…): "
+        f"{report.rows_added:,} added, {report.rows_updated:,} updated, "
+        f"{report.rows_unchanged:,} unchanged, {report.rows_rejected:,} rejected"
+    )
+    if report.rejects_path is not None:
+        console.print(f"rejected rows and their reasons: {report.rejects_path}")
+
+
+def stats(org: OrgOption = store.DEFAULT_ORGANIZATION) -> None:
+    """Print assets by vendor (as written in the inventory) and domain."""
+    with database() as db, db.connect() as conn:
+        rows = store.assets_by_vendor_and_domain(conn, org)
+    if not rows:
+        console.print("no assets stored yet: run `netvet import FILE` or `netvet demo`")
+        return
+    domains = sorted({domain for _, domain, _ in rows})
+    counts: dict[str, dict[str, int]] = {}
+    for vendor, domain, n in rows:
+        counts.setdefault(vendor, {})[domain] = n
+    table = Table(title="Assets by vendor (as written) and domain")
+    table.add_column("vendor")
+    for domain in domains:
+        table.add_column(domain, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for vendor, by_domain in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
+        table.add_row(vendor, *(f"{by_domain.get(d, 0):,}" for d in domains), f"{sum(by_domain.values()):,}")
     console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(info)
+    app.command("import")(import_command)
+    app.command()(stats)

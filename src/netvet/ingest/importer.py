@@ -1,0 +1,242 @@
+"""Import an inventory file into the database: every row validated, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from netvet.ingest.columns import HeaderMap
+from netvet.ingest.errors import InventoryFileError, RowError
+from netvet.ingest.readers import RawRow, open_inventory
+from netvet.ingest.rows import SITE_FIELDS, RowValidator, ValidRow
+from netvet.storage import Database
+from netvet.storage import inventory as store
+from netvet.storage.tables import sites
+
+BATCH_ROWS = 5000
+MAX_REPORTED_ERRORS = 1000
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    sha256: str
+    format: str
+    rows_added: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    import_id: int | None = None
+    rejects_path: Path | None = None
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_added + self.rows_updated + self.rows_unchanged + self.rows_rejected
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _SiteRegistry:
+    """Sites seen in this file: the first value given for each field wins; a different one is an error."""
+
+    def __init__(self) -> None:
+        self._sites: dict[str, dict[str, Any]] = {}
+        self._origin: dict[tuple[str, str], int] = {}
+
+    def merge(self, valid: ValidRow) -> list[RowError] | bool:
+        """Merge the row's site fields; True when the site is new or gained a field."""
+        site_id = valid.asset["site_id"]
+        known = self._sites.get(site_id)
+        if known is None:
+            self._sites[site_id] = dict(valid.site)
+            for key, value in valid.site.items():
+                if value is not None:
+                    self._origin[(site_id, key)] = valid.row
+            return True
+        errors, changed = [], False
+        for key, value in valid.site.items():
+            if value is None:
+                continue
+            if known[key] is None:
+                known[key] = value
+                self._origin[(site_id, key)] = valid.row
+                changed = True
+            elif known[key] != value:
+                column = "site_" + key if key in ("name", "kind") else key
+                first = self._origin[(site_id, key)]
+                errors.append(
+                    RowError(
+                        valid.row,
+                        column,
+                        f"differs from {known[key]!r} given for site {site_id} in row {first}",
+                        str(value),
+                    )
+                )
+        return errors or changed
+
+    def rows(self, organization_id: str, site_ids: set[str]) -> list[dict[str, Any]]:
+        return [{"organization_id": organization_id, "id": s, **self._sites[s]} for s in sorted(site_ids)]
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.rows: list[ValidRow] = []
+        self.site_ids: set[str] = set()
+
+
+def import_inventory(
+    db: Database,
+    path: Path,
+    fmt: str | None = None,
+    organization_id: str = store.DEFAULT_ORGANIZATION,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    on_progress: ProgressCallback | None = None,
+    imported_by: str | None = None,
+) -> ImportReport:
+    """Import `path`. Raises InventoryFileError (and stores nothing) when the file or any row is invalid,
+    unless `skip_invalid`, which stores the valid rows and writes the rejected ones to `rejects_path`."""
+    started = datetime.now(UTC)
+    source = open_inventory(path, fmt)
+    report = ImportReport(file_name=path.name, sha256=file_sha256(path), format=source.format)
+    header_map: HeaderMap | None = None
+    if source.headers is not None:
+        header_map, problems = HeaderMap.from_headers(source.headers)
+        if problems:
+            source.close()
+            raise InventoryFileError(path.name, "; ".join(problems))
+    validator = RowValidator(header_map)
+    registry = _SiteRegistry()
+    seen_ids: dict[str, int] = {}
+    rejected: list[tuple[RawRow, list[RowError]]] = []
+    batch = _Batch()
+
+    def reject(raw: RawRow, errors: list[RowError]) -> None:
+        report.rows_rejected += 1
+        if len(report.errors) < MAX_REPORTED_ERRORS:
+            report.errors.extend(errors[: MAX_REPORTED_ERRORS - len(report.errors)])
+        if skip_invalid:
+            rejected.append((raw, errors))
+
+    try:
+        with db.begin() as conn:
+            store.ensure_organization(conn, organization_id)
+            for raw in source.rows:
+                result = validator.validate(raw.number, raw.values)
+                if isinstance(result, list):
+                    reject(raw, result)
+                    continue
+                asset_id = result.asset["id"]
+                if asset_id in seen_ids:
+                    reject(
+                        raw,
+                        [
+                            RowError(
+                                raw.number,
+                                "asset_id",
+                                f"repeats the asset id of row {seen_ids[asset_id]}",
+                                asset_id,
+                            )
+                        ],
+                    )
+                    continue
+                merged = registry.merge(result)
+                if isinstance(merged, list):
+                    reject(raw, merged)
+                    continue
+                seen_ids[asset_id] = raw.number
+                if merged:
+                    batch.site_ids.add(result.asset["site_id"])
+                batch.rows.append(result)
+                if len(batch.rows) >= BATCH_ROWS:
+                    if report.rows_rejected == 0 or skip_invalid:
+                        _write_batch(conn, organization_id, batch, registry, report)
+                    batch = _Batch()
+                    if on_progress:
+                        on_progress(source.position(), source.size)
+            if report.rows_rejected and not skip_invalid:
+                raise InventoryFileError(
+                    path.name,
+                    f"{report.rows_rejected} invalid row(s); nothing was imported",
+                    tuple(report.errors),
+                )
+            _write_batch(conn, organization_id, batch, registry, report)
+            if report.rows_read == 0:
+                raise InventoryFileError(path.name, "the file holds no asset rows")
+            if skip_invalid and rejected:
+                report.rejects_path = rejects_path or path.with_name(path.stem + ".rejected.csv")
+                _write_rejects(report.rejects_path, rejected)
+            report.import_id = store.record_import(
+                conn,
+                organization_id=organization_id,
+                file_name=path.name,
+                sha256=report.sha256,
+                format=source.format,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                rows_added=report.rows_added,
+                rows_updated=report.rows_updated,
+                rows_unchanged=report.rows_unchanged,
+                rows_rejected=report.rows_rejected,
+                imported_by=imported_by,
+            )
+    finally:
+        source.close()
+    if on_progress:
+        on_progress(source.size, source.size)
+    return report
+
+
+def _write_batch(
+    conn: Any, organization_id: str, batch: _Batch, registry: _SiteRegistry, report: ImportReport
+) -> None:
+    if not batch.rows:
+        return
+    store.upsert(conn, sites, registry.rows(organization_id, batch.site_ids), ("organization_id", "id"))
+    hashes = store.existing_asset_hashes(conn, organization_id, [r.asset["id"] for r in batch.rows])
+    new, changed, components = [], [], {}
+    for valid in batch.rows:
+        row = {"organization_id": organization_id, **valid.asset, "row_hash": valid.content_hash()}
+        previous = hashes.get(row["id"])
+        if previous is None:
+            new.append(row)
+        elif previous != row["row_hash"]:
+            changed.append(row)
+        else:
+            report.rows_unchanged += 1
+            continue
+        if valid.components or previous is not None:
+            components[row["id"]] = valid.components
+    store.insert_assets(conn, new)
+    store.update_assets(conn, changed)
+    store.replace_components(conn, organization_id, components)
+    report.rows_added += len(new)
+    report.rows_updated += len(changed)
+
+
+def _write_rejects(path: Path, rejected: list[tuple[RawRow, list[RowError]]]) -> None:
+    columns: list[str] = []
+    for raw, _ in rejected:
+        columns.extend(k for k in raw.values if k not in columns and not k.startswith("__"))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", *columns, "errors"])
+        for raw, errors in rejected:
+            reasons = "; ".join((f"{e.column}: " if e.column else "") + e.message for e in errors)
+            writer.writerow([raw.number, *(raw.values.get(c, "") for c in columns), reasons])
+
+
+__all__ = ["SITE_FIELDS", "ImportReport", "import_inventory"]

@@ -1,0 +1,215 @@
+"""Validate one inventory row into the values stored for its site and its asset."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from netvet.data import role_table
+from netvet.ingest.columns import HeaderMap, vocabulary
+from netvet.ingest.errors import RowError
+from netvet.model.inventory import Domain
+
+SITE_FIELDS = ("site_name", "region", "country", "latitude", "longitude", "site_kind")
+ASSET_TEXT_FIELDS = (
+    "vendor",
+    "manufacturer",
+    "model",
+    "part_number",
+    "serial_number",
+    "hardware_version",
+    "software_version",
+    "funding",
+)
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+# Common non-ISO spellings; ISO 3166-1 uses GB for the United Kingdom.
+_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+_DOMAINS = {d.value: d for d in Domain}
+_ID_MAX = 128
+
+
+@dataclass
+class ValidRow:
+    row: int
+    asset: dict[str, Any]
+    site: dict[str, Any]
+    components: list[dict[str, Any]]
+
+    def content_hash(self) -> str:
+        """A digest of everything stored for the asset, so a re-import can skip unchanged rows cheaply."""
+        digest = hashlib.blake2b(digest_size=16)
+        for key in sorted(self.asset):
+            digest.update(f"{key}={self.asset[key]!r}\x1f".encode())
+        for component in self.components:
+            digest.update(repr(sorted(component.items())).encode())
+        return digest.hexdigest()
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets turn ids like 1001 into 1001.0
+    text = str(value).strip()
+    return text or None
+
+
+def _float(
+    value: Any, column: str, low: float, high: float, row: int, errors: list[RowError]
+) -> float | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text.replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        errors.append(RowError(row, column, "is not a number", text))
+        return None
+    if not low <= number <= high:
+        errors.append(RowError(row, column, f"must lie between {low:g} and {high:g}", text))
+        return None
+    return number
+
+
+def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10] if "T" in text else text)
+    except ValueError:
+        errors.append(RowError(row, column, "is not a date in the form YYYY-MM-DD", text))
+        return None
+
+
+class RowValidator:
+    """Turns raw rows (any header spelling) into stored values, collecting every error of a row."""
+
+    def __init__(self, header_map: HeaderMap | None) -> None:
+        self._fixed_map = header_map
+        self._maps: dict[tuple[str, ...], tuple[HeaderMap, list[str]]] = {}
+        self._roles = role_table()
+        self._technologies = vocabulary().technologies
+
+    def _mapping_for(self, values: dict[str, Any]) -> tuple[HeaderMap, list[str]]:
+        if self._fixed_map is not None:
+            return self._fixed_map, []
+        keys = tuple(k for k in values if k != "components")
+        if keys not in self._maps:
+            self._maps[keys] = HeaderMap.from_headers(keys)
+        return self._maps[keys]
+
+    def validate(self, row: int, values: dict[str, Any]) -> ValidRow | list[RowError]:
+        if "__not_object__" in values:
+            return [RowError(row, None, "is not an object with asset fields")]
+        if "__extra__" in values:
+            return [RowError(row, None, "has more cells than the header has columns")]
+        header_map, problems = self._mapping_for(values)
+        errors = [RowError(row, None, p) for p in problems]
+        canonical: dict[str, Any] = {}
+        for source, column in header_map.canonical_by_source.items():
+            canonical[column] = values.get(source)
+
+        asset_id = _text(canonical.get("asset_id"))
+        site_id = _text(canonical.get("site_id"))
+        vendor = _text(canonical.get("vendor"))
+        role = _text(canonical.get("role"))
+        for column, value in (
+            ("asset_id", asset_id),
+            ("site_id", site_id),
+            ("vendor", vendor),
+            ("role", role),
+        ):
+            if value is None and not problems:
+                errors.append(RowError(row, column, "is required but empty"))
+        for column, value in (("asset_id", asset_id), ("site_id", site_id)):
+            if value is not None and len(value) > _ID_MAX:
+                errors.append(
+                    RowError(row, column, f"is longer than {_ID_MAX} characters", value[:40] + "...")
+                )
+
+        country = _text(canonical.get("country"))
+        if country is not None:
+            country = _COUNTRY_ALIASES.get(country.upper(), country.upper())
+            if not _COUNTRY.match(country):
+                errors.append(
+                    RowError(row, "country", "must be an ISO 3166 two-letter code (GB for the UK)", country)
+                )
+                country = None
+
+        domain_text = _text(canonical.get("domain"))
+        domain: Domain | None = None
+        if domain_text is not None:
+            domain = _DOMAINS.get(domain_text.lower())
+            if domain is None:
+                errors.append(RowError(row, "domain", f"must be one of {', '.join(_DOMAINS)}", domain_text))
+        if role is not None and domain is None and domain_text is None:
+            domain = self._roles.domain_for(role)
+            if domain is None:
+                errors.append(
+                    RowError(
+                        row,
+                        "role",
+                        "is not a role netvet knows (data/roles.yaml); use a known role or give the domain",
+                        role,
+                    )
+                )
+
+        technology = _text(canonical.get("technology"))
+        if technology is not None:
+            technology = self._technologies.get(technology.lower(), technology)
+
+        site = {
+            "name": _text(canonical.get("site_name")),
+            "region": _text(canonical.get("region")),
+            "country": country,
+            "latitude": _float(canonical.get("latitude"), "latitude", -90, 90, row, errors),
+            "longitude": _float(canonical.get("longitude"), "longitude", -180, 180, row, errors),
+            "kind": _text(canonical.get("site_kind")),
+        }
+        asset: dict[str, Any] = {column: _text(canonical.get(column)) for column in ASSET_TEXT_FIELDS}
+        asset.update(
+            id=asset_id,
+            site_id=site_id,
+            role=role,
+            domain=domain.value if domain else None,
+            technology=technology,
+            installed_on=_date(canonical.get("installed_on"), "installed_on", row, errors),
+            purchased_on=_date(canonical.get("purchased_on"), "purchased_on", row, errors),
+        )
+        components = self._components(row, values.get("components"), errors)
+        if errors:
+            return errors
+        return ValidRow(row, asset, site, components)
+
+    @staticmethod
+    def _components(row: int, raw: Any, errors: list[RowError]) -> list[dict[str, Any]]:
+        if raw in (None, ""):
+            return []
+        if not isinstance(raw, list):
+            errors.append(RowError(row, "components", "must be a list of objects with name and supplier"))
+            return []
+        components = []
+        for position, item in enumerate(raw):
+            name = _text(item.get("name")) if isinstance(item, dict) else None
+            supplier = _text(item.get("supplier")) if isinstance(item, dict) else None
+            if name is None or supplier is None or not isinstance(item, dict):
+                errors.append(RowError(row, f"components[{position}]", "needs a name and a supplier"))
+                continue
+            components.append(
+                {
+                    "position": position,
+                    "name": name,
+                    "supplier": supplier,
+                    "kind": _text(item.get("kind")),
+                    "version": _text(item.get("version")),
+                }
+            )
+        return components
