@@ -114,9 +114,7 @@ def upgrade() -> None:
             name=op.f("fk_components_organization_id_assets"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "organization_id", "asset_id", "position", name=op.f("pk_components")
-        ),
+        sa.PrimaryKeyConstraint("organization_id", "asset_id", "position", name=op.f("pk_components")),
     )
 
 
