@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from netvet.cli import inventory
+from netvet.cli import demo, inventory
 
 app = typer.Typer(
     name="netvet",
@@ -15,13 +15,12 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def root() -> None:
     """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
 
 
-for area in (inventory,):
+for area in (inventory, demo):
     area.register(app)
 
 

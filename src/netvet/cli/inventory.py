@@ -41,6 +41,7 @@ def run_import(
     organization_id: str = store.DEFAULT_ORGANIZATION,
     skip_invalid: bool = False,
     rejects: Path | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Import with a progress bar; on failure print every error (file, row, column) and exit non-zero."""
     try:
@@ -50,7 +51,9 @@ def run_import(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return import_inventory(db, file, fmt, organization_id, skip_invalid, rejects, advance)
+            return import_inventory(
+                db, file, fmt, organization_id, skip_invalid, rejects, advance, replace=replace
+            )
     except InventoryFileError as exc:
         for error in exc.errors[:SHOWN_ERRORS]:
             err_console.print(error.describe(exc.file_name), highlight=False, markup=False)
@@ -61,20 +64,30 @@ def run_import(
 
 def import_command(
     file: Annotated[Path, typer.Argument(help="Inventory file (CSV, JSON, JSON lines or XLSX).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv, json or xlsx (default: from the file name).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json or xlsx (default: from the file name).")
+    ] = None,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the valid rows; write rejected rows with reasons to a file.")
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Import the valid rows; write rejected rows with reasons to a file."
+        ),
     ] = False,
     rejects: Annotated[Path | None, typer.Option(help="Where --skip-invalid writes rejected rows.")] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="The file is a full snapshot: remove stored assets it does not list."),
+    ] = False,
     org: OrgOption = store.DEFAULT_ORGANIZATION,
 ) -> None:
     """Import an inventory file: every row validated, nothing stored unless all rows are valid."""
     with database() as db:
-        report = run_import(db, file, fmt, org, skip_invalid, rejects)
+        report = run_import(db, file, fmt, org, skip_invalid, rejects, replace)
     console.print(
         f"imported [bold]{file.name}[/] (sha256 {report.sha256[:12]}…): "
         f"{report.rows_added:,} added, {report.rows_updated:,} updated, "
         f"{report.rows_unchanged:,} unchanged, {report.rows_rejected:,} rejected"
+        + (f", {report.rows_removed:,} removed" if replace else "")
     )
     if report.rejects_path is not None:
         console.print(f"rejected rows and their reasons: {report.rejects_path}")

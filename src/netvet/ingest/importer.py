@@ -32,6 +32,7 @@ class ImportReport:
     rows_updated: int = 0
     rows_unchanged: int = 0
     rows_rejected: int = 0
+    rows_removed: int = 0
     import_id: int | None = None
     rejects_path: Path | None = None
     errors: list[RowError] = field(default_factory=list)
@@ -106,9 +107,13 @@ def import_inventory(
     rejects_path: Path | None = None,
     on_progress: ProgressCallback | None = None,
     imported_by: str | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Import `path`. Raises InventoryFileError (and stores nothing) when the file or any row is invalid,
-    unless `skip_invalid`, which stores the valid rows and writes the rejected ones to `rejects_path`."""
+    unless `skip_invalid`, which stores the valid rows and writes the rejected ones to `rejects_path`.
+
+    With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
+    mention are removed."""
     started = datetime.now(UTC)
     source = open_inventory(path, fmt)
     report = ImportReport(file_name=path.name, sha256=file_sha256(path), format=source.format)
@@ -176,6 +181,8 @@ def import_inventory(
             _write_batch(conn, organization_id, batch, registry, report)
             if report.rows_read == 0:
                 raise InventoryFileError(path.name, "the file holds no asset rows")
+            if replace:
+                report.rows_removed = store.remove_assets_except(conn, organization_id, seen_ids.keys())
             if skip_invalid and rejected:
                 report.rejects_path = rejects_path or path.with_name(path.stem + ".rejected.csv")
                 _write_rejects(report.rejects_path, rejected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -118,6 +118,20 @@ def replace_components(
     ]
     if rows:
         conn.execute(components.insert(), rows)
+
+
+def remove_assets_except(conn: Connection, organization_id: str, keep: Collection[str]) -> int:
+    """Delete the organisation's assets whose ids are not in `keep`, then sites left with no asset."""
+    stored = conn.execute(select(assets.c.id).where(assets.c.organization_id == organization_id)).scalars()
+    doomed = [asset_id for asset_id in stored if asset_id not in keep]
+    for start in range(0, len(doomed), ID_BATCH):
+        chunk = doomed[start : start + ID_BATCH]
+        owned = (components.c.organization_id == organization_id) & components.c.asset_id.in_(chunk)
+        conn.execute(components.delete().where(owned))
+        conn.execute(assets.delete().where(assets.c.organization_id == organization_id, assets.c.id.in_(chunk)))
+    used = select(assets.c.site_id).where(assets.c.organization_id == organization_id)
+    conn.execute(sites.delete().where(sites.c.organization_id == organization_id, sites.c.id.not_in(used)))
+    return len(doomed)
 
 
 def record_import(conn: Connection, **values: Any) -> int:
