@@ -1,0 +1,88 @@
+"""One entry point for every input file: size limit, JSON, format detection, validation, parsing.
+
+Pure: it takes the bytes of a document and returns a ParsedDocument or raises DocumentRejected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from netvet.advisories.csaf import read_csaf, validate_csaf
+from netvet.advisories.cve5 import is_cve5, read_cve5, validate_cve5
+from netvet.advisories.kev import is_kev, read_kev, validate_kev
+from netvet.advisories.model import DocumentRejected, ParsedDocument, SourceFormat, ValidationIssue
+from netvet.advisories.nvd import is_nvd, read_nvd, validate_nvd
+
+# An NVD API page of 2,000 CVEs is about 30 MB; anything far beyond is not an advisory feed.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+def _reject(source: str, test: str, message: str, path: str = "/") -> DocumentRejected:
+    return DocumentRejected(source, [ValidationIssue(test=test, path=path, message=message)])
+
+
+def check_size(source: str, size: int, limit: int = MAX_DOCUMENT_BYTES) -> None:
+    if size > limit:
+        raise _reject(
+            source,
+            "size",
+            f"{size:,} bytes is over the {limit:,}-byte limit for one document; split the feed or raise --max-size",
+        )
+
+
+def detect_format(doc: Any) -> SourceFormat | None:
+    if isinstance(doc, dict) and isinstance(doc.get("document"), dict) and "csaf_version" in doc["document"]:
+        return SourceFormat.CSAF
+    if is_cve5(doc):
+        return SourceFormat.CVE5
+    if is_kev(doc):
+        return SourceFormat.KEV
+    if is_nvd(doc):
+        return SourceFormat.NVD
+    return None
+
+
+def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> ParsedDocument:
+    check_size(source, len(raw), limit)
+    try:
+        doc = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise _reject(source, "json", f"not UTF-8 text: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise _reject(
+            source, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    kind = detect_format(doc)
+    if kind is None:
+        raise _reject(
+            source,
+            "format",
+            "not a CSAF 2.0 document, CVE JSON 5 record, NVD CVE API 2.0 response or CISA KEV catalogue",
+        )
+    if kind is SourceFormat.CSAF:
+        if doc["document"].get("csaf_version") != "2.0":
+            raise _reject(
+                source,
+                "format",
+                f"CSAF version {doc['document'].get('csaf_version')!r} is not supported (only 2.0)",
+                "/document/csaf_version",
+            )
+        issues = validate_csaf(doc)
+        if issues:
+            raise DocumentRejected(source, issues)
+        return ParsedDocument(source=source, source_format=kind, advisories=(read_csaf(doc),))
+    if kind is SourceFormat.CVE5:
+        issues = validate_cve5(doc)
+        if issues:
+            raise DocumentRejected(source, issues)
+        return ParsedDocument(source=source, source_format=kind, advisories=(read_cve5(doc),))
+    if kind is SourceFormat.NVD:
+        issues = validate_nvd(doc)
+        if issues:
+            raise DocumentRejected(source, issues)
+        return ParsedDocument(source=source, source_format=kind, advisories=tuple(read_nvd(doc)))
+    issues = validate_kev(doc)
+    if issues:
+        raise DocumentRejected(source, issues)
+    return ParsedDocument(source=source, source_format=kind, kev=tuple(read_kev(doc)))
