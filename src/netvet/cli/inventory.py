@@ -23,6 +23,8 @@ def info() -> None:
     """Show where netvet keeps its data and which version is running."""
     settings = get_settings()
     table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")  # a path is shown whole, never cut with an ellipsis
     table.add_row("netvet", __version__)
     table.add_row("database", settings.database_url)
     if settings.sqlite_path is not None:

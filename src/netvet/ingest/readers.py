@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import zipfile
 from collections.abc import Iterator
@@ -76,27 +75,36 @@ def open_inventory(path: Path, fmt: str | None = None) -> InventorySource:
 
 def _open_csv(path: Path, size: int) -> InventorySource:
     binary = path.open("rb")
-    # Strict decoding: a file that is not UTF-8 is refused rather than imported with mangled names.
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
-    try:
-        sample = text.read(64 * 1024)
-    except UnicodeDecodeError as exc:
+    sample = binary.read(64 * 1024).decode("utf-8-sig", errors="ignore")
+    binary.seek(0)
+    if not sample.strip():
         binary.close()
-        raise InventoryFileError(path.name, _not_utf8(exc, 0)) from exc
+        raise InventoryFileError(
+            path.name, "the file is empty (blank lines only)" if size else "the file is empty"
+        )
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    text.seek(0)
-    reader = csv.reader(text, dialect)
+
+    def decoded_lines() -> Iterator[str]:
+        # Decoded line by line, strictly, so a byte that is not UTF-8 is reported with its line and the
+        # file is refused rather than imported with mangled names.
+        for number, raw in enumerate(binary, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InventoryFileError(path.name, _not_utf8(exc, number)) from exc
+
+    reader = csv.reader(decoded_lines(), dialect)
     try:
         headers = next(reader)
     except StopIteration:
         binary.close()
         raise InventoryFileError(path.name, "the file is empty") from None
-    except UnicodeDecodeError as exc:
+    except InventoryFileError:
         binary.close()
-        raise InventoryFileError(path.name, _not_utf8(exc, 1)) from exc
+        raise
     if not any(h.strip() for h in headers):
         binary.close()
         raise InventoryFileError(path.name, "the first row should hold the column names but is blank")
@@ -114,8 +122,6 @@ def _open_csv(path: Path, size: int) -> InventorySource:
                         yield RawRow(line, {"__extra__": extra})
                         continue
                 yield RawRow(line, dict(zip(headers, record, strict=False)))
-        except UnicodeDecodeError as exc:
-            raise InventoryFileError(path.name, _not_utf8(exc, line + 1)) from exc
         except csv.Error as exc:
             raise InventoryFileError(path.name, f"row {line + 1}: malformed CSV: {exc}") from exc
         finally:

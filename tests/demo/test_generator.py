@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from netvet.demo import generate_inventory, load_demo_shape
+from netvet.ingest import import_inventory
+from netvet.ingest.writers import write_inventory
+from netvet.storage import Database
+from netvet.storage import inventory as store
+
+
+def test_same_seed_same_network_other_seed_other_network() -> None:
+    first = list(generate_inventory(seed=7, sites=400))
+    assert first == list(generate_inventory(seed=7, sites=400))
+    assert first != list(generate_inventory(seed=8, sites=400))
+
+
+def test_default_network_spans_the_required_countries_and_size() -> None:
+    rows = list(generate_inventory())
+    sites = {r["site_id"]: r for r in rows}
+    assert len(sites) >= 3000
+    assert {"GB", "DE", "ES", "US"} <= {r["country"] for r in sites.values()}
+    roles = Counter(r["role"] for r in rows)
+    assert {"AMF", "UPF", "MME", "SGW", "BBU", "AAU", "Microwave", "Cell Site Router", "EMS"} <= set(roles)
+    assert len(rows) / len(sites) > 5  # several assets per site
+
+
+def test_sites_lie_within_their_regions() -> None:
+    shape = load_demo_shape()
+    regions = {(c, r["name"]): r for c, spec in shape.countries.items() for r in spec["regions"]}
+    for row in generate_inventory(sites=1500):
+        region = regions[(row["country"], row["region"])]
+        dlat = (row["latitude"] - region["lat"]) * 111.32
+        dlon = (row["longitude"] - region["lon"]) * 111.32 * math.cos(math.radians(region["lat"]))
+        assert math.hypot(dlat, dlon) <= region["radius_km"] + 1
+
+
+def test_ran_vendor_shares_differ_by_region_and_follow_the_shape() -> None:
+    per_region: dict[str, Counter[str]] = defaultdict(Counter)
+    spelling_to_vendor = {s: v for v, d in load_demo_shape().vendors.items() for s in d["spellings"]}
+    for row in generate_inventory():
+        if row["role"] == "BBU":
+            per_region[row["region"]][spelling_to_vendor[row["vendor"]]] += 1
+    berlin, midlands = per_region["Berlin"], per_region["Midlands"]
+    assert berlin["huawei"] / sum(berlin.values()) > 0.6  # Berlin is drawn 80% Huawei
+    assert midlands["huawei"] == 0 and midlands["ericsson"] > 0
+
+
+def test_every_spelling_of_every_vendor_appears() -> None:
+    shape = load_demo_shape()
+    written = {r["vendor"] for r in generate_inventory()} | {r["manufacturer"] for r in generate_inventory()}
+    written |= {c["supplier"] for r in generate_inventory() for c in r.get("components", [])}
+    for vendor, spec in shape.vendors.items():
+        missing = (set(spec["spellings"]) | set(spec.get("subsidiaries", []))) - written
+        assert not missing, (vendor, missing)
+
+
+def test_us_rural_carrier_bought_huawei_zte_around_the_fcc_cutoff() -> None:
+    us = [
+        r
+        for r in generate_inventory(country="US")
+        if r["vendor"] in {"Huawei", "HUAWEI", "ZTE", "ZTE Corporation"}
+    ]
+    assert us and all(r["purchased_on"] < "2020-09-01" for r in us)
+
+
+def test_one_country_only(tmp_path: Path) -> None:
+    rows = list(generate_inventory(country="de", sites=100))
+    assert {r["country"] for r in rows} == {"DE"}
+
+
+def test_generated_file_imports_cleanly(sqlite_db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "demo.jsonl"
+    written = write_inventory(generate_inventory(sites=300), path)
+    report = import_inventory(sqlite_db, path)
+    assert report.rows_added == written and report.rows_rejected == 0
+    with sqlite_db.connect() as conn:
+        assert store.count_assets(conn, "default") == written
+        assert any(name.startswith("HiSilicon") for name in store.distinct_supplier_names(conn, "default"))
