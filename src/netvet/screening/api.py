@@ -1,0 +1,66 @@
+"""The calls other areas make: screen names with the shipped (or given) lists, evidence for the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from netvet.model.screening import ScreeningStatus, VendorEvidence
+from netvet.screening.decisions import DecisionBook
+from netvet.screening.lists import ScreeningList, all_entries, shipped_lists
+from netvet.screening.screener import NameScreening, Screener, ScreeningResult
+
+
+@cache
+def shipped_screener() -> Screener:
+    """A screener over the shipped lists, built once per process."""
+    return Screener(all_entries(shipped_lists()))
+
+
+def screener_for(lists: Sequence[ScreeningList] | None) -> Screener:
+    return shipped_screener() if lists is None else Screener(all_entries(lists))
+
+
+def screen_names(
+    names: Iterable[str],
+    lists: Sequence[ScreeningList] | None = None,
+    decisions: DecisionBook | None = None,
+) -> dict[str, NameScreening]:
+    """Screen each distinct name (keyed exactly as given) against `lists` (default: the shipped lists)."""
+    screener = screener_for(lists)
+    return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
+
+
+def evidence_from_result(name: str, result: ScreeningResult) -> VendorEvidence:
+    return VendorEvidence(
+        name=name,
+        status=result.status,
+        entity_id=result.entity_id,
+        entity_name=result.entity_name,
+        list_id=result.list_id,
+        matched_name=result.matched_name,
+        score=result.score,
+        explanation=result.explanation.summary(),
+        affiliate_path=result.affiliate_path,
+        lists=result.lists,
+        decision=result.decision,
+    )
+
+
+def evidence_from_screening(screening: NameScreening) -> list[VendorEvidence]:
+    """Evidence for every flagged result, and for dismissed ones (the rules see the dismissal)."""
+    return [
+        evidence_from_result(screening.name, r)
+        for r in screening.results
+        if r.status is not ScreeningStatus.CLEAR or r.decision is not None
+    ]
+
+
+def vendor_evidence_for_names(
+    names: Iterable[str],
+    lists: Sequence[ScreeningList] | None = None,
+    decisions: DecisionBook | None = None,
+) -> dict[str, list[VendorEvidence]]:
+    """The same shape as netvet.storage.screening.vendor_evidence, without a database."""
+    screenings = screen_names(names, lists, decisions)
+    return {name: evidence_from_screening(s) for name, s in screenings.items()}

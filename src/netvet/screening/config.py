@@ -1,0 +1,85 @@
+"""Screening thresholds and word lists, read from data/screening.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from netvet.data import DATA_DIR, load_yaml_file
+from netvet.model.screening import ScreeningStatus
+
+CONFIG_FILE = DATA_DIR / "screening.yaml"
+
+
+@dataclass(frozen=True)
+class ScreeningConfig:
+    match_threshold: float
+    review_threshold: float
+    max_candidate_names: int
+    max_postings: int
+    typo_min_length: int
+    generic_weight: float
+    place_weight: float
+    default_weight: float
+    same_country_bonus: float
+    different_country_penalty: float
+    canonical: dict[str, str]  # word form -> canonical token
+    generic: frozenset[str]
+    places: frozenset[str]
+    cjk_legal_forms: tuple[str, ...]
+    cjk_words: dict[str, str]  # Chinese word -> canonical token
+    cjk_places: tuple[str, ...]
+    extra_legal_forms: frozenset[str]
+
+    def status_for(self, score: float) -> ScreeningStatus:
+        if score >= self.match_threshold:
+            return ScreeningStatus.MATCH
+        if score >= self.review_threshold:
+            return ScreeningStatus.REVIEW
+        return ScreeningStatus.CLEAR
+
+    def weight_of(self, token: str) -> float:
+        if token in self.generic:
+            return self.generic_weight
+        if token in self.places:
+            return self.place_weight
+        return self.default_weight
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> ScreeningConfig:
+        canonical: dict[str, str] = {}
+        for target, forms in data["canonical"].items():
+            canonical[target] = target
+            for form in forms:
+                canonical[form] = target
+        return cls(
+            match_threshold=float(data["thresholds"]["match"]),
+            review_threshold=float(data["thresholds"]["review"]),
+            max_candidate_names=int(data["candidates"]["max_names"]),
+            max_postings=int(data["candidates"]["max_postings"]),
+            typo_min_length=int(data["candidates"]["typo_min_length"]),
+            generic_weight=float(data["weights"]["generic"]),
+            place_weight=float(data["weights"]["place"]),
+            default_weight=float(data["weights"]["default"]),
+            same_country_bonus=float(data["country"]["same"]),
+            different_country_penalty=float(data["country"]["different"]),
+            canonical=canonical,
+            generic=frozenset(data["generic"]),
+            places=frozenset(data["places"]),
+            # Longest first, so 股份有限公司 is cut before 有限公司.
+            cjk_legal_forms=tuple(sorted(data["cjk"]["legal_forms"], key=len, reverse=True)),
+            cjk_words=dict(data["cjk"]["words"]),
+            cjk_places=tuple(sorted(data["cjk"]["places"], key=len, reverse=True)),
+            extra_legal_forms=frozenset(data["extra_legal_forms"]),
+        )
+
+
+def load_config(path: Path | str = CONFIG_FILE) -> ScreeningConfig:
+    return ScreeningConfig.from_mapping(load_yaml_file(path, "screening.schema.json"))
+
+
+@cache
+def default_config() -> ScreeningConfig:
+    return load_config()

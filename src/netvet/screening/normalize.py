@@ -1,0 +1,150 @@
+"""Turning a company name into comparable tokens, with the field's libraries.
+
+rigour does the heavy lifting: Unicode case folding and name tokenisation (`normalize` with the NAME
+flag), transliteration of any script to ASCII (`ascii_text`, which gives pinyin for Chinese) and the
+removal of legal forms from its database of company types (`remove_org_types`: Co., Ltd., Inc., GmbH,
+AO, Oy ...). What rigour does not know is kept as data in data/screening.yaml: Chinese legal forms and
+words (有限公司, 技术), canonical forms of words companies abbreviate (tech / technologies), and which
+words are generic or places (they weigh less).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import remove_org_types
+from rigour.text.normalize import Cleanup, Normalize, normalize
+from rigour.text.translit import ascii_text
+
+from netvet.screening.config import ScreeningConfig, default_config
+
+_NAME_FLAGS = Normalize.CASEFOLD | Normalize.NAME
+# Han ideographs (CJK unified, extension A, compatibility): the script we segment before transliterating.
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
+_MAX_JOIN = 4
+_SYLLABLE_MAX = 6
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready to compare: its canonical tokens and how much each one counts."""
+
+    original: str
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @property
+    def text(self) -> str:
+        """The normalised form shown in explanations."""
+        return " ".join(self.tokens)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights)
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.tokens)
+
+
+class Normalizer:
+    def __init__(self, config: ScreeningConfig | None = None) -> None:
+        self.config = config or default_config()
+        self._cached = lru_cache(maxsize=200_000)(self._form)
+
+    def __call__(self, name: str) -> NameForm:
+        return self._cached(name)
+
+    def _form(self, name: str) -> NameForm:
+        tokens = self.tokens(name)
+        weights = tuple(self.config.weight_of(token) for token in tokens)
+        return NameForm(original=name, tokens=tokens, weights=weights)
+
+    def tokens(self, name: str) -> tuple[str, ...]:
+        if _HAN_RUN.search(name):
+            name = self._segment_han(name)
+        if not name.isascii():
+            name = ascii_text(name)
+        text = normalize(name, _NAME_FLAGS, Cleanup.Noop) or ""
+        without_forms = remove_org_types(text).split()
+        raw = without_forms or text.split()
+        tokens = self._canonical(raw)
+        # A name made only of legal forms ("Limited Company") keeps its words rather than vanish.
+        return tokens or tuple(raw)
+
+    def _segment_han(self, name: str) -> str:
+        """Cut Chinese legal forms, known words and places out of Han runs before transliteration, so
+        华为技术有限公司 becomes "huawei tech" and not eight separate syllables."""
+
+        def segment(match: re.Match[str]) -> str:
+            run = match.group(0)
+            for form in self.config.cjk_legal_forms:
+                run = run.replace(form, " ")
+            pieces: list[str] = []
+            i = 0
+            chunk = ""
+            while i < len(run):
+                if run[i] == " ":
+                    pieces.append(chunk)
+                    chunk = ""
+                    i += 1
+                    continue
+                word = next((w for w in self._cjk_vocabulary if run.startswith(w, i)), None)
+                if word is None:
+                    chunk += run[i]
+                    i += 1
+                    continue
+                pieces.append(chunk)
+                chunk = ""
+                pieces.append(self._cjk_replacement(word))
+                i += len(word)
+            pieces.append(chunk)
+            # Each remaining chunk is one word: transliterate and join its syllables (华为 -> huawei).
+            words = [p if p.isascii() else ascii_text(p).replace(" ", "") for p in pieces if p.strip()]
+            return " " + " ".join(words) + " "
+
+        return _HAN_RUN.sub(segment, name)
+
+    @property
+    def _cjk_vocabulary(self) -> tuple[str, ...]:
+        words = (*self.config.cjk_words, *self.config.cjk_places)
+        return tuple(sorted(words, key=len, reverse=True))
+
+    def _cjk_replacement(self, word: str) -> str:
+        if word in self.config.cjk_words:
+            return self.config.cjk_words[word]
+        if len(word) == 1:  # 市 (city), 省 (province): administrative suffixes, dropped
+            return ""
+        return ascii_text(word).replace(" ", "")
+
+    def _canonical(self, raw: list[str]) -> tuple[str, ...]:
+        cfg = self.config
+        joined = _join_known(raw, cfg.canonical.keys() | cfg.extra_legal_forms)
+        return tuple(
+            cfg.canonical.get(token, token) for token in joined if token not in cfg.extra_legal_forms
+        )
+
+
+def _join_known(tokens: list[str], known: set[str] | frozenset[str]) -> list[str]:
+    """Join runs of short tokens whose concatenation is a known word (pinyin syllables, R D)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(_MAX_JOIN, len(tokens) - i), 1, -1):
+            run = tokens[i : i + size]
+            if all(len(t) <= _SYLLABLE_MAX for t in run) and "".join(run) in known:
+                out.append("".join(run))
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_normalizer() -> Normalizer:
+    return Normalizer()

@@ -1,0 +1,211 @@
+"""Screening names against lists: blocking, scoring, thresholds, affiliates, decisions, explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netvet.model.screening import Decision, ScreeningStatus
+from netvet.screening.config import ScreeningConfig, default_config
+from netvet.screening.decisions import DecisionBook
+from netvet.screening.index import CandidateIndex
+from netvet.screening.lists import AffiliateGraph, ListEntry
+from netvet.screening.matcher import Comparison, NameMatcher, TokenAlignmentMatcher
+from netvet.screening.normalize import NameForm, Normalizer
+
+_STATUS_ORDER = {ScreeningStatus.CLEAR: 0, ScreeningStatus.REVIEW: 1, ScreeningStatus.MATCH: 2}
+# Candidates below this are not reported at all; between it and the review threshold they are shown as
+# clear near misses, so a clear result still says what it was compared with.
+_REPORT_FLOOR = 0.5
+_MAX_CLEAR_SHOWN = 3
+
+
+class Explanation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    query_normalised: str
+    matched_normalised: str
+    matcher: str
+    pairs: tuple[str, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_candidate: tuple[str, ...]
+    features: dict[str, float]
+    affiliate_path: tuple[str, ...] = ()
+    entry_source: str = ""
+    decision_note: str = ""
+
+    def summary(self) -> str:
+        parts = [f"'{self.query_normalised}' vs '{self.matched_normalised}'"]
+        if self.pairs:
+            parts.append("paired " + ", ".join(self.pairs))
+        if self.unmatched_query:
+            parts.append("unmatched in name: " + " ".join(self.unmatched_query))
+        if self.unmatched_candidate:
+            parts.append("unmatched in entry: " + " ".join(self.unmatched_candidate))
+        if self.affiliate_path:
+            parts.append("affiliate of " + " > ".join(self.affiliate_path))
+        if self.decision_note:
+            parts.append(self.decision_note)
+        return "; ".join(parts)
+
+
+class ScreeningResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    list_id: str
+    entity_id: str
+    entity_name: str
+    matched_name: str
+    score: float = Field(ge=0.0, le=1.0)
+    raw_status: ScreeningStatus
+    status: ScreeningStatus
+    decision: Decision | None = None
+    affiliate_path: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    entry_hash: str = ""
+    explanation: Explanation
+
+
+class NameScreening(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    normalised: str
+    status: ScreeningStatus
+    results: tuple[ScreeningResult, ...]
+
+    @property
+    def flagged(self) -> tuple[ScreeningResult, ...]:
+        return tuple(r for r in self.results if r.status is not ScreeningStatus.CLEAR)
+
+
+class Screener:
+    """An index over list entries; `screen` answers for one name."""
+
+    def __init__(
+        self,
+        entries: Iterable[ListEntry],
+        config: ScreeningConfig | None = None,
+        matcher: NameMatcher | None = None,
+        normalizer: Normalizer | None = None,
+    ) -> None:
+        self.config = config or default_config()
+        self.matcher: NameMatcher = matcher or TokenAlignmentMatcher()
+        self.normalizer = normalizer or Normalizer(self.config)
+        all_entries = list(entries)
+        self.graph = AffiliateGraph(all_entries)
+        self.entries = [e for e in all_entries if e.is_active]
+        self._hashes = [e.content_hash for e in self.entries]
+        # One indexed name per (entry, distinct name); name_owner maps it back to its entry.
+        self._forms: list[NameForm] = []
+        self._name_owner: list[int] = []
+        for entry_id, entry in enumerate(self.entries):
+            seen: set[tuple[str, ...]] = set()
+            for name in entry.names:
+                form = self.normalizer(name)
+                if form.tokens and form.tokens not in seen:
+                    seen.add(form.tokens)
+                    self._forms.append(form)
+                    self._name_owner.append(entry_id)
+        self.index = CandidateIndex(self._forms, self.config)
+
+    @property
+    def name_count(self) -> int:
+        return len(self._forms)
+
+    def candidates(self, form: NameForm) -> list[tuple[int, NameForm]]:
+        """(entry number, list name form) pairs the index proposes for a query."""
+        return [(self._name_owner[i], self._forms[i]) for i in self.index.candidates(form)]
+
+    def screen(
+        self, name: str, country: str | None = None, decisions: DecisionBook | None = None
+    ) -> NameScreening:
+        query = self.normalizer(name)
+        best: dict[int, tuple[float, NameForm, Comparison]] = {}
+        for entry_no, form in self.candidates(query):
+            comparison = self.matcher.compare(query, form)
+            score = comparison.score
+            entry = self.entries[entry_no]
+            if country and entry.countries and score > 0:
+                score += (
+                    self.config.same_country_bonus
+                    if country.upper() in entry.countries
+                    else self.config.different_country_penalty
+                )
+            score = min(1.0, max(0.0, score))
+            if entry_no not in best or score > best[entry_no][0]:
+                best[entry_no] = (score, form, comparison)
+        results = [
+            self._result(query, no, score, form, comparison, country, decisions)
+            for no, (score, form, comparison) in best.items()
+            if score >= _REPORT_FLOOR
+        ]
+        results.sort(key=lambda r: (-_STATUS_ORDER[r.status], -r.score, r.list_id, r.entity_id))
+        flagged = [r for r in results if r.status is not ScreeningStatus.CLEAR]
+        shown = flagged + [r for r in results if r.status is ScreeningStatus.CLEAR][:_MAX_CLEAR_SHOWN]
+        status = max(
+            (r.status for r in flagged), key=_STATUS_ORDER.__getitem__, default=ScreeningStatus.CLEAR
+        )
+        return NameScreening(name=name, normalised=query.text, status=status, results=tuple(shown))
+
+    def _result(
+        self,
+        query: NameForm,
+        entry_no: int,
+        score: float,
+        form: NameForm,
+        comparison: Comparison,
+        country: str | None,
+        decisions: DecisionBook | None,
+    ) -> ScreeningResult:
+        entry = self.entries[entry_no]
+        raw_status = self.config.status_for(score)
+        status = raw_status
+        decision: Decision | None = None
+        note = ""
+        entry_hash = self._hashes[entry_no]
+        record = decisions.lookup(query.text, entry.list_id, entry.entity_id) if decisions else None
+        if record is not None:
+            when = record.decided_at.date().isoformat()
+            if record.entry_hash != entry_hash:
+                note = f"{record.decision.value} by {record.decided_by} on {when} lapsed: the entry changed since"
+            else:
+                decision = record.decision
+                status = ScreeningStatus.MATCH if decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
+                note = f"{decision.value} by {record.decided_by} on {when}: {record.reason}"
+        features = dict(comparison.features)
+        if country and entry.countries:
+            features["same_country"] = 1.0 if country.upper() in entry.countries else 0.0
+        path = self.graph.path(entry.entity_id)
+        return ScreeningResult(
+            list_id=entry.list_id,
+            entity_id=entry.entity_id,
+            entity_name=entry.name,
+            matched_name=form.original,
+            score=round(score, 4),
+            raw_status=raw_status,
+            status=status,
+            decision=decision,
+            affiliate_path=path,
+            lists=self.graph.lists_of(entry.entity_id),
+            entry_hash=entry_hash,
+            explanation=Explanation(
+                query_normalised=query.text,
+                matched_normalised=form.text,
+                matcher=self.matcher.name,
+                pairs=comparison.pairs,
+                unmatched_query=comparison.unmatched_query,
+                unmatched_candidate=comparison.unmatched_candidate,
+                features=features,
+                affiliate_path=path,
+                entry_source=entry.source,
+                decision_note=note,
+            ),
+        )
+
+
+def screen_all(
+    screener: Screener, names: Sequence[str], decisions: DecisionBook | None = None
+) -> dict[str, NameScreening]:
+    return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
