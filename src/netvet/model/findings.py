@@ -34,3 +34,8 @@ class Finding(BaseModel):
     cap: float | None = None
     cap_metric: str | None = None
     excess: int | None = None
+    # Added by the policy engine: where, what kind of rule, and how firm its legal footing is.
+    country: str | None = None
+    effect: str | None = None  # ban, removal, cap, report, licence
+    legal_status: str | None = None  # binding, guidance, contract, proposal
+    confidence: str | None = None  # confirmed, unverified

@@ -1,0 +1,108 @@
+"""The result of one assessment: the findings as a frame (bulk) or as `Finding` objects, and a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from netvet.model.findings import Finding, FindingStatus
+
+FINDING_SCHEMA: dict[str, type[pl.DataType]] = {
+    "organization_id": pl.String,
+    "rule_id": pl.String,
+    "jurisdiction": pl.String,
+    "status": pl.String,
+    "asset_id": pl.String,
+    "site_id": pl.String,
+    "country": pl.String,
+    "deadline": pl.Date,
+    "source": pl.String,
+    "explanation": pl.String,
+    "vendor": pl.String,
+    "domain": pl.String,
+    "measured_share": pl.Float64,
+    "cap": pl.Float64,
+    "cap_metric": pl.String,
+    "excess": pl.Int64,
+    "effect": pl.String,
+    "legal_status": pl.String,
+    "confidence": pl.String,
+}
+
+STATUS_ORDER = [s.value for s in FindingStatus]
+
+
+def empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+@dataclass
+class Assessment:
+    at: date
+    jurisdictions: tuple[str, ...]
+    frame: pl.DataFrame
+    rules_evaluated: tuple[str, ...]
+    rules_skipped: dict[str, str]
+    assets_assessed: int
+    assets_outside: int  # no site country, or a country none of the selected packs covers
+    pending_review: dict[str, int] = field(default_factory=dict)  # name still in review -> assets
+
+    def findings(self) -> list[Finding]:
+        return [Finding.model_validate(row) for row in self.frame.iter_rows(named=True)]
+
+    def counts(self) -> pl.DataFrame:
+        """Findings by jurisdiction and status."""
+        return self.frame.group_by("jurisdiction", "status").len().sort("jurisdiction", "status")
+
+    def next_deadlines(self, limit: int = 10) -> pl.DataFrame:
+        """The nearest deadlines still ahead, per rule, with how many findings each carries."""
+        ahead = self.frame.filter(
+            pl.col("status").is_in(
+                [FindingStatus.DUE.value, FindingStatus.REPORT.value, FindingStatus.LICENSED.value]
+            )
+            & (pl.col("deadline") >= self.at)
+        )
+        return (
+            ahead.group_by("deadline", "jurisdiction", "rule_id", "status")
+            .len()
+            .sort("deadline", "jurisdiction", "rule_id")
+            .head(limit)
+        )
+
+    def summary(self) -> dict[str, Any]:
+        by_status: dict[str, dict[str, int]] = {}
+        for jurisdiction, status, count in self.counts().iter_rows():
+            by_status.setdefault(str(jurisdiction), {})[str(status)] = int(count)
+        return {
+            "at": self.at.isoformat(),
+            "jurisdictions": list(self.jurisdictions),
+            "assets_assessed": self.assets_assessed,
+            "assets_outside_selected_jurisdictions": self.assets_outside,
+            "findings": self.frame.height,
+            "findings_by_jurisdiction_and_status": by_status,
+            "next_deadlines": [
+                {"deadline": d.isoformat(), "jurisdiction": j, "rule_id": r, "status": s, "findings": n}
+                for d, j, r, s, n in self.next_deadlines().iter_rows()
+            ],
+            "rules_evaluated": list(self.rules_evaluated),
+            "rules_skipped": dict(sorted(self.rules_skipped.items())),
+            "pending_review": dict(sorted(self.pending_review.items())),
+        }
+
+    def write_json(self, path: Path | str) -> Path:
+        """{"summary": ..., "findings": [...]}; findings are written by polars, not row by row in Python."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = self.frame.with_columns(pl.col("deadline").dt.to_string("%Y-%m-%d")).write_json()
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write('{"summary": ')
+            fh.write(json.dumps(self.summary(), indent=2))
+            fh.write(',\n"findings": ')
+            fh.write(rows)
+            fh.write("}\n")
+        return path

@@ -1,0 +1,165 @@
+"""Read rule packs and licence files: schema first, then the checks a schema cannot make.
+
+Loading is all-or-nothing: the first problem raises `DataFileError` naming the file, line and key, and
+nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from netvet.data import DATA_DIR, DataFileError, _line_of, load_yaml_file
+from netvet.policy.licences import Extension, Licence
+from netvet.policy.rules import EffectType, Rule, RulePack
+
+RULES_DIR = DATA_DIR / "rules"
+LICENCES_DIR = DATA_DIR / "licences"
+RULES_SCHEMA = "rules.schema.json"
+LICENCES_SCHEMA = "licences.schema.json"
+
+
+def _error_at(path: Path, path_in_file: Sequence[str | int], message: str) -> DataFileError:
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        root = None
+    key = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path_in_file).replace(".[", "[")
+    return DataFileError(path, message, line=_line_of(root, list(path_in_file)), key=key)
+
+
+def _from_validation(path: Path, prefix: Sequence[str | int], exc: ValidationError) -> DataFileError:
+    first = exc.errors()[0]
+    location = [*prefix, *(p for p in first["loc"] if isinstance(p, str | int))]
+    return _error_at(path, location, first["msg"])
+
+
+def load_pack(path: Path | str) -> RulePack:
+    """One rule pack file, validated and checked."""
+    path = Path(path)
+    data: dict[str, Any] = load_yaml_file(path, RULES_SCHEMA)
+    jurisdiction = data["jurisdiction"]
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    designation_ids = {d["id"] for d in data.get("designations", [])}
+    for index, raw in enumerate(data["rules"]):
+        where: list[str | int] = ["rules", index]
+        try:
+            rule = Rule.model_validate({**raw, "jurisdiction": jurisdiction})
+        except ValidationError as exc:
+            raise _from_validation(path, where, exc) from exc
+        if rule.id in seen:
+            raise _error_at(path, [*where, "id"], f"rule id {rule.id!r} is used twice in this pack")
+        seen.add(rule.id)
+        for name in rule.vendors.designations:
+            if name not in designation_ids:
+                raise _error_at(
+                    path, [*where, "vendors", "designations"], f"designation {name!r} is not declared"
+                )
+        if rule.deadline and rule.effective and rule.deadline < rule.effective:
+            raise _error_at(path, [*where, "deadline"], "deadline falls before the effective date")
+        if rule.deadline_from_operator and rule.effect.type not in (EffectType.REMOVAL, EffectType.CAP):
+            raise _error_at(
+                path,
+                [*where, "deadline_from_operator"],
+                "only removal and cap rules take an operator deadline",
+            )
+        rules.append(rule)
+    try:
+        return RulePack.model_validate({**data, "rules": rules, "path": str(path)})
+    except ValidationError as exc:
+        raise _from_validation(path, [], exc) from exc
+
+
+def shipped_pack_paths() -> list[Path]:
+    return sorted(RULES_DIR.glob("*.yaml"))
+
+
+def load_packs(paths: Iterable[Path | str]) -> tuple[RulePack, ...]:
+    """Several packs at once; rule ids must be unique across them and `supersedes` must name real rules."""
+    packs = [load_pack(p) for p in paths]
+    owner: dict[str, RulePack] = {}
+    for pack in packs:
+        for index, rule in enumerate(pack.rules):
+            if rule.id in owner:
+                raise _error_at(
+                    Path(pack.path),
+                    ["rules", index, "id"],
+                    f"rule id {rule.id!r} is already defined in {owner[rule.id].path}",
+                )
+            owner[rule.id] = pack
+    for pack in packs:
+        for index, rule in enumerate(pack.rules):
+            for old in rule.supersedes:
+                if old not in owner:
+                    raise _error_at(
+                        Path(pack.path), ["rules", index, "supersedes"], f"superseded rule {old!r} not found"
+                    )
+    return tuple(packs)
+
+
+def shipped_packs() -> tuple[RulePack, ...]:
+    return load_packs(shipped_pack_paths())
+
+
+def load_licence_file(path: Path | str) -> tuple[list[Licence], list[Extension]]:
+    path = Path(path)
+    data: dict[str, Any] = load_yaml_file(path, LICENCES_SCHEMA)
+    return parse_licence_document(data, path)
+
+
+def parse_licence_document(data: dict[str, Any], path: Path | str) -> tuple[list[Licence], list[Extension]]:
+    path = Path(path)
+    licences: list[Licence] = []
+    extensions: list[Extension] = []
+    for index, raw in enumerate(data.get("licences", [])):
+        try:
+            licence = Licence.model_validate({**raw, "path": str(path)})
+        except ValidationError as exc:
+            raise _from_validation(path, ["licences", index], exc) from exc
+        for number, window in enumerate(licence.windows):
+            if window.valid_until < window.valid_from:
+                raise _error_at(
+                    path, ["licences", index, "windows", number, "valid_until"], "ends before it starts"
+                )
+        licences.append(licence)
+    for index, raw in enumerate(data.get("extensions", [])):
+        try:
+            extensions.append(Extension.model_validate({**raw, "path": str(path)}))
+        except ValidationError as exc:
+            raise _from_validation(path, ["extensions", index], exc) from exc
+    return licences, extensions
+
+
+def shipped_licences() -> tuple[list[Licence], list[Extension]]:
+    licences: list[Licence] = []
+    extensions: list[Extension] = []
+    for path in sorted(LICENCES_DIR.glob("*.yaml")):
+        found, extended = load_licence_file(path)
+        licences += found
+        extensions += extended
+    return licences, extensions
+
+
+def check_licence_rules(
+    licences: Sequence[Licence], extensions: Sequence[Extension], packs: Sequence[RulePack]
+) -> None:
+    """Every licence and extension must name rules that exist in the loaded packs."""
+    known = {rule.id for pack in packs for rule in pack.rules}
+    for licence in licences:
+        for rule_id in licence.rules:
+            if rule_id not in known:
+                raise DataFileError(
+                    licence.path, f"licence {licence.id!r} names unknown rule {rule_id!r}", key="rules"
+                )
+    for extension in extensions:
+        if extension.rule not in known:
+            raise DataFileError(
+                extension.path,
+                f"extension {extension.id!r} names unknown rule {extension.rule!r}",
+                key="rule",
+            )

@@ -1,0 +1,73 @@
+"""Which names written in the inventory a rule reaches, decided from screening's vendor evidence.
+
+Work is per distinct name (hundreds or thousands), never per asset; assets are then selected in bulk by
+name. A rule targeting `huawei` reaches HiSilicon through `VendorEvidence.affiliate_path`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from netvet.model.screening import Decision, ScreeningStatus, VendorEvidence
+from netvet.policy.rules import Designation, VendorTarget
+
+
+def describe_evidence(evidence: VendorEvidence) -> str:
+    """'Huawei Tech' -> huawei (Huawei Technologies Co., Ltd.) on bis-entity, score 0.97, via ..."""
+    lists = ", ".join(sorted({evidence.list_id, *evidence.lists}))
+    text = (
+        f"'{evidence.name}' -> {evidence.entity_id} ({evidence.entity_name}) on {lists}, "
+        f"matched '{evidence.matched_name}' with score {evidence.score:.2f}"
+    )
+    if evidence.affiliate_path:
+        text += f", affiliate of {' -> '.join(evidence.affiliate_path)}"
+    if evidence.decision is Decision.CONFIRMED:
+        text += ", confirmed by an analyst"
+    return text
+
+
+def _reaches(
+    target: VendorTarget, designations: Sequence[Designation], evidence: VendorEvidence, at: date
+) -> bool:
+    entity_ids = set(evidence.entity_ids)
+    lists = {evidence.list_id, *evidence.lists}
+    if entity_ids & set(target.entities) or lists & set(target.lists):
+        return True
+    for designation in designations:
+        reached = entity_ids & set(designation.entities) or lists & set(designation.lists)
+        if designation.id in target.designations and designation.designated <= at and reached:
+            return True
+    return False
+
+
+@dataclass
+class NameTargets:
+    """For one rule: each targeted name with its evidence text, and names a pending review might add."""
+
+    reaches_anyone: bool = False
+    names: dict[str, str] = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
+
+
+def target_names(
+    target: VendorTarget,
+    designations: Sequence[Designation],
+    evidence: Mapping[str, Sequence[VendorEvidence]],
+    at: date,
+) -> NameTargets:
+    found = NameTargets(reaches_anyone=target.any)
+    for name, items in evidence.items():
+        hits = [e for e in items if e.counts_as_restricted and _reaches(target, designations, e, at)]
+        if hits:
+            found.names[name] = "; ".join(describe_evidence(e) for e in hits)
+            continue
+        if any(
+            e.status is ScreeningStatus.REVIEW
+            and e.decision is None
+            and _reaches(target, designations, e, at)
+            for e in items
+        ):
+            found.pending.add(name)
+    return found

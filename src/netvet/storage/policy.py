@@ -1,0 +1,262 @@
+"""Policy storage: user licences and extensions, assessment runs, and `run_assessment` over the database."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
+
+from netvet.data import DataFileError, role_table
+from netvet.model.screening import VendorEvidence
+from netvet.policy import Assessment, assess
+from netvet.policy.licences import Extension, Licence
+from netvet.policy.loader import (
+    check_licence_rules,
+    load_packs,
+    parse_licence_document,
+    shipped_licences,
+    shipped_pack_paths,
+)
+from netvet.policy.rules import RulePack
+from netvet.storage.db import Database
+from netvet.storage.tables import assets, metadata, sites
+
+policy_licences = Table(
+    "policy_licences",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # licence or extension
+    Column("document", JSON, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+policy_assessments = Table(
+    "policy_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("at", Date, nullable=False),
+    Column("jurisdictions", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("findings_file", Text),
+)
+
+_ASSET_QUERY = select(
+    assets.c.organization_id,
+    assets.c.id,
+    assets.c.site_id,
+    assets.c.vendor,
+    assets.c.manufacturer,
+    assets.c.role,
+    assets.c.domain,
+    assets.c.technology,
+    assets.c.installed_on,
+    assets.c.purchased_on,
+    assets.c.funding,
+    sites.c.country,
+    sites.c.region,
+    sites.c.kind.label("site_kind"),
+).select_from(
+    assets.join(
+        sites, (assets.c.organization_id == sites.c.organization_id) & (assets.c.site_id == sites.c.id)
+    )
+)
+
+
+def asset_frame(conn: Connection, organization_id: str) -> pl.DataFrame:
+    """Every asset of the organisation with its site's country, region and kind, in one query."""
+    query = _ASSET_QUERY.where(assets.c.organization_id == organization_id)
+    rows = conn.execute(query).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema=[
+            "organization_id",
+            "id",
+            "site_id",
+            "vendor",
+            "manufacturer",
+            "role",
+            "domain",
+            "technology",
+            "installed_on",
+            "purchased_on",
+            "funding",
+            "country",
+            "region",
+            "site_kind",
+        ],
+        orient="row",
+        infer_schema_length=None,
+    )
+    return frame
+
+
+def stored_licences(conn: Connection, organization_id: str) -> tuple[list[Licence], list[Extension]]:
+    licences: list[Licence] = []
+    extensions: list[Extension] = []
+    query = select(policy_licences).where(policy_licences.c.organization_id == organization_id)
+    for row in conn.execute(query).mappings():
+        document = (
+            {"licences": [row["document"]]} if row["kind"] == "licence" else {"extensions": [row["document"]]}
+        )
+        found, extended = parse_licence_document(document, row["file_name"])
+        licences += found
+        extensions += extended
+    return licences, extensions
+
+
+def add_licence_document(
+    conn: Connection, organization_id: str, data: Mapping[str, Any], file_name: str, packs: Sequence[RulePack]
+) -> tuple[int, int]:
+    """Store every licence and extension of a validated file (replacing same ids); all or nothing."""
+    licences, extensions = parse_licence_document(dict(data), file_name)
+    check_licence_rules(licences, extensions, packs)
+    now = datetime.now(UTC)
+    for kind, items in (("licence", data.get("licences", [])), ("extension", data.get("extensions", []))):
+        for item in items:
+            conn.execute(
+                delete(policy_licences).where(
+                    (policy_licences.c.organization_id == organization_id)
+                    & (policy_licences.c.id == item["id"])
+                    & (policy_licences.c.kind == kind)
+                )
+            )
+            conn.execute(
+                insert(policy_licences).values(
+                    organization_id=organization_id,
+                    id=item["id"],
+                    kind=kind,
+                    document=_json_ready(item),
+                    file_name=file_name,
+                    added_at=now,
+                )
+            )
+    return len(licences), len(extensions)
+
+
+def _json_ready(value: Any) -> Any:
+    """YAML gives dates as objects; JSON columns want strings (the schema accepts both)."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def rule_packs(extra_policies: Sequence[Path | str] = ()) -> tuple[RulePack, ...]:
+    """The shipped packs plus the user's own (what-if) packs, loaded all-or-nothing."""
+    return load_packs([*shipped_pack_paths(), *extra_policies])
+
+
+def screening_evidence(conn: Connection, organization_id: str) -> dict[str, list[VendorEvidence]]:
+    """Screening's stored results for the organisation (netvet.storage.screening)."""
+    # Imported by name: the screening area owns that module and may land after this one.
+    try:
+        screening = importlib.import_module("netvet.storage.screening")
+    except ImportError as exc:
+        raise RuntimeError(
+            "screening results are not available (netvet.storage.screening is missing)"
+        ) from exc
+    evidence: dict[str, list[VendorEvidence]] = screening.vendor_evidence(conn, organization_id)
+    return evidence
+
+
+def run_assessment(
+    db: Database,
+    organization_id: str = "default",
+    jurisdictions: Sequence[str] | None = None,
+    at: date | None = None,
+    extra_policies: Sequence[Path | str] = (),
+    *,
+    include_proposals: bool = False,
+    evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
+    record: bool = False,
+    findings_file: Path | None = None,
+) -> Assessment:
+    """Assess the stored inventory with the stored screening results on `at` (default: today).
+
+    Raises `DataFileError` for a bad rule pack or licence file (nothing is evaluated then) and
+    `UnknownJurisdictionError` for an unknown jurisdiction code.
+    """
+    at = at or date.today()
+    packs = rule_packs(extra_policies)
+    licences, extensions = shipped_licences()
+    with db.connect() as conn:
+        own_licences, own_extensions = stored_licences(conn, organization_id)
+        frame = asset_frame(conn, organization_id)
+        if evidence is None:
+            evidence = screening_evidence(conn, organization_id)
+    licences += own_licences
+    extensions += own_extensions
+    check_licence_rules(licences, extensions, packs)
+    result = assess(
+        frame,
+        evidence,
+        packs,
+        at,
+        jurisdictions=jurisdictions,
+        licences=licences,
+        extensions=extensions,
+        include_proposals=include_proposals,
+        roles=role_table(),
+    )
+    if findings_file is not None:
+        result.write_json(findings_file)
+    if record:
+        with db.begin() as conn:
+            conn.execute(
+                insert(policy_assessments).values(
+                    organization_id=organization_id,
+                    at=at,
+                    jurisdictions=list(result.jurisdictions),
+                    created_at=datetime.now(UTC),
+                    summary=result.summary(),
+                    findings_file=str(findings_file) if findings_file else None,
+                )
+            )
+    return result
+
+
+def list_assessments(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
+    query = (
+        select(policy_assessments)
+        .where(policy_assessments.c.organization_id == organization_id)
+        .order_by(policy_assessments.c.id)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+__all__ = [
+    "DataFileError",
+    "add_licence_document",
+    "asset_frame",
+    "list_assessments",
+    "policy_assessments",
+    "policy_licences",
+    "rule_packs",
+    "run_assessment",
+    "stored_licences",
+]
