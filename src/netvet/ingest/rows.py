@@ -40,12 +40,10 @@ class ValidRow:
 
     def content_hash(self) -> str:
         """A digest of everything stored for the asset, so a re-import can skip unchanged rows cheaply."""
-        digest = hashlib.blake2b(digest_size=16)
-        for key in sorted(self.asset):
-            digest.update(f"{key}={self.asset[key]!r}\x1f".encode())
-        for component in self.components:
-            digest.update(repr(sorted(component.items())).encode())
-        return digest.hexdigest()
+        # The validator builds every asset dict with the same keys in the same order, so the repr of
+        # its items is a stable description of the content.
+        content = repr((tuple(self.asset.items()), [tuple(c.items()) for c in self.components]))
+        return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
 def _text(value: Any) -> str | None:
@@ -96,6 +94,7 @@ class RowValidator:
         self._fixed_map = header_map
         self._maps: dict[tuple[str, ...], tuple[HeaderMap, list[str]]] = {}
         self._roles = role_table()
+        self._domain_by_role: dict[str, Domain | None] = {}
         self._technologies = vocabulary().technologies
 
     def _mapping_for(self, values: dict[str, Any]) -> tuple[HeaderMap, list[str]]:
@@ -151,7 +150,9 @@ class RowValidator:
             if domain is None:
                 errors.append(RowError(row, "domain", f"must be one of {', '.join(_DOMAINS)}", domain_text))
         if role is not None and domain is None and domain_text is None:
-            domain = self._roles.domain_for(role)
+            if role not in self._domain_by_role:
+                self._domain_by_role[role] = self._roles.domain_for(role)
+            domain = self._domain_by_role[role]
             if domain is None:
                 errors.append(
                     RowError(
