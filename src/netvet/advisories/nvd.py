@@ -75,7 +75,8 @@ def _versions(match: dict[str, Any]) -> VersionRange | None:
         ("versionEndExcluding", "<"),
     ):
         if match.get(key):
-            constraints.append((op, str(match[key])))
+            # Bounds are plain text, but some feeds copy the CPE escaping (12.2\(55\)se): undo it.
+            constraints.append((op, str(match[key]).replace("\\", "")))
     if constraints:
         return VersionRange(constraints=tuple(constraints), text=" ".join(f"{o}{v}" for o, v in constraints))
     if cpe.version == ANY:

@@ -1,0 +1,372 @@
+"""Matching advisories to the inventory: by CPE 2.3, by purl, and by vendor + product/model + version.
+
+Assets are indexed by (vendor key, product key): each criterion looks up only the assets of its
+vendor and product, so the cost grows with the matches, never with advisories x assets.
+Each asset an advisory names gets one row per vulnerability, with the rule that decided it and why;
+an asset whose version cannot be compared is `unknown`, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from packageurl import PackageURL
+
+from netvet.advisories.cpe import CpeSyntaxError, parse_cpe
+from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat
+from netvet.advisories.ranges import RangeOutcome, evaluate
+from netvet.advisories.vendors import (
+    VendorKey,
+    VendorVersions,
+    default_vendor_versions,
+    product_keys,
+    screening_vendor_key,
+)
+from netvet.advisories.versions import IncomparableVersions
+
+
+class MatchStatus(StrEnum):
+    AFFECTED = "affected"
+    NOT_AFFECTED = "not_affected"
+    FIXED = "fixed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    name: str
+    supplier: str
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetView:
+    """What matching needs to know of an asset."""
+
+    id: str
+    vendor: str
+    model: str | None = None
+    software_version: str | None = None
+    hardware_version: str | None = None
+    part_number: str | None = None
+    manufacturer: str | None = None
+    domain: str = "other"
+    components: tuple[ComponentView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    advisory_id: str
+    cve: str | None
+    vulnerability: str
+    asset_id: str
+    status: MatchStatus
+    matched_by: str
+    explanation: str
+
+    def row(self) -> dict[str, str | None]:
+        return {
+            "advisory_id": self.advisory_id,
+            "cve": self.cve,
+            "asset_id": self.asset_id,
+            "status": self.status.value,
+            "matched_by": self.matched_by,
+            "explanation": self.explanation,
+        }
+
+
+# Which claim wins when several product lines of one advisory name the same asset: the most specific
+# version statement first (an exact version over a range over "all versions" over a record's default),
+# then fixed / not affected over affected (a fix backported to one version inside an affected range).
+_EXACT, _RANGE, _ANY, _DEFAULT = 3, 2, 1, 0
+_PRECEDENCE = {
+    ProductStatus.FIXED: 4,
+    ProductStatus.NOT_AFFECTED: 3,
+    ProductStatus.AFFECTED: 2,
+    ProductStatus.UNDER_INVESTIGATION: 1,
+    ProductStatus.UNKNOWN: 0,
+}
+_TO_MATCH = {
+    ProductStatus.AFFECTED: MatchStatus.AFFECTED,
+    ProductStatus.NOT_AFFECTED: MatchStatus.NOT_AFFECTED,
+    ProductStatus.FIXED: MatchStatus.FIXED,
+    ProductStatus.UNDER_INVESTIGATION: MatchStatus.UNKNOWN,
+    ProductStatus.UNKNOWN: MatchStatus.UNKNOWN,
+}
+
+
+@dataclass(slots=True)
+class _Outcome:
+    kind: RangeOutcome
+    status: ProductStatus
+    specificity: int
+    matched_by: str
+    reason: str
+    exhaustive: bool
+
+
+@dataclass
+class AssetIndex:
+    """Assets by (vendor key, product key); a product key comes from the model, the part number, the
+    OS platform read from the software version, and each component (for purl)."""
+
+    assets: Sequence[AssetView]
+    vendor_key: VendorKey
+    vendor_versions: VendorVersions
+    by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+    vendor_keys: list[tuple[str, ...]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        assets: Iterable[AssetView],
+        vendor_key: VendorKey | None = None,
+        vendor_versions: VendorVersions | None = None,
+    ) -> AssetIndex:
+        index = cls(
+            assets=list(assets),
+            vendor_key=vendor_key or screening_vendor_key(),
+            vendor_versions=vendor_versions or default_vendor_versions(),
+        )
+        index._fill()
+        return index
+
+    def _fill(self) -> None:
+        key = self.vendor_key
+        platforms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        for i, asset in enumerate(self.assets):
+            vendors = tuple(dict.fromkeys(key(v) for v in (asset.vendor, asset.manufacturer) if v))
+            self.vendor_keys.append(vendors)
+            products: set[str] = set()
+            for name in (asset.model, asset.part_number):
+                if name:
+                    products.update(product_keys(name))
+            for vendor in vendors:
+                if asset.software_version:
+                    pk = (vendor, asset.software_version)
+                    found = platforms_cache.get(pk)
+                    if found is None:
+                        found = platforms_cache[pk] = self.vendor_versions.platforms_of(*pk)
+                    products.update(found)
+                for product in products:
+                    self.by_product.setdefault((vendor, product), []).append(i)
+            for c, component in enumerate(asset.components):
+                ckey = (key(component.supplier), product_keys(component.name)[0])
+                self.by_component.setdefault(ckey, []).append((i, c))
+
+    def lookup(self, vendor: str | None, product: str | None) -> list[int]:
+        if not vendor or not product:
+            return []
+        vendor_key = self.vendor_key(vendor)
+        found: list[int] = []
+        for key in product_keys(product):
+            found.extend(self.by_product.get((vendor_key, key), ()))
+        return found
+
+
+# An asset found for a criterion: its position, the platform it was found through, the component.
+_Candidate = tuple[int, Criterion | None, int | None]
+
+
+def _specificity(criterion: Criterion) -> int:
+    versions = criterion.versions
+    if versions is None or versions.any_version:
+        return _ANY
+    return _EXACT if versions.is_exact else _RANGE
+
+
+def _identity(criterion: Criterion) -> tuple[str | None, str | None, str]:
+    """Vendor, product and the rule name a criterion is matched by."""
+    if criterion.cpe:
+        try:
+            cpe = parse_cpe(criterion.cpe)
+            return criterion.vendor or cpe.vendor, criterion.product or cpe.product, "cpe"
+        except CpeSyntaxError:
+            pass
+    if criterion.purl and not (criterion.vendor and criterion.product):
+        try:
+            purl = PackageURL.from_string(criterion.purl)
+            return purl.namespace or criterion.vendor, purl.name, "purl"
+        except ValueError:
+            pass
+    return criterion.vendor, criterion.product, "vendor+product"
+
+
+def _is_hardware(criterion: Criterion) -> bool:
+    if not criterion.cpe:
+        return False
+    try:
+        return parse_cpe(criterion.cpe).part == "h"
+    except CpeSyntaxError:
+        return False
+
+
+class Matcher:
+    def __init__(self, index: AssetIndex) -> None:
+        self.index = index
+        # Many assets share a model and a version: evaluate each (criterion, version) pair once.
+        self._verdicts: dict[tuple[int, str, str], tuple[RangeOutcome, str]] = {}
+
+    def _version_verdict(
+        self, criterion: Criterion, vendor_key: str, version: str | None, what: str
+    ) -> tuple[RangeOutcome, str]:
+        if criterion.versions is None:
+            return RangeOutcome.IN, "the advisory names the product without versions"
+        if not version:
+            return (
+                RangeOutcome.UNKNOWN,
+                f"the asset has no {what} to compare with {criterion.versions.text!r}",
+            )
+        memo = (id(criterion), vendor_key, version)
+        found = self._verdicts.get(memo)
+        if found is None:
+            comparator = self.index.vendor_versions.comparator(vendor_key, criterion.versions.scheme)
+            found = evaluate(criterion.versions, version, comparator)
+            self._verdicts[memo] = found
+        return found
+
+    def _status_with_changes(self, criterion: Criterion, vendor_key: str, version: str) -> ProductStatus:
+        """CVE JSON 5 `changes`: inside a range the status flips at each `at` version."""
+        status = criterion.status
+        comparator = self.index.vendor_versions.comparator(
+            vendor_key, criterion.versions.scheme if criterion.versions else None
+        )
+        for at, new_status in criterion.changes:
+            try:
+                if comparator.compare(version, at) >= 0:
+                    status = new_status
+            except IncomparableVersions:
+                return ProductStatus.UNKNOWN
+        return status
+
+    def _evaluate(self, criterion: Criterion, candidate: _Candidate, matched_by: str) -> _Outcome | None:
+        asset_no, platform, component = candidate
+        asset = self.index.assets[asset_no]
+        vendor_keys = self.index.vendor_keys[asset_no]
+        vendor_key = vendor_keys[0] if vendor_keys else ""
+        if platform is not None:
+            if platform.versions is not None and not platform.versions.any_version:
+                kind, reason = self._version_verdict(
+                    platform, vendor_key, asset.hardware_version, "hardware_version"
+                )
+                if kind is not RangeOutcome.IN:
+                    return _Outcome(kind, criterion.status, _RANGE, matched_by, f"platform: {reason}", True)
+            # The OS product (ios, vrp) is not an inventory field: the pair is the vendor's OS on
+            # this hardware, so the vendor must agree and the version decides.
+            if criterion.vendor and self.index.vendor_key(criterion.vendor) not in vendor_keys:
+                return None
+            matched_by = f"{matched_by}+platform"
+        if component is not None:
+            part = asset.components[component]
+            kind, reason = self._version_verdict(criterion, vendor_key, part.version, "component version")
+            matched_by = f"{matched_by}:component {part.name}"
+            return _Outcome(
+                kind, criterion.status, _specificity(criterion), matched_by, reason, criterion.exhaustive
+            )
+        hardware = _is_hardware(criterion)
+        version = asset.hardware_version if hardware else asset.software_version
+        kind, reason = self._version_verdict(
+            criterion, vendor_key, version, "hardware_version" if hardware else "software_version"
+        )
+        specificity = _specificity(criterion)
+        status = criterion.status
+        if kind is RangeOutcome.IN and criterion.changes and version:
+            status = self._status_with_changes(criterion, vendor_key, version)
+        if kind is RangeOutcome.OUT and criterion.default_status is not None:
+            # CVE JSON 5: versions the record does not list take its defaultStatus.
+            if criterion.default_status is ProductStatus.UNKNOWN:
+                return _Outcome(
+                    RangeOutcome.UNKNOWN,
+                    ProductStatus.UNKNOWN,
+                    _DEFAULT,
+                    matched_by,
+                    f"{reason}; the record's defaultStatus for other versions is unknown",
+                    False,
+                )
+            return _Outcome(
+                RangeOutcome.IN,
+                criterion.default_status,
+                _DEFAULT,
+                matched_by,
+                f"{reason}; defaultStatus {criterion.default_status.value}",
+                False,
+            )
+        return _Outcome(kind, status, specificity, matched_by, reason, criterion.exhaustive)
+
+    def _candidates(self, criterion: Criterion) -> tuple[list[_Candidate], str]:
+        vendor, product, matched_by = _identity(criterion)
+        if criterion.platforms:
+            by_asset: dict[int, _Candidate] = {}
+            for platform in criterion.platforms:
+                for asset_no in self.index.lookup(*_identity(platform)[:2]):
+                    by_asset.setdefault(asset_no, (asset_no, platform, None))
+            return list(by_asset.values()), matched_by
+        found: list[_Candidate] = [(a, None, None) for a in dict.fromkeys(self.index.lookup(vendor, product))]
+        if vendor and product:
+            key = (self.index.vendor_key(vendor), product_keys(product)[0])
+            found.extend((a, None, c) for a, c in self.index.by_component.get(key, ()))
+        return found, matched_by
+
+    def match_advisory(self, advisory: Advisory) -> Iterator[Match]:
+        for vulnerability in advisory.vulnerabilities:
+            outcomes: dict[int, list[tuple[Criterion, _Outcome]]] = {}
+            for criterion in vulnerability.criteria:
+                candidates, matched_by = self._candidates(criterion)
+                for candidate in candidates:
+                    outcome = self._evaluate(criterion, candidate, matched_by)
+                    if outcome is not None:
+                        outcomes.setdefault(candidate[0], []).append((criterion, outcome))
+            for asset_no, found in outcomes.items():
+                yield self._decide(advisory, vulnerability.cve, vulnerability.label, asset_no, found)
+
+    def _decide(
+        self,
+        advisory: Advisory,
+        cve: str | None,
+        label: str,
+        asset_no: int,
+        found: list[tuple[Criterion, _Outcome]],
+    ) -> Match:
+        asset = self.index.assets[asset_no]
+        described = f"{asset.vendor} {asset.model or '?'} {asset.software_version or '(no version)'}"
+        hits = [(c, o) for c, o in found if o.kind is RangeOutcome.IN]
+        if hits:
+            criterion, outcome = max(hits, key=lambda h: (h[1].specificity, _PRECEDENCE[h[1].status]))
+            status = _TO_MATCH[outcome.status]
+            verb = outcome.status.value.replace("_", " ")
+            explanation = f"{criterion.ref} is {verb}; {described}: {outcome.reason}"
+            return Match(advisory.id, cve, label, asset.id, status, outcome.matched_by, explanation)
+        unknown = [(c, o) for c, o in found if o.kind is RangeOutcome.UNKNOWN]
+        if unknown:
+            criterion, outcome = unknown[0]
+            explanation = f"{criterion.ref}; {described}: {outcome.reason}"
+            return Match(
+                advisory.id, cve, label, asset.id, MatchStatus.UNKNOWN, outcome.matched_by, explanation
+            )
+        criterion, outcome = found[0]
+        if any(o.exhaustive for _, o in found):
+            listed = "; ".join(sorted({c.versions.text for c, _ in found if c.versions is not None}))[:300]
+            explanation = f"{described} is outside the affected versions ({listed})"
+            return Match(
+                advisory.id,
+                cve,
+                label,
+                asset.id,
+                MatchStatus.NOT_AFFECTED,
+                f"{outcome.matched_by}:version",
+                explanation,
+            )
+        listed = ", ".join(sorted({c.versions.text for c, _ in found if c.versions is not None}))[:300]
+        explanation = f"{described}: version not among those the advisory lists ({listed})"
+        return Match(advisory.id, cve, label, asset.id, MatchStatus.UNKNOWN, outcome.matched_by, explanation)
+
+
+def match_all(advisories: Iterable[Advisory], index: AssetIndex) -> Iterator[Match]:
+    matcher = Matcher(index)
+    for advisory in advisories:
+        if advisory.source_format is SourceFormat.KEV:
+            continue
+        yield from matcher.match_advisory(advisory)

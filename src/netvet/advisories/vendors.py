@@ -1,0 +1,97 @@
+"""Vendor keys (so "HUAWEI", "Huawei Technologies Co., Ltd." and the CPE vendor `huawei` meet) and
+each vendor's version schemes and OS platforms, from data/advisories/vendor_versions.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from netvet.advisories.versions import VersionComparator, comparator_for, schemes_for_vendor, version_key
+from netvet.data import DATA_DIR, load_yaml_file
+
+VendorKey = Callable[[str], str]
+
+# Words that say what kind of company it is, not which one; dropped by the simple key.
+_COMPANY_WORDS = {
+    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "gmbh",
+    "ag", "sa", "oy", "ab", "bv", "nv", "technologies", "technology", "tech", "systems", "networks",
+    "solutions", "communications", "telecom", "and", "the", "group", "holdings", "international",
+}  # fmt: skip
+
+
+def simple_vendor_key(name: str) -> str:
+    """Lower-cased words without company-form words: a fallback when screening's normaliser is absent."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    kept = [w for w in words if w not in _COMPANY_WORDS]
+    return "_".join(kept or words)
+
+
+@cache
+def screening_vendor_key() -> VendorKey:
+    """The screening layer's name normaliser, reduced to its distinctive tokens (generic words such
+    as "technologies" weigh less there and are dropped here); the simple key when it is not there."""
+    try:
+        from netvet.screening.normalize import Normalizer
+    except ImportError:
+        return simple_vendor_key
+    normalizer = Normalizer()
+
+    def key(name: str) -> str:
+        form = normalizer(name)
+        if not form.tokens:
+            return simple_vendor_key(name)
+        top = max(form.weights)
+        return "_".join(t for t, w in zip(form.tokens, form.weights, strict=True) if w >= top)
+
+    return cache(key)
+
+
+def product_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+# CPE and CSAF product names often carry a kind suffix that inventories do not: ar3200_firmware.
+_PRODUCT_SUFFIXES = ("_firmware", "_software", "_system_software", "_series", "_os")
+
+
+def product_keys(name: str) -> tuple[str, ...]:
+    key = product_key(name)
+    keys = [key]
+    for suffix in _PRODUCT_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            keys.append(key[: -len(suffix)])
+    return tuple(keys)
+
+
+@dataclass(frozen=True)
+class VendorVersions:
+    schemes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    platforms: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def comparator(self, vendor_key: str, named_scheme: str | None = None) -> VersionComparator:
+        order = schemes_for_vendor(vendor_key, self.schemes)
+        if named_scheme and named_scheme != "generic":
+            order = (named_scheme, *(s for s in order if s != named_scheme))
+        return comparator_for(order)
+
+    def platforms_of(self, vendor_key: str, software_version: str) -> tuple[str, ...]:
+        """The OS products a device of this vendor runs, read from its version's format."""
+        return tuple(
+            product
+            for product, scheme in self.platforms.get(vendor_key, {}).items()
+            if version_key(scheme, software_version) is not None
+        )
+
+
+@cache
+def default_vendor_versions() -> VendorVersions:
+    data = load_yaml_file(
+        DATA_DIR / "advisories" / "vendor_versions.yaml", "advisories/vendor_versions.schema.json"
+    )
+    vendors = data["vendors"]
+    return VendorVersions(
+        schemes={k: tuple(v["schemes"]) for k, v in vendors.items()},
+        platforms={k: dict(v.get("platforms", {})) for k, v in vendors.items()},
+    )

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import pytest
+
+from netvet.advisories.matcher import AssetIndex, AssetView, ComponentView, Match, MatchStatus, match_all
+from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat, Vulnerability
+from netvet.advisories.ranges import parse_vers
+from netvet.advisories.vendors import simple_vendor_key
+
+ASSETS = [
+    AssetView("r1", "HUAWEI", "AR3200", "V200R009C00SPC300"),
+    AssetView("r2", "Huawei Technologies Co., Ltd.", "AR3200", "V200R009C00SPC500"),
+    AssetView("r3", "huawei", "AR3200", "V200R010C00SPC650"),
+    AssetView("r4", "Huawei", "AR3200", None),
+    AssetView("r5", "Huawei", "S5700", "V200R005C00SPC600"),
+    AssetView("s1", "Cisco Systems, Inc.", "Catalyst 2960", "12.2(55)SE3"),
+    AssetView("s2", "Cisco", "Catalyst 2960", "12.2(55)SE12"),
+    AssetView("s3", "Cisco", "Catalyst 3850", "12.2(55)SE3"),
+    AssetView("s4", "Cisco", "Catalyst 2960", "15.0(2)EX5"),
+    AssetView("n1", "Nokia", "7750 SR", "22.10.R3"),
+    AssetView("n2", "Nokia", "7750 SR", "22.10.R4"),
+    AssetView("n3", "Nokia", "7750 SR", "21.10.R1"),
+    AssetView("n4", "Nokia", "7750 SR", "23.3.R1"),
+    AssetView("n5", "Nokia", "7250 IXR", "22.3.R1"),
+    AssetView("e1", "Ericsson", "Router 6675", "22.Q3"),
+]
+
+
+def _results(advisories: list[Advisory]) -> dict[tuple[str, str], Match]:
+    index = AssetIndex.build(ASSETS)
+    results: dict[tuple[str, str], Match] = {}
+    for match in match_all(advisories, index):
+        key = (match.advisory_id, match.asset_id)
+        assert key not in results, f"two rows for {key}"
+        results[key] = match
+    return results
+
+
+@pytest.fixture
+def results(fixture_advisories: list[Advisory]) -> dict[tuple[str, str], Match]:
+    return _results(fixture_advisories)
+
+
+@pytest.mark.parametrize(
+    ("advisory", "asset", "status"),
+    [
+        # CVE JSON 5: range in the VRP scheme, vendor names written three ways.
+        ("CVE-2024-90001", "r1", MatchStatus.AFFECTED),
+        ("CVE-2024-90001", "r2", MatchStatus.NOT_AFFECTED),  # defaultStatus unaffected
+        ("CVE-2024-90001", "r3", MatchStatus.NOT_AFFECTED),  # changes: unaffected from SPC600
+        ("CVE-2024-90001", "r4", MatchStatus.UNKNOWN),  # no version in the inventory
+        ("CVE-2024-90001", "r5", MatchStatus.UNKNOWN),  # defaultStatus absent means unknown
+        # NVD: OS CPE AND hardware CPE.
+        ("NVD:CVE-2018-0171", "s1", MatchStatus.AFFECTED),
+        ("NVD:CVE-2018-0171", "s2", MatchStatus.NOT_AFFECTED),
+        ("NVD:CVE-2018-0171", "s4", MatchStatus.UNKNOWN),  # another IOS train: cannot compare
+        ("NVD:CVE-2023-90002", "n1", MatchStatus.AFFECTED),
+        ("NVD:CVE-2023-90002", "n2", MatchStatus.NOT_AFFECTED),
+        # CSAF: vers range, fixed and known_not_affected respected, unreadable range is unknown.
+        ("NOKIA-SA-2023-0001", "n1", MatchStatus.AFFECTED),
+        ("NOKIA-SA-2023-0001", "n2", MatchStatus.FIXED),
+        ("NOKIA-SA-2023-0001", "n3", MatchStatus.NOT_AFFECTED),
+        ("NOKIA-SA-2023-0001", "n4", MatchStatus.NOT_AFFECTED),
+        ("NOKIA-SA-2023-0001", "n5", MatchStatus.UNKNOWN),
+    ],
+)
+def test_status(
+    results: dict[tuple[str, str], Match], advisory: str, asset: str, status: MatchStatus
+) -> None:
+    match = results[(advisory, asset)]
+    assert match.status is status, match.explanation
+    assert match.explanation
+
+
+def test_os_cpe_alone_does_not_match_other_hardware(results: dict[tuple[str, str], Match]) -> None:
+    """The Catalyst 3850 runs the same IOS version, but the configuration names the 2960 only."""
+    assert ("NVD:CVE-2018-0171", "s3") not in results
+    assert results[("NVD:CVE-2018-0171", "s1")].matched_by == "cpe+platform"
+
+
+def test_unrelated_vendor_gets_no_row(results: dict[tuple[str, str], Match]) -> None:
+    assert not any(asset == "e1" for _, asset in results)
+
+
+def test_match_rules_are_named(results: dict[tuple[str, str], Match]) -> None:
+    assert results[("NVD:CVE-2023-90002", "n1")].matched_by == "cpe"
+    assert results[("CVE-2024-90001", "r1")].matched_by == "vendor+product"
+    assert "22.10.R3" in results[("NOKIA-SA-2023-0001", "n1")].explanation
+    row = results[("CVE-2024-90001", "r1")].row()
+    assert set(row) == {"advisory_id", "cve", "asset_id", "status", "matched_by", "explanation"}
+    assert row["cve"] == "CVE-2024-90001"
+
+
+def _advisory(*criteria: Criterion) -> Advisory:
+    return Advisory(
+        id="T-1",
+        source_format=SourceFormat.CSAF,
+        title="t",
+        vulnerabilities=(Vulnerability(cve="CVE-2024-00001", criteria=criteria),),
+    )
+
+
+def test_purl_matches_a_component() -> None:
+    asset = AssetView(
+        "c1",
+        "Ericsson",
+        "Packet Core Controller",
+        "1.0",
+        components=(ComponentView("openssl", "openssl", "3.0.1"),),
+    )
+    criterion = Criterion(
+        ref="p1",
+        status=ProductStatus.AFFECTED,
+        purl="pkg:generic/openssl/openssl",
+        versions=parse_vers("vers:semver/>=3.0.0|<3.0.7"),
+        exhaustive=True,
+    )
+    index = AssetIndex.build([asset], vendor_key=simple_vendor_key)
+    [match] = match_all([_advisory(criterion)], index)
+    assert match.status is MatchStatus.AFFECTED
+    assert match.matched_by.startswith("purl:component openssl")
+
+
+def test_specific_fixed_version_beats_affected_range() -> None:
+    affected = Criterion(
+        ref="range", status=ProductStatus.AFFECTED, vendor="Huawei", product="AR3200",
+        versions=parse_vers("vers:generic/<V200R010C00"), exhaustive=True,
+    )  # fmt: skip
+    fixed = Criterion(
+        ref="backport", status=ProductStatus.FIXED, vendor="Huawei", product="AR3200",
+        versions=parse_vers("vers:generic/V200R009C00SPC300"),
+    )  # fmt: skip
+    index = AssetIndex.build(ASSETS[:1], vendor_key=simple_vendor_key)
+    [match] = match_all([_advisory(affected, fixed)], index)
+    assert match.status is MatchStatus.FIXED
+
+
+def test_index_never_compares_every_pair() -> None:
+    """Assets of other vendors and models are not even looked at."""
+    many = [AssetView(f"x{i}", "ZTE", f"ZXR10 {i % 50}", "V1.0") for i in range(5_000)]
+    index = AssetIndex.build([*many, ASSETS[0]], vendor_key=simple_vendor_key)
+    criterion = Criterion(ref="r", status=ProductStatus.AFFECTED, vendor="Huawei", product="AR3200")
+    assert index.lookup("huawei", "AR3200") == [5_000]
+    [match] = match_all([_advisory(criterion)], index)
+    assert match.asset_id == "r1"
