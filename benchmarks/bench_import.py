@@ -64,7 +64,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    console = Console()
+    console = Console(width=120)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "inventory.csv"
         written = make_file(csv_path, args.assets)
