@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 
-from netvet.data import DataFileError, role_table
+from netvet.data import role_table
 from netvet.model.screening import VendorEvidence
 from netvet.policy import Assessment, assess
 from netvet.policy.licences import Extension, Licence
@@ -36,6 +37,7 @@ from netvet.policy.loader import (
     shipped_pack_paths,
 )
 from netvet.policy.rules import RulePack
+from netvet.policy.timeline import TimelineEvent, timeline
 from netvet.storage.db import Database
 from netvet.storage.tables import assets, metadata, sites
 
@@ -184,6 +186,37 @@ def screening_evidence(conn: Connection, organization_id: str) -> dict[str, list
     return evidence
 
 
+@dataclass
+class PolicyInputs:
+    """Everything an assessment reads: packs, licences and extensions, the asset frame, the evidence."""
+
+    packs: tuple[RulePack, ...]
+    licences: list[Licence]
+    extensions: list[Extension]
+    assets: pl.DataFrame
+    evidence: Mapping[str, Sequence[VendorEvidence]]
+
+
+def policy_inputs(
+    db: Database,
+    organization_id: str,
+    extra_policies: Sequence[Path | str] = (),
+    evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
+) -> PolicyInputs:
+    """Load and check every file first (all-or-nothing), then read the database once."""
+    packs = rule_packs(extra_policies)
+    licences, extensions = shipped_licences()
+    with db.connect() as conn:
+        own_licences, own_extensions = stored_licences(conn, organization_id)
+        frame = asset_frame(conn, organization_id)
+        if evidence is None:
+            evidence = screening_evidence(conn, organization_id)
+    licences += own_licences
+    extensions += own_extensions
+    check_licence_rules(licences, extensions, packs)
+    return PolicyInputs(packs, licences, extensions, frame, evidence)
+
+
 def run_assessment(
     db: Database,
     organization_id: str = "default",
@@ -202,24 +235,15 @@ def run_assessment(
     `UnknownJurisdictionError` for an unknown jurisdiction code.
     """
     at = at or date.today()
-    packs = rule_packs(extra_policies)
-    licences, extensions = shipped_licences()
-    with db.connect() as conn:
-        own_licences, own_extensions = stored_licences(conn, organization_id)
-        frame = asset_frame(conn, organization_id)
-        if evidence is None:
-            evidence = screening_evidence(conn, organization_id)
-    licences += own_licences
-    extensions += own_extensions
-    check_licence_rules(licences, extensions, packs)
+    inputs = policy_inputs(db, organization_id, extra_policies, evidence)
     result = assess(
-        frame,
-        evidence,
-        packs,
+        inputs.assets,
+        inputs.evidence,
+        inputs.packs,
         at,
         jurisdictions=jurisdictions,
-        licences=licences,
-        extensions=extensions,
+        licences=inputs.licences,
+        extensions=inputs.extensions,
         include_proposals=include_proposals,
         roles=role_table(),
     )
@@ -240,6 +264,28 @@ def run_assessment(
     return result
 
 
+def run_timeline(
+    db: Database,
+    organization_id: str = "default",
+    jurisdictions: Sequence[str] | None = None,
+    extra_policies: Sequence[Path | str] = (),
+    *,
+    evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
+    today: date | None = None,
+) -> list[TimelineEvent]:
+    inputs = policy_inputs(db, organization_id, extra_policies, evidence)
+    return timeline(
+        inputs.assets,
+        inputs.evidence,
+        inputs.packs,
+        today or date.today(),
+        jurisdictions=jurisdictions,
+        licences=inputs.licences,
+        extensions=inputs.extensions,
+        roles=role_table(),
+    )
+
+
 def list_assessments(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
     query = (
         select(policy_assessments)
@@ -250,13 +296,14 @@ def list_assessments(conn: Connection, organization_id: str) -> list[dict[str, A
 
 
 __all__ = [
-    "DataFileError",
     "add_licence_document",
     "asset_frame",
     "list_assessments",
     "policy_assessments",
+    "policy_inputs",
     "policy_licences",
     "rule_packs",
     "run_assessment",
+    "run_timeline",
     "stored_licences",
 ]

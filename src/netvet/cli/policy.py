@@ -1,0 +1,319 @@
+"""Policy commands: assess, timeline, rules list/show/check, licences add/list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
+from netvet.data import DataFileError, load_yaml_file
+from netvet.policy import Assessment, UnknownJurisdictionError
+from netvet.policy.loader import LICENCES_SCHEMA, load_packs
+from netvet.policy.rules import Rule, RulePack
+from netvet.settings import get_settings
+from netvet.storage.policy import (
+    add_licence_document,
+    rule_packs,
+    run_assessment,
+    run_timeline,
+    stored_licences,
+)
+
+DEFAULT_ORGANIZATION = "default"
+
+JurisdictionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Comma-separated codes (us,uk,eu,de,...); omit or 'all' for every asset under its own country's rules.",
+    ),
+]
+PolicyOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--policy", help="An extra rule pack (what-if), same format as the shipped ones; repeatable."
+    ),
+]
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation id.")]
+
+
+def parse_jurisdictions(value: str | None) -> list[str] | None:
+    if value is None or value.strip().lower() in ("", "all"):
+        return None
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn data and input errors into messages naming the file, line and key, and an exit code."""
+    try:
+        yield
+    except DataFileError as exc:
+        raise fail(str(exc)) from None
+    except UnknownJurisdictionError as exc:
+        raise fail(str(exc)) from None
+    except RuntimeError as exc:
+        raise fail(str(exc)) from None
+
+
+def print_assessment(result: Assessment) -> None:
+    counts = Table(title=f"Findings on {result.at} by jurisdiction and status")
+    statuses = ["violation", "due", "licensed", "report"]
+    counts.add_column("jurisdiction")
+    for status in statuses:
+        counts.add_column(status, justify="right")
+    by_status = result.summary()["findings_by_jurisdiction_and_status"]
+    for jurisdiction in sorted(by_status):
+        counts.add_row(jurisdiction, *(f"{by_status[jurisdiction].get(s, 0):,}" for s in statuses))
+    console.print(counts)
+    deadlines = result.next_deadlines()
+    if deadlines.height:
+        table = Table(title="Next deadlines")
+        for column in ("deadline", "jurisdiction", "rule", "status", "findings"):
+            table.add_column(column)
+        for deadline, jurisdiction, rule_id, status, count in deadlines.iter_rows():
+            table.add_row(str(deadline), jurisdiction, rule_id, status, f"{count:,}")
+        console.print(table)
+    console.print(
+        f"{result.assets_assessed:,} assets assessed; {result.assets_outside:,} outside the selected "
+        f"jurisdictions (or without a site country); {len(result.rules_evaluated)} rules evaluated, "
+        f"{len(result.rules_skipped)} not (see rules_skipped in the JSON)."
+    )
+    if result.pending_review:
+        pending = sum(result.pending_review.values())
+        console.print(
+            f"[yellow]pending review:[/] {len(result.pending_review)} names ({pending:,} assets) would be "
+            "reached by a rule if confirmed; decide them in screening."
+        )
+
+
+def assess_command(
+    jurisdiction: JurisdictionOption = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Assess as on this date (YYYY-MM-DD); default today.")
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the summary and every finding here.")
+    ] = None,
+    policy: PolicyOption = None,
+    proposals: Annotated[
+        bool, typer.Option("--proposals", help="Also evaluate proposals (not law).")
+    ] = False,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Assess the stored network against the rule packs on a date."""
+    day = parse_day(at, "--at") or date.today()
+    json_path = json_file or get_settings().output_dir / f"assessment-{day}.json"
+    with _errors(), database() as db, progress_bar(transient=True) as progress:
+        task = progress.add_task("assessing", total=2)
+        result = run_assessment(
+            db,
+            organization,
+            parse_jurisdictions(jurisdiction),
+            day,
+            policy or [],
+            include_proposals=proposals,
+            record=True,
+        )
+        progress.update(task, advance=1, description="writing findings")
+        result.write_json(json_path)
+        progress.update(task, advance=1)
+    print_assessment(result)
+    console.print(f"findings: {result.frame.height:,} written to {json_path}")
+
+
+def timeline_command(
+    jurisdiction: JurisdictionOption = None,
+    policy: PolicyOption = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Every dated obligation that applies to the stored network, past and future, in order."""
+    today = date.today()
+    with _errors(), database() as db, console.status("building the timeline"):
+        events = run_timeline(db, organization, parse_jurisdictions(jurisdiction), policy or [], today=today)
+    table = Table(title="Timeline (rules that reach at least one stored asset)")
+    for column in ("date", "", "jurisdiction", "rule", "event", "status", "assets", "sites", "what"):
+        table.add_column(column)
+    for event in events:
+        marker = "past" if event.day < today else ("today" if event.day == today else "ahead")
+        status = event.legal_status + ("" if event.confidence == "confirmed" else ", unverified")
+        table.add_row(
+            str(event.day),
+            marker,
+            event.jurisdiction,
+            event.rule_id,
+            event.event,
+            status,
+            f"{event.assets:,}",
+            f"{event.sites:,}",
+            event.description,
+        )
+    console.print(table)
+    if not events:
+        console.print("no rule reaches the stored network (has it been imported and screened?)")
+
+
+def _find_rule(packs: tuple[RulePack, ...], rule_id: str) -> tuple[RulePack, Rule] | None:
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id == rule_id:
+                return pack, rule
+    return None
+
+
+def rules_list(jurisdiction: JurisdictionOption = None, policy: PolicyOption = None) -> None:
+    """List the rules of the shipped packs (and any extra pack)."""
+    wanted = parse_jurisdictions(jurisdiction)
+    with _errors():
+        packs = rule_packs(policy or [])
+    table = Table(title="Rules")
+    for column in ("rule", "jur.", "effect", "status", "adopted", "effective", "deadline"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title")
+    for pack in packs:
+        if wanted and pack.jurisdiction not in wanted:
+            continue
+        for rule in pack.rules:
+            status = rule.legal_status.value + ("" if rule.confidence.value == "confirmed" else "*")
+            table.add_row(
+                rule.id,
+                pack.jurisdiction,
+                rule.effect.type.value,
+                status,
+                str(rule.adopted),
+                str(rule.effective or ""),
+                str(rule.deadline or ""),
+                rule.title,
+            )
+    console.print(table)
+    console.print("* unverified: see `netvet rules show RULE`")
+
+
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. uk-dvd-core.")], policy: PolicyOption = None
+) -> None:
+    """Print one rule with its dates, scope, effect and sources."""
+    with _errors():
+        found = _find_rule(rule_packs(policy or []), rule_id)
+    if found is None:
+        raise fail(f"no rule {rule_id!r} (see `netvet rules list`)", EXIT_NOT_FOUND)
+    pack, rule = found
+    table = Table(show_header=False, title=f"{rule.id}: {rule.title}", title_justify="left")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row("jurisdiction", f"{pack.jurisdiction} ({pack.name}; sites in {', '.join(pack.countries)})")
+    table.add_row("legal status", rule.legal_status.value)
+    table.add_row("confidence", rule.confidence.value + (f": {rule.unverified}" if rule.unverified else ""))
+    table.add_row("adopted", str(rule.adopted))
+    if rule.effective:
+        table.add_row("effective", str(rule.effective))
+    if rule.deadline:
+        table.add_row("deadline", f"{rule.deadline} (the last day the equipment may remain)")
+    if rule.deadline_from_operator:
+        table.add_row("deadline", "each operator's own (an extension record)")
+    if rule.wording:
+        table.add_row("wording", rule.wording)
+    table.add_row("vendors", rule.vendors.model_dump_json(exclude_defaults=True))
+    table.add_row("scope", rule.scope.model_dump_json(exclude_defaults=True, exclude_none=True))
+    table.add_row("effect", rule.effect.model_dump_json(exclude_none=True))
+    if rule.supersedes:
+        table.add_row("supersedes", ", ".join(rule.supersedes))
+    for number, source in enumerate(rule.sources, 1):
+        table.add_row(f"source {number}", source.render())
+    if rule.note:
+        table.add_row("note", rule.note)
+    table.add_row("file", pack.path)
+    console.print(table)
+
+
+def rules_check(files: Annotated[list[Path], typer.Argument(help="Rule pack files to validate.")]) -> None:
+    """Validate rule packs (with the shipped ones, so ids must not clash) without assessing anything."""
+    with _errors():
+        packs = load_packs(files)
+        rule_packs(files)
+    console.print(f"ok: {sum(len(p.rules) for p in packs)} rules in {len(packs)} pack(s)")
+
+
+def licences_add(
+    file: Annotated[
+        Path, typer.Argument(help="YAML with `licences:` and/or `extensions:` (docs/policy.md).")
+    ],
+    policy: PolicyOption = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Store licences, authorisations, exemptions and deadline extensions from a file (all or nothing)."""
+    with _errors():
+        data = load_yaml_file(file, LICENCES_SCHEMA)
+        packs = rule_packs(policy or [])
+        with database() as db, db.begin() as conn:
+            added, extended = add_licence_document(conn, organization, data, str(file), packs)
+    console.print(f"stored {added} licence(s) and {extended} extension(s) from {file} for {organization}")
+
+
+def licences_list(organization: OrgOption = DEFAULT_ORGANIZATION) -> None:
+    """List the licences and extensions stored for the organisation (shipped general licences too)."""
+    from netvet.policy.loader import shipped_licences
+
+    with _errors(), database() as db, db.connect() as conn:
+        own, extensions = stored_licences(conn, organization)
+    shipped, shipped_extensions = shipped_licences()
+    table = Table(title="Licences, authorisations and exemptions")
+    for column in ("id", "kind", "holder", "rules", "windows", "file"):
+        table.add_column(column)
+    for licence in [*shipped, *own]:
+        windows = "; ".join(f"{w.valid_from}..{w.valid_until} (issued {w.issued})" for w in licence.windows)
+        table.add_row(
+            licence.id,
+            licence.kind,
+            licence.organization_id or "everyone",
+            ", ".join(licence.rules),
+            windows,
+            licence.path,
+        )
+    console.print(table)
+    if extensions or shipped_extensions:
+        ext_table = Table(title="Deadline extensions")
+        for column in ("id", "rule", "holder", "deadline", "issued", "file"):
+            ext_table.add_column(column)
+        for extension in [*shipped_extensions, *extensions]:
+            ext_table.add_row(
+                extension.id,
+                extension.rule,
+                extension.organization_id or "everyone",
+                str(extension.deadline),
+                str(extension.issued),
+                extension.path,
+            )
+        console.print(ext_table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess_command)
+    app.command("timeline")(timeline_command)
+    rules = typer.Typer(help="Rule packs: list, show, check.", no_args_is_help=True)
+    rules.command("list")(rules_list)
+    rules.command("show")(rules_show)
+    rules.command("check")(rules_check)
+    app.add_typer(rules, name="rules")
+    licences = typer.Typer(
+        help="Licences, exemptions and deadline extensions (user data).", no_args_is_help=True
+    )
+    licences.command("add")(licences_add)
+    licences.command("list")(licences_list)
+    app.add_typer(licences, name="licences")
