@@ -45,13 +45,25 @@ def child(database: str, path: str) -> None:
     report = import_inventory(db, Path(path))
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "added": report.rows_added,
-                      "unchanged": report.rows_unchanged, "updated": report.rows_updated}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "added": report.rows_added,
+                "unchanged": report.rows_unchanged,
+                "updated": report.rows_updated,
+            }
+        )
+    )
 
 
 def run_child(database: Path, path: Path) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(database), str(path)], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", str(database), str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -71,13 +83,29 @@ def main() -> None:
         database = Path(tmp) / "bench.sqlite"
         first = run_child(database, csv_path)
         second = run_child(database, csv_path)
-        table = Table(title=f"Import {written:,} assets from CSV ({csv_path.stat().st_size / 1e6:.0f} MB) into SQLite")
+        table = Table(
+            title=f"Import {written:,} assets from CSV ({csv_path.stat().st_size / 1e6:.0f} MB) into SQLite"
+        )
         for column in ("run", "seconds", "rows/s", "peak memory (MB)", "added", "unchanged", "goal"):
             table.add_column(column, justify="right")
-        table.add_row("first import", f"{first['seconds']:.1f}", f"{written / first['seconds']:,.0f}",
-                      f"{first['peak_mb']:.0f}", f"{first['added']:,}", f"{first['unchanged']:,}", "≤ 60 s, < 1 GB")
-        table.add_row("re-import", f"{second['seconds']:.1f}", f"{written / second['seconds']:,.0f}",
-                      f"{second['peak_mb']:.0f}", f"{second['added']:,}", f"{second['unchanged']:,}", "≤ 90 s, < 1 GB")
+        table.add_row(
+            "first import",
+            f"{first['seconds']:.1f}",
+            f"{written / first['seconds']:,.0f}",
+            f"{first['peak_mb']:.0f}",
+            f"{first['added']:,}",
+            f"{first['unchanged']:,}",
+            "≤ 60 s, < 1 GB",
+        )
+        table.add_row(
+            "re-import",
+            f"{second['seconds']:.1f}",
+            f"{written / second['seconds']:,.0f}",
+            f"{second['peak_mb']:.0f}",
+            f"{second['added']:,}",
+            f"{second['unchanged']:,}",
+            "≤ 90 s, < 1 GB",
+        )
         console.print(table)
 
 

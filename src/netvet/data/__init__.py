@@ -25,9 +25,7 @@ SCHEMA_DIR = DATA_DIR / "schemas"
 class DataFileError(ValueError):
     """A data file that cannot be used, with where it went wrong."""
 
-    def __init__(
-        self, path: Path | str, message: str, line: int | None = None, key: str = ""
-    ) -> None:
+    def __init__(self, path: Path | str, message: str, line: int | None = None, key: str = "") -> None:
         self.path = str(path)
         self.line = line
         self.key = key
@@ -53,9 +51,7 @@ def _line_of(root: yaml.Node | None, path: Sequence[str | int]) -> int | None:
             if found is None:
                 break
             node = found
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
-        ):
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
             node = node.value[step]
         else:
             break
@@ -64,9 +60,7 @@ def _line_of(root: yaml.Node | None, path: Sequence[str | int]) -> int | None:
 
 
 def _key_path(path: Sequence[str | int]) -> str:
-    return "".join(
-        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path)
-    )
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
 def parse_yaml_text(text: str, source: Path | str, schema_name: str) -> Any:

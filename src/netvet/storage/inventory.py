@@ -143,7 +143,9 @@ def remove_assets_except(conn: Connection, organization_id: str, keep: Collectio
         chunk = doomed[start : start + ID_BATCH]
         owned = (components.c.organization_id == organization_id) & components.c.asset_id.in_(chunk)
         conn.execute(components.delete().where(owned))
-        conn.execute(assets.delete().where(assets.c.organization_id == organization_id, assets.c.id.in_(chunk)))
+        conn.execute(
+            assets.delete().where(assets.c.organization_id == organization_id, assets.c.id.in_(chunk))
+        )
     used = select(assets.c.site_id).where(assets.c.organization_id == organization_id)
     conn.execute(sites.delete().where(sites.c.organization_id == organization_id, sites.c.id.not_in(used)))
     return len(doomed)
