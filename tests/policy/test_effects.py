@@ -1,0 +1,317 @@
+"""Each effect type on small hand-built networks, with the date boundaries that matter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from netvet.model.findings import FindingStatus
+from netvet.policy import RulePack, assess
+from netvet.policy.licences import Licence, Window
+from netvet.policy.rules import Source, VendorTarget
+
+from .conftest import EVIDENCE, asset, frame, rule_yaml
+
+MakePack = Callable[..., RulePack]
+
+
+def statuses(
+    pack: RulePack, network: object, at: date, **kwargs: object
+) -> dict[tuple[str, str | None], str]:
+    result = assess(network, EVIDENCE, [pack], at, **kwargs)  # type: ignore[arg-type]
+    return {(f.rule_id, f.asset_id): f.status.value for f in result.findings()}
+
+
+# --- ban on new installs / purchases -------------------------------------------------------------
+
+
+def test_ban_bites_on_equipment_installed_on_or_after_the_effective_day(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("ban", "{type: ban, event: installed}", "adopted: 2022-10-13\neffective: 2022-10-13")
+    )
+    network = frame(
+        asset("before", installed_on=date(2022, 10, 12)),
+        asset("on-the-day", installed_on=date(2022, 10, 13)),
+        asset("unknown-date"),
+        asset("other-vendor", vendor="Ericsson AB", installed_on=date(2023, 1, 1)),
+    )
+    found = statuses(pack, network, date(2024, 1, 1))
+    assert found == {("ban", "on-the-day"): "violation"}
+
+
+def test_purchase_ban_reads_the_purchase_date_not_the_install_date(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("ban", "{type: ban, event: purchased}", "adopted: 2020-07-14\neffective: 2021-01-01")
+    )
+    network = frame(
+        asset("bought-2020", purchased_on=date(2020, 12, 31), installed_on=date(2021, 6, 1)),
+        asset("bought-2021", purchased_on=date(2021, 1, 1), installed_on=date(2021, 2, 1)),
+    )
+    assert statuses(pack, network, date(2021, 3, 1)) == {("ban", "bought-2021"): "violation"}
+    # Assessed before the purchase happened, nothing is wrong yet.
+    assert statuses(pack, network, date(2020, 12, 31)) == {}
+
+
+# --- removal by a deadline -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (date(2023, 12, 30), "due"),  # the day before the deadline
+        (date(2023, 12, 31), "due"),  # the deadline day itself: the equipment may remain until its end
+        (date(2024, 1, 1), "violation"),  # the day after
+    ],
+)
+def test_removal_deadline_boundaries(make_pack: MakePack, at: date, expected: str) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "core-out",
+            "{type: removal}",
+            "adopted: 2022-10-13\ndeadline: 2023-12-31\nscope: {domains: [core]}",
+        )
+    )
+    network = frame(asset("amf", role="AMF", domain="core"), asset("gnb"))
+    result = assess(network, EVIDENCE, [pack], at)
+    [finding] = result.findings()
+    assert (finding.asset_id, finding.status.value, finding.deadline) == ("amf", expected, date(2023, 12, 31))
+
+
+def test_removal_without_a_date_is_broken_from_the_day_it_takes_effect(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("excluded", "{type: removal}", "adopted: 2020-01-28\nscope: {domains: [core]}")
+    )
+    network = frame(asset("amf", role="AMF", domain="core"))
+    assert statuses(pack, network, date(2020, 1, 28)) == {("excluded", "amf"): "violation"}
+    assert statuses(pack, network, date(2020, 1, 27)) == {}  # not adopted yet
+
+
+# --- caps --------------------------------------------------------------------------------------------
+
+
+def _cap_network() -> object:
+    # Four sites. Huawei has 1 item at each of s1, s2 and s3; s4 has 5 Ericsson items.
+    # By sites: 3 of 4 = 75%. By equipment: 3 of 8 = 37.5%.
+    rows = [asset(f"hw{i}", site=f"s{i}") for i in (1, 2, 3)]
+    rows += [asset(f"er{i}", vendor="Ericsson AB", site="s4") for i in range(5)]
+    return frame(*rows)
+
+
+def _cap_rule(measured_by: str) -> str:
+    return rule_yaml(
+        f"cap-{measured_by}",
+        f"{{type: cap, share: 0.35, measured_by: {measured_by}, metric_confirmed: true}}",
+        "adopted: 2020-01-28\ndeadline: 2023-10-31\nscope: {domains: [ran]}",
+    )
+
+
+def test_cap_measured_by_sites(make_pack: MakePack) -> None:
+    pack = make_pack(_cap_rule("sites"))
+    [finding] = assess(_cap_network(), EVIDENCE, [pack], date(2024, 1, 1)).findings()  # type: ignore[arg-type]
+    assert finding.asset_id is None and finding.status is FindingStatus.VIOLATION
+    assert finding.measured_share == pytest.approx(0.75)
+    assert finding.cap == 0.35 and finding.cap_metric == "sites"
+    # At most floor(0.35 * 4) = 1 site may stay: 2 of the 3 must change supplier.
+    assert finding.excess == 2
+    assert "3 of 4 sites" in finding.explanation
+
+
+def test_cap_measured_by_equipment_on_the_same_network(make_pack: MakePack) -> None:
+    pack = make_pack(_cap_rule("equipment"))
+    [finding] = assess(_cap_network(), EVIDENCE, [pack], date(2024, 1, 1)).findings()  # type: ignore[arg-type]
+    assert finding.measured_share == pytest.approx(3 / 8)
+    # floor(0.35 * 8) = 2 items may stay: 1 must go.
+    assert (finding.cap_metric, finding.excess) == ("equipment", 1)
+
+
+def test_cap_is_due_before_its_deadline_and_silent_when_met(make_pack: MakePack) -> None:
+    pack = make_pack(_cap_rule("equipment"))
+    [finding] = assess(_cap_network(), EVIDENCE, [pack], date(2023, 10, 31)).findings()  # type: ignore[arg-type]
+    assert finding.status is FindingStatus.DUE
+    met = frame(
+        asset("hw1", site="s1"), *[asset(f"er{i}", vendor="Ericsson AB", site="s2") for i in range(3)]
+    )
+    assert assess(met, EVIDENCE, [pack], date(2024, 1, 1)).findings() == []
+
+
+# --- reporting duty ------------------------------------------------------------------------------
+
+
+def test_report_duty_gives_one_network_finding_with_the_next_due_date(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "annual",
+            '{type: report, annual_due: "03-31", annual_from: 2023}',
+            "adopted: 2020-03-12\ndeadline: 2022-05-05",
+        )
+    )
+    network = frame(asset("a", site="s1"), asset("b", site="s1"), asset("c", vendor="Ericsson AB"))
+    [first] = assess(network, EVIDENCE, [pack], date(2022, 1, 10)).findings()
+    assert (first.status, first.asset_id, first.deadline) == (FindingStatus.REPORT, None, date(2022, 5, 5))
+    assert "2 items at 1 sites" in first.explanation
+    [later] = assess(network, EVIDENCE, [pack], date(2024, 4, 1)).findings()
+    assert later.deadline == date(2025, 3, 31)
+
+
+# --- licence requirement and licences ----------------------------------------------------------------
+
+
+def _licence(
+    valid_from: date, valid_until: date, issued: date | None = None, holder: str | None = None
+) -> Licence:
+    return Licence(
+        id="auth-1",
+        title="Authorisation 1",
+        kind="authorisation",
+        organization_id=holder,
+        rules=("needs-licence",),
+        windows=(Window(issued=issued or valid_from, valid_from=valid_from, valid_until=valid_until),),
+        sources=(Source(citation="operator record"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (date(2021, 12, 31), "violation"),  # the day before the licence starts
+        (date(2022, 1, 1), "licensed"),  # the day it starts
+        (date(2024, 12, 31), "licensed"),  # its last day
+        (date(2025, 1, 1), "violation"),  # expired
+    ],
+)
+def test_licence_window_starts_and_expires(make_pack: MakePack, at: date, expected: str) -> None:
+    pack = make_pack(rule_yaml("needs-licence", "{type: licence}", "adopted: 2019-08-01"))
+    network = frame(asset("gnb"))
+    licence = _licence(date(2022, 1, 1), date(2024, 12, 31))
+    [finding] = assess(network, EVIDENCE, [pack], at, licences=[licence]).findings()
+    assert finding.status.value == expected
+    if expected == "licensed":
+        assert finding.deadline == date(2024, 12, 31)
+        assert "Authorisation 1 (auth-1)" in finding.explanation
+
+
+def test_licence_extension_counts_only_once_issued(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("needs-licence", "{type: licence}", "adopted: 2019-05-16"))
+    licence = Licence(
+        id="tgl",
+        title="TGL",
+        kind="general-licence",
+        rules=("needs-licence",),
+        vendors=VendorTarget(entities=("huawei",)),
+        windows=(
+            Window(issued=date(2019, 5, 20), valid_from=date(2019, 5, 20), valid_until=date(2019, 8, 19)),
+            Window(issued=date(2019, 8, 19), valid_from=date(2019, 8, 19), valid_until=date(2019, 11, 18)),
+        ),
+        sources=(Source(citation="BIS"),),
+    )
+    network = frame(asset("gnb", country="GB"))
+    [early] = assess(network, EVIDENCE, [pack], date(2019, 7, 1), licences=[licence]).findings()
+    assert (early.status, early.deadline) == (FindingStatus.LICENSED, date(2019, 8, 19))
+    [later] = assess(network, EVIDENCE, [pack], date(2019, 9, 1), licences=[licence]).findings()
+    assert (later.status, later.deadline) == (FindingStatus.LICENSED, date(2019, 11, 18))
+    [expired] = assess(network, EVIDENCE, [pack], date(2019, 11, 19), licences=[licence]).findings()
+    assert expired.status is FindingStatus.VIOLATION
+
+
+def test_licence_held_by_another_organisation_does_not_cover(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("needs-licence", "{type: licence}", "adopted: 2019-08-01"))
+    network = frame(asset("mine"), asset("theirs", organization_id="other"))
+    licence = _licence(date(2020, 1, 1), date(2030, 1, 1), holder="other")
+    found = statuses(pack, network, date(2021, 1, 1), licences=[licence])
+    assert found == {("needs-licence", "mine"): "violation", ("needs-licence", "theirs"): "licensed"}
+
+
+# --- vendors, overlaps, supersession, time travel --------------------------------------------------
+
+
+def test_vendor_reached_only_through_an_affiliate_link(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("gone", "{type: removal}", "adopted: 2020-01-01\ndeadline: 2021-01-01"))
+    network = frame(
+        asset("chip-box", vendor="Acme Radio", manufacturer="HiSilicon"),
+        asset("plain", vendor="Acme Radio"),
+    )
+    [finding] = assess(network, EVIDENCE, [pack], date(2022, 1, 1)).findings()
+    assert finding.asset_id == "chip-box"
+    assert "'HiSilicon' -> hisilicon" in finding.explanation
+    assert "affiliate of huawei" in finding.explanation
+
+
+def test_overlapping_rules_each_give_their_finding(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "five-g",
+            "{type: removal}",
+            "adopted: 2020-07-14\ndeadline: 2027-12-31\nscope: {technologies: [5G]}",
+        )
+        + rule_yaml(
+            "core", "{type: removal}", "adopted: 2022-10-13\ndeadline: 2023-12-31\nscope: {domains: [core]}"
+        )
+    )
+    network = frame(asset("amf", role="AMF", domain="core"))
+    assert statuses(pack, network, date(2024, 6, 1)) == {
+        ("five-g", "amf"): "due",
+        ("core", "amf"): "violation",
+    }
+
+
+def test_a_newer_rule_supersedes_an_older_one_only_once_adopted(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("old", "{type: removal}", "adopted: 2020-07-14\ndeadline: 2027-12-31")
+        + rule_yaml("new", "{type: removal}", "adopted: 2022-10-13\ndeadline: 2027-12-31\nsupersedes: [old]")
+    )
+    network = frame(asset("gnb"))
+    assert statuses(pack, network, date(2021, 1, 1)) == {("old", "gnb"): "due"}
+    assert statuses(pack, network, date(2023, 1, 1)) == {("new", "gnb"): "due"}
+
+
+def test_review_names_are_pending_and_dismissed_names_never_count(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("zte", "{type: removal}", "adopted: 2020-01-01", vendors="{entities: [zte]}"))
+    network = frame(
+        asset("r1", vendor="ZTE-ish Telecom"),
+        asset("r2", vendor="ZTE-ish Telecom"),
+        asset("d", vendor="Zeta Networks"),
+    )
+    result = assess(network, EVIDENCE, [pack], date(2021, 1, 1))
+    assert result.findings() == []
+    assert result.pending_review == {"ZTE-ish Telecom": 2}
+
+
+def test_rules_apply_only_to_sites_in_the_pack_countries(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("gone", "{type: removal}", "adopted: 2020-01-01"), countries="GB, IE")
+    network = frame(asset("gb"), asset("ie", country="IE"), asset("fr", country="FR"))
+    result = assess(network, EVIDENCE, [pack], date(2021, 1, 1))
+    assert {f.asset_id for f in result.findings()} == {"gb", "ie"}
+    assert result.assets_outside == 1
+
+
+def test_designation_reaches_vendors_only_from_its_date(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("toolbox", "{type: removal}", "adopted: 2020-01-29", vendors="{designations: [hrs]}"),
+        designations='- {id: hrs, title: HRS, designated: 2023-06-15, entities: [huawei], sources: [{citation: "European Commission"}]}',
+    )
+    network = frame(asset("gnb"))
+    assert statuses(pack, network, date(2023, 6, 14)) == {}
+    assert statuses(pack, network, date(2023, 6, 15)) == {("toolbox", "gnb"): "violation"}
+
+
+def test_operator_deadline_from_an_extension(make_pack: MakePack) -> None:
+    from netvet.policy.licences import Extension
+
+    pack = make_pack(rule_yaml("rr", "{type: removal}", "adopted: 2022-07-18\ndeadline_from_operator: true"))
+    network = frame(asset("gnb", country="GB"))
+    skipped = assess(network, EVIDENCE, [pack], date(2023, 1, 1))
+    assert skipped.findings() == [] and "rr" in skipped.rules_skipped
+    first = Extension(
+        id="e1",
+        rule="rr",
+        deadline=date(2024, 1, 1),
+        issued=date(2022, 9, 1),
+        sources=(Source(citation="FCC"),),
+    )
+    second = first.model_copy(update={"id": "e2", "deadline": date(2024, 7, 1), "issued": date(2023, 12, 1)})
+    [before] = assess(network, EVIDENCE, [pack], date(2023, 6, 1), extensions=[first, second]).findings()
+    assert (before.status, before.deadline) == (FindingStatus.DUE, date(2024, 1, 1))
+    [after] = assess(network, EVIDENCE, [pack], date(2024, 2, 1), extensions=[first, second]).findings()
+    assert (after.status, after.deadline) == (FindingStatus.DUE, date(2024, 7, 1))
