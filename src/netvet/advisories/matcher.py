@@ -134,37 +134,62 @@ class AssetIndex:
         index._fill()
         return index
 
+    def tokens(self, vendor: str) -> tuple[str, ...]:
+        """The vendor's key and its words: "Huawei Technologies España S.L." (key huawei_espana_sl)
+        still meets "huawei", and "LM Ericsson" meets "ericsson"."""
+        key = self.vendor_key(vendor)
+        return tuple(dict.fromkeys((key, *(t for t in key.split("_") if len(t) > 1))))
+
+    def scheme_vendor(self, tokens: tuple[str, ...]) -> str:
+        """The token that names the vendor in the version-scheme table, else the whole key."""
+        return next((t for t in tokens if t in self.vendor_versions.schemes), tokens[0] if tokens else "")
+
     def _fill(self) -> None:
-        key = self.vendor_key
         platforms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        tokens_cache: dict[str, tuple[str, ...]] = {}
+
+        def tokens(name: str) -> tuple[str, ...]:
+            found = tokens_cache.get(name)
+            if found is None:
+                found = tokens_cache[name] = self.tokens(name)
+            return found
+
         for i, asset in enumerate(self.assets):
-            vendors = tuple(dict.fromkeys(key(v) for v in (asset.vendor, asset.manufacturer) if v))
+            vendors = tuple(
+                dict.fromkeys(t for v in (asset.vendor, asset.manufacturer) if v for t in tokens(v))
+            )
             self.vendor_keys.append(vendors)
             products: set[str] = set()
             for name in (asset.model, asset.part_number):
                 if name:
                     products.update(product_keys(name))
+            if asset.software_version and vendors:
+                pk = (self.scheme_vendor(vendors), asset.software_version)
+                found = platforms_cache.get(pk)
+                if found is None:
+                    found = platforms_cache[pk] = self.vendor_versions.platforms_of(*pk)
+                products.update(found)
             for vendor in vendors:
-                if asset.software_version:
-                    pk = (vendor, asset.software_version)
-                    found = platforms_cache.get(pk)
-                    if found is None:
-                        found = platforms_cache[pk] = self.vendor_versions.platforms_of(*pk)
-                    products.update(found)
                 for product in products:
                     self.by_product.setdefault((vendor, product), []).append(i)
             for c, component in enumerate(asset.components):
-                ckey = (key(component.supplier), product_keys(component.name)[0])
-                self.by_component.setdefault(ckey, []).append((i, c))
+                for token in tokens(component.supplier):
+                    self.by_component.setdefault((token, product_keys(component.name)[0]), []).append((i, c))
 
     def lookup(self, vendor: str | None, product: str | None) -> list[int]:
         if not vendor or not product:
             return []
-        vendor_key = self.vendor_key(vendor)
         found: list[int] = []
-        for key in product_keys(product):
-            found.extend(self.by_product.get((vendor_key, key), ()))
-        return found
+        for token in self.tokens(vendor):
+            for key in product_keys(product):
+                found.extend(self.by_product.get((token, key), ()))
+        return list(dict.fromkeys(found))
+
+    def components(self, vendor: str, product: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for token in self.tokens(vendor):
+            found.extend(self.by_component.get((token, product_keys(product)[0]), ()))
+        return list(dict.fromkeys(found))
 
 
 # An asset found for a criterion: its position, the platform it was found through, the component.
@@ -246,7 +271,7 @@ class Matcher:
         asset_no, platform, component = candidate
         asset = self.index.assets[asset_no]
         vendor_keys = self.index.vendor_keys[asset_no]
-        vendor_key = vendor_keys[0] if vendor_keys else ""
+        vendor_key = self.index.scheme_vendor(vendor_keys)
         if platform is not None:
             if platform.versions is not None and not platform.versions.any_version:
                 kind, reason = self._version_verdict(
@@ -256,7 +281,7 @@ class Matcher:
                     return _Outcome(kind, criterion.status, _RANGE, matched_by, f"platform: {reason}", True)
             # The OS product (ios, vrp) is not an inventory field: the pair is the vendor's OS on
             # this hardware, so the vendor must agree and the version decides.
-            if criterion.vendor and self.index.vendor_key(criterion.vendor) not in vendor_keys:
+            if criterion.vendor and not set(self.index.tokens(criterion.vendor)) & set(vendor_keys):
                 return None
             matched_by = f"{matched_by}+platform"
         if component is not None:
@@ -306,8 +331,7 @@ class Matcher:
             return list(by_asset.values()), matched_by
         found: list[_Candidate] = [(a, None, None) for a in dict.fromkeys(self.index.lookup(vendor, product))]
         if vendor and product:
-            key = (self.index.vendor_key(vendor), product_keys(product)[0])
-            found.extend((a, None, c) for a, c in self.index.by_component.get(key, ()))
+            found.extend((a, None, c) for a, c in self.index.components(vendor, product))
         return found, matched_by
 
     def match_advisory(self, advisory: Advisory) -> Iterator[Match]:

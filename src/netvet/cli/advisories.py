@@ -1,0 +1,259 @@
+"""Advisory commands: `netvet advisories load | match | top | vex`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from netvet.advisories.matcher import AssetIndex, AssetView, Match, Matcher, MatchStatus
+from netvet.advisories.model import Advisory, DocumentRejected, ParsedDocument, ValidationIssue
+from netvet.advisories.priority import prioritise
+from netvet.advisories.reader import MAX_DOCUMENT_BYTES, check_size, parse_document
+from netvet.advisories.vex import VexMatch, checked_vex_document, tracking_id
+from netvet.cli.common import (
+    EXIT_INVALID_INPUT,
+    EXIT_NOT_FOUND,
+    console,
+    database,
+    err_console,
+    fail,
+    progress_bar,
+)
+from netvet.storage import Database
+from netvet.storage import advisories as store
+from netvet.storage.inventory import DEFAULT_ORGANIZATION
+
+advisories_app = typer.Typer(
+    help="Security advisories: load CSAF 2.0 / CVE JSON 5 / NVD 2.0 / CISA KEV, match them to the "
+    "inventory, rank what to patch, write CSAF VEX.",
+    no_args_is_help=True,
+)
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation whose inventory is matched.")]
+SHOWN_ISSUES = 10
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise fail(f"{path}: no such file or directory", EXIT_NOT_FOUND)
+    return found
+
+
+def _load_one(db: Database, path: Path, max_size: int) -> ParsedDocument:
+    check_size(str(path), path.stat().st_size, max_size)  # before reading a huge file into memory
+    raw = path.read_bytes()
+    document = parse_document(raw, str(path), max_size)
+    with db.begin() as conn:  # one transaction per file: a failure stores nothing from it
+        store.store_document(conn, document, hashlib.sha256(raw).hexdigest())
+    return document
+
+
+@advisories_app.command("load")
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (searched for *.json).")],
+    max_size: Annotated[
+        int, typer.Option("--max-size", help="Refuse documents larger than this many bytes.")
+    ] = MAX_DOCUMENT_BYTES,
+) -> None:
+    """Validate and store advisories; a rejected document stores nothing and is reported with its reasons."""
+    files = _files(paths)
+    if not files:
+        raise fail("no .json files found in " + ", ".join(map(str, paths)))
+    table = Table(title="Advisory load")
+    for column in ("file", "format", "result"):
+        table.add_column(column, overflow="fold")
+    rejected: list[DocumentRejected] = []
+    with database() as db, progress_bar(transient=True) as progress:
+        task = progress.add_task("loading advisories", total=len(files))
+        for path in files:
+            try:
+                document = _load_one(db, path, max_size)
+                what = (
+                    f"{len(document.kev)} KEV entries"
+                    if document.kev
+                    else f"{len(document.advisories)} advisory(ies): "
+                    + ", ".join(a.id for a in document.advisories[:3])
+                    + (" ..." if len(document.advisories) > 3 else "")
+                )
+                table.add_row(str(path), document.source_format.value, f"[green]loaded[/] {what}")
+            except DocumentRejected as exc:
+                rejected.append(exc)
+                table.add_row(str(path), "-", f"[red]rejected[/] ({len(exc.issues)} reason(s))")
+            except OSError as err:
+                issue = ValidationIssue(test="io", path="/", message=f"cannot be read: {err.strerror}")
+                rejected.append(DocumentRejected(str(path), [issue]))
+                table.add_row(str(path), "-", "[red]unreadable[/]")
+            progress.advance(task)
+    console.print(table)
+    for rejection in rejected:
+        err_console.print(f"[bold red]rejected:[/] {rejection.source}", highlight=False)
+        for issue in rejection.issues[:SHOWN_ISSUES]:
+            err_console.print(f"  test {issue.test} at {issue.path}: {issue.message}", highlight=False)
+        if len(rejection.issues) > SHOWN_ISSUES:
+            err_console.print(f"  ... and {len(rejection.issues) - SHOWN_ISSUES} more", highlight=False)
+    if rejected:
+        raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _advisories_and_assets(db: Database, organization_id: str) -> tuple[list[Advisory], list[AssetView]]:
+    with db.connect() as conn:
+        advisories = list(store.iter_advisories(conn))
+        assets = store.load_asset_views(conn, organization_id)
+    if not advisories:
+        raise fail("no advisories loaded: run `netvet advisories load FILE_OR_DIR` first", EXIT_NOT_FOUND)
+    if not assets:
+        raise fail(
+            f"organisation {organization_id!r} has no assets: import an inventory first", EXIT_NOT_FOUND
+        )
+    return advisories, assets
+
+
+@advisories_app.command("match")
+def match(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the match rows to this JSON file.")
+    ] = None,
+    organization_id: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Match every loaded advisory against the inventory and store the results."""
+    with database() as db:
+        advisories, assets = _advisories_and_assets(db, organization_id)
+        with progress_bar(transient=True) as progress:
+            task = progress.add_task("indexing assets", total=None)
+            matcher = Matcher(AssetIndex.build(assets))
+            progress.update(task, description="matching advisories", total=len(advisories), completed=0)
+            matches: list[Match] = []
+            for advisory in advisories:
+                matches.extend(matcher.match_advisory(advisory))
+                progress.advance(task)
+        with db.begin() as conn:
+            store.replace_matches(conn, organization_id, matches)
+    counts = {status: 0 for status in MatchStatus}
+    for m in matches:
+        counts[m.status] += 1
+    table = Table(title=f"{len(advisories):,} advisories against {len(assets):,} assets")
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    for status, count in counts.items():
+        table.add_row(status.value, f"{count:,}")
+    console.print(table)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps([m.row() for m in matches], indent=1), encoding="utf-8")
+        console.print(f"wrote {len(matches):,} rows to {json_out}")
+
+
+@advisories_app.command("top")
+def top(
+    limit: Annotated[int, typer.Option("--limit", help="How many vulnerabilities to list.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    organization_id: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """What to patch first: affected vulnerabilities ranked by CVSS, CISA KEV and domain (core first)."""
+    with database() as db, db.connect() as conn:
+        rows = store.list_matches(conn, organization_id, [MatchStatus.AFFECTED.value])
+        if not rows:
+            raise fail("no affected assets stored: run `netvet advisories match` first", EXIT_NOT_FOUND)
+        wanted = {r["advisory_id"] for r in rows}
+        vulnerabilities = {
+            (a.id, v.label): v
+            for a in store.iter_advisories(conn)
+            if a.id in wanted
+            for v in a.vulnerabilities
+        }
+        kev = set(store.kev_catalogue(conn))
+        domains = {a.id: a.domain for a in store.load_asset_views(conn, organization_id)}
+    ranked = prioritise(
+        ((r["advisory_id"], r["vulnerability"], r["asset_id"]) for r in rows), vulnerabilities, kev, domains
+    )[:limit]
+    if as_json:
+        console.print_json(
+            data=[
+                {
+                    "rank": i,
+                    "advisory_id": p.advisory_id,
+                    "cve": p.cve,
+                    "cvss": p.severity.score,
+                    "cvss_version": p.severity.version,
+                    "kev": p.kev,
+                    "assets": p.assets,
+                    "by_domain": dict(p.by_domain),
+                    "score": p.score,
+                    "explanation": p.explanation,
+                }
+                for i, p in enumerate(ranked, 1)
+            ]
+        )
+        return
+    table = Table(title="Patch first")
+    for column in ("#", "vulnerability", "advisory", "CVSS", "KEV", "affected assets by domain", "score"):
+        table.add_column(column, overflow="fold")
+    for i, p in enumerate(ranked, 1):
+        table.add_row(
+            str(i),
+            p.vulnerability,
+            p.advisory_id,
+            f"{p.severity.score} (v{p.severity.version})" if p.severity.score is not None else "-",
+            "[bold red]yes[/]" if p.kev else "no",
+            ", ".join(f"{d} {n}" for d, n in p.by_domain),
+            f"{p.score:.1f}",
+        )
+    console.print(table)
+
+
+@advisories_app.command("vex")
+def vex(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the CSAF VEX documents.")],
+    publisher: Annotated[
+        str, typer.Option("--publisher", help="Publisher name written in each document.")
+    ] = ("Network operator"),
+    namespace: Annotated[
+        str, typer.Option("--namespace", help="Publisher namespace (a URI) written in each document.")
+    ] = "urn:netvet:operator",
+    organization_id: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Write, per matched advisory, a CSAF 2.0 csaf_vex document for the operator's own products."""
+    with database() as db, db.connect() as conn:
+        rows = store.list_matches(conn, organization_id)
+        if not rows:
+            raise fail("no match results stored: run `netvet advisories match` first", EXIT_NOT_FOUND)
+        by_advisory: dict[str, list[VexMatch]] = {}
+        for r in rows:
+            by_advisory.setdefault(r["advisory_id"], []).append(
+                VexMatch(r["vulnerability"], r["asset_id"], MatchStatus(r["status"]), r["explanation"])
+            )
+        advisories = [a for a in store.iter_advisories(conn) if a.id in by_advisory]
+        assets = {a.id: a for a in store.load_asset_views(conn, organization_id)}
+    out.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    written = 0
+    with progress_bar(transient=True) as progress:
+        task = progress.add_task("writing VEX documents", total=len(advisories))
+        for advisory in advisories:
+            try:
+                document = checked_vex_document(
+                    advisory, by_advisory[advisory.id], assets, publisher, namespace, now
+                )
+            except DocumentRejected as exc:
+                raise fail(f"VEX for {advisory.id} failed netvet's own validation: {exc}") from exc
+            # CSAF 5.1 file name: the tracking id, lower-cased, other characters as underscores.
+            name = "".join(c if c.isalnum() or c in "+-" else "_" for c in tracking_id(advisory.id).lower())
+            (out / f"{name}.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+            written += 1
+            progress.advance(task)
+    console.print(f"wrote {written} CSAF VEX document(s) to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(advisories_app, name="advisories")

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from netvet.advisories.csaf import validate_csaf
+from netvet.cli import app
+from netvet.storage import Database
+from netvet.storage.advisories import count_advisories, list_matches
+
+from .conftest import ADVISORY_DATA, add_inventory
+
+runner = CliRunner()
+
+
+def flat(output: str) -> str:
+    """Rich wraps long lines in narrow terminals; compare on single spaces."""
+    return re.sub(r"[\s│┃]+", " ", output)
+
+
+def test_load_match_top_vex(cli_env: Database, tmp_path: Path) -> None:
+    add_inventory(cli_env)
+    result = runner.invoke(app, ["advisories", "load", str(ADVISORY_DATA)])
+    assert result.exit_code == 0, result.output
+    assert "loaded" in result.output
+    with cli_env.connect() as conn:
+        assert count_advisories(conn) == 4
+
+    out = tmp_path / "matches.json"
+    result = runner.invoke(app, ["advisories", "match", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())
+    assert {(r["advisory_id"], r["asset_id"], r["status"]) for r in rows} >= {
+        ("NVD:CVE-2018-0171", "A2", "affected"),
+        ("NOKIA-SA-2023-0001", "A4", "fixed"),
+        ("NOKIA-SA-2023-0001", "A3", "affected"),
+    }
+    for row in rows:
+        assert set(row) == {"advisory_id", "cve", "asset_id", "status", "matched_by", "explanation"}
+
+    result = runner.invoke(app, ["advisories", "top", "--json"])
+    assert result.exit_code == 0, result.output
+    ranked = json.loads(result.output)
+    # Exploited (KEV), critical and in the core: first.
+    assert ranked[0]["cve"] == "CVE-2018-0171" and ranked[0]["kev"] is True
+    assert ranked[0]["by_domain"] == {"core": 1}
+    assert [p["score"] for p in ranked] == sorted((p["score"] for p in ranked), reverse=True)
+    assert any(p["cvss_version"] == "4.0" for p in ranked)
+
+    vex_dir = tmp_path / "vex"
+    result = runner.invoke(app, ["advisories", "vex", "--out", str(vex_dir), "--publisher", "Example Telco"])
+    assert result.exit_code == 0, result.output
+    documents = sorted(vex_dir.glob("*.json"))
+    assert len(documents) == 4
+    for path in documents:
+        document = json.loads(path.read_text())
+        assert validate_csaf(document) == []
+        assert document["document"]["category"] == "csaf_vex"
+    nokia = json.loads((vex_dir / "netvet-vex-nokia-sa-2023-0001.json").read_text())
+    status = nokia["vulnerabilities"][0]["product_status"]
+    assert set(status) == {"known_affected", "fixed"}
+
+
+def test_directory_load_reports_each_file_and_stores_only_valid_ones(
+    cli_env: Database, tmp_path: Path
+) -> None:
+    shutil.copy(ADVISORY_DATA / "cve5-huawei-ar.json", tmp_path / "good.json")
+    (tmp_path / "broken.json").write_text('{"document": ', encoding="utf-8")
+    csaf = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    csaf["document"]["category"] = "csaf_vexx"
+    (tmp_path / "profile.json").write_text(json.dumps(csaf), encoding="utf-8")
+    csaf = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    csaf["vulnerabilities"][0]["product_status"]["fixed"].append("CSAFPID-0001")
+    (tmp_path / "contradicting.json").write_text(json.dumps(csaf), encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"hello": "world"}', encoding="utf-8")
+
+    result = runner.invoke(app, ["advisories", "load", str(tmp_path)])
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "not valid JSON" in text
+    assert "test 6.1.26 at /document/category" in text
+    assert "test 6.1.6 at /vulnerabilities/0/product_status/fixed/1" in text
+    assert "not a CSAF 2.0 document, CVE JSON 5 record" in text
+    with cli_env.connect() as conn:
+        assert count_advisories(conn) == 1  # only good.json
+
+
+def test_huge_file_is_refused_before_reading(cli_env: Database, tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"padding": "x" * 5000}), encoding="utf-8")
+    result = runner.invoke(app, ["advisories", "load", str(big), "--max-size", "1000"])
+    assert result.exit_code == 2
+    assert "limit" in flat(result.output)
+    with cli_env.connect() as conn:
+        assert count_advisories(conn) == 0
+
+
+def test_match_without_advisories_says_what_to_do(cli_env: Database) -> None:
+    result = runner.invoke(app, ["advisories", "match"])
+    assert result.exit_code == 3
+    assert "netvet advisories load" in flat(result.output)
+
+
+def test_schema_violation_rejects_with_path(cli_env: Database, tmp_path: Path) -> None:
+    csaf = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    del csaf["document"]["publisher"]["namespace"]
+    (tmp_path / "bad.json").write_text(json.dumps(csaf), encoding="utf-8")
+    result = runner.invoke(app, ["advisories", "load", str(tmp_path / "bad.json")])
+    assert result.exit_code == 2
+    assert "test schema at /document/publisher" in flat(result.output)
+    with cli_env.connect() as conn:
+        assert list_matches(conn, "default") == []
