@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from netvet.cli import advisories, demo, inventory, policy
+from netvet.cli import advisories, demo, inventory, policy, serve
 
 app = typer.Typer(
     name="netvet",
@@ -20,7 +20,7 @@ def root() -> None:
     """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
 
 
-for area in (inventory, demo, policy, advisories):
+for area in (inventory, demo, policy, advisories, serve):
     area.register(app)
 
 

@@ -1,6 +1,8 @@
 """Imports every module that declares tables, so `metadata` is complete (for Alembic)."""
 
 from netvet.storage import (
+    access,  # noqa: F401
     advisories,  # noqa: F401
+    findings,  # noqa: F401
     tables,  # noqa: F401
 )

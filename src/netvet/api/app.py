@@ -1,0 +1,72 @@
+"""The application: the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json) and the dashboard at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from netvet import __version__
+from netvet.api.problems import install_problem_handlers
+from netvet.api.routers import admin, imports, inventory, jobs, organizations, submissions
+from netvet.api.worker import JobRunner
+from netvet.storage import Database
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    # Uploads larger than this are imported by a job instead of inside the request.
+    import_job_bytes: int = 2 * 1024 * 1024
+    session_lifetime: timedelta = timedelta(hours=12)
+    # Mark the session cookie Secure (serve behind HTTPS); off for plain http://127.0.0.1.
+    secure_cookies: bool = False
+
+
+def create_api(database: Database, config: AppConfig, runner: JobRunner) -> FastAPI:
+    api = FastAPI(
+        title="netvet API",
+        version=__version__,
+        description="Inventory, screening, findings, timeline and reports of one organisation per token.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api.state.database = database
+    api.state.config = config
+    api.state.jobs = runner
+    install_problem_handlers(api)
+    for area in (organizations, inventory, imports, jobs, admin, submissions):
+        api.include_router(area.router)
+    return api
+
+
+def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
+    config = config or AppConfig()
+    runner = JobRunner(database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.shutdown()
+
+    app = FastAPI(
+        title="netvet",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.config = config
+    app.state.jobs = runner
+    app.mount(API_PREFIX, create_api(database, config, runner))
+    from netvet.web import mount_dashboard
+
+    mount_dashboard(app)
+    return app

@@ -1,0 +1,123 @@
+"""Inventory uploads: the CLI's importer (same validation, all or nothing); a large file becomes a job."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+
+from netvet.api.paging import Paging
+from netvet.api.problems import PROBLEM_RESPONSES, Problem, inventory_problem
+from netvet.api.routers.jobs import accepted
+from netvet.api.schemas import ImportOut, ImportResult, JobAccepted, Page
+from netvet.api.security import DB, Analyst, Principal, ReadConnection, Viewer
+from netvet.api.worker import JobContext
+from netvet.ingest import ImportReport, InventoryFileError, import_inventory
+from netvet.storage import Database
+from netvet.storage import inventory as store
+
+router = APIRouter(prefix="/organizations/{organization_id}", tags=["imports"], responses=PROBLEM_RESPONSES)
+COPY_CHUNK = 1 << 20
+
+
+def _result(report: ImportReport) -> ImportResult:
+    return ImportResult(
+        import_id=report.import_id,
+        file_name=report.file_name,
+        sha256=report.sha256,
+        format=report.format,
+        rows_added=report.rows_added,
+        rows_updated=report.rows_updated,
+        rows_unchanged=report.rows_unchanged,
+        rows_removed=report.rows_removed,
+    )
+
+
+def run_upload_import(
+    db: Database,
+    who: Principal,
+    path: Path,
+    fmt: str | None,
+    replace: bool,
+    on_progress: Any = None,
+) -> ImportResult:
+    """Import a stored upload and record it in the audit log (shared by the API and the dashboard)."""
+    report = import_inventory(
+        db,
+        path,
+        fmt,
+        who.organization_id,
+        on_progress=on_progress,
+        imported_by=who.user.username,
+        replace=replace,
+    )
+    result = _result(report)
+    with db.begin() as conn:
+        who.audit(conn, "inventory.import", path.name, result.model_dump(mode="json"))
+    return result
+
+
+async def save_upload(upload: UploadFile) -> tuple[Path, int]:
+    """Copy the upload to a private temporary directory under its own (sanitised) file name."""
+    name = Path(upload.filename or "upload.csv").name or "upload.csv"
+    folder = Path(tempfile.mkdtemp(prefix="netvet-upload-"))
+    path = folder / name
+    size = 0
+    with path.open("wb") as fh:
+        while chunk := await upload.read(COPY_CHUNK):
+            fh.write(chunk)
+            size += len(chunk)
+    return path, size
+
+
+@router.post(
+    "/imports",
+    status_code=201,
+    response_model=ImportResult,
+    responses={202: {"model": JobAccepted, "description": "Large file: imported by a job"}},
+)
+async def create_import(
+    organization_id: str,
+    request: Request,
+    who: Analyst,
+    db: DB,
+    file: Annotated[UploadFile, File(description="Inventory file: CSV, JSON, JSON lines or XLSX.")],
+    format: Annotated[
+        Literal["csv", "json", "xlsx"] | None, Query(description="Default: from the name.")
+    ] = None,
+    replace: Annotated[
+        bool, Query(description="The file is a full snapshot: remove assets it omits.")
+    ] = False,
+    background: Annotated[bool, Query(description="Run as a job even when the file is small.")] = False,
+) -> Any:
+    path, size = await save_upload(file)
+    if size == 0:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise Problem(422, f"{path.name}: the file is empty", kind="invalid-inventory", errors=[])
+    if background or size > request.app.state.config.import_job_bytes:
+
+        def work(context: JobContext) -> dict[str, Any]:
+            try:
+                result = run_upload_import(db, who, path, format, replace, context.progress)
+            finally:
+                shutil.rmtree(path.parent, ignore_errors=True)
+            return result.model_dump(mode="json")
+
+        job_id = request.app.state.jobs.submit(organization_id, "import", who.user.username, work)
+        return accepted(request, db, organization_id, job_id)
+    try:
+        return run_upload_import(db, who, path, format, replace)
+    except InventoryFileError as exc:
+        raise inventory_problem(exc) from None
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@router.get("/imports", response_model=Page[ImportOut])
+def list_imports(organization_id: str, who: Viewer, conn: ReadConnection, paging: Paging) -> Page[ImportOut]:
+    rows = list(reversed(store.list_imports(conn, organization_id)))
+    items = [ImportOut(**row) for row in rows[paging.offset : paging.offset + paging.page_size]]
+    return Page(items=items, total=len(rows), page=paging.page, page_size=paging.page_size)

@@ -1,0 +1,186 @@
+"""Response and request bodies shared by the routers (the OpenAPI document is generated from them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from netvet.model.inventory import Domain, OrganizationKind
+from netvet.storage.access import JobStatus, Role
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 1000
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+class OrganizationOut(BaseModel):
+    id: str
+    name: str
+    kind: OrganizationKind
+    country: str | None = None
+
+
+class MeOut(BaseModel):
+    username: str
+    display_name: str | None
+    role: Role
+    organization: OrganizationOut
+    via: str
+
+
+class SiteOut(BaseModel):
+    id: str
+    name: str | None = None
+    region: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    kind: str | None = None
+    assets: int | None = None
+    status: str | None = None
+
+
+class ComponentOut(BaseModel):
+    name: str
+    supplier: str
+    kind: str | None = None
+    version: str | None = None
+
+
+class AssetOut(BaseModel):
+    id: str
+    site_id: str
+    vendor: str
+    role: str
+    domain: Domain
+    manufacturer: str | None = None
+    model: str | None = None
+    part_number: str | None = None
+    serial_number: str | None = None
+    hardware_version: str | None = None
+    software_version: str | None = None
+    technology: str | None = None
+    installed_on: date | None = None
+    purchased_on: date | None = None
+    funding: str | None = None
+    import_id: int | None = None
+    region: str | None = None
+    country: str | None = None
+    status: str | None = None
+    components: list[ComponentOut] | None = None
+
+
+class ImportOut(BaseModel):
+    id: int
+    file_name: str
+    sha256: str
+    format: str
+    started_at: datetime
+    finished_at: datetime
+    rows_added: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_rejected: int
+    imported_by: str | None = None
+
+
+class ImportResult(BaseModel):
+    import_id: int | None
+    file_name: str
+    sha256: str
+    format: str
+    rows_added: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_removed: int
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    status: JobStatus
+    created_by: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    progress: float | None = None
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+
+class JobAccepted(BaseModel):
+    job: JobOut
+    status_url: str
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str | None = None
+    role: Role
+    disabled: bool
+    has_password: bool
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: Role = Role.VIEWER
+    display_name: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(default=None, min_length=12, max_length=200)
+
+
+class UserUpdate(BaseModel):
+    role: Role | None = None
+    disabled: bool | None = None
+
+
+class TokenOut(BaseModel):
+    id: int
+    user_id: int
+    username: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class TokenCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TokenCreated(BaseModel):
+    token: TokenOut
+    secret: str = Field(description="Shown this once; only its hash is stored.")
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    via: str
+    action: str
+    target: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+class SubmissionOut(BaseModel):
+    id: int
+    organization_id: str
+    regulator_id: str
+    title: str
+    file_name: str
+    media_type: str
+    sha256: str
+    size: int
+    submitted_by: str
+    submitted_at: datetime
