@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from netvet.advisories.versions import VersionComparator, comparator_for, schemes_for_vendor, version_key
 from netvet.data import DATA_DIR, load_yaml_file
@@ -56,6 +56,7 @@ def product_key(name: str) -> str:
 _PRODUCT_SUFFIXES = ("_firmware", "_software", "_system_software", "_series", "_os")
 
 
+@lru_cache(maxsize=200_000)
 def product_keys(name: str) -> tuple[str, ...]:
     key = product_key(name)
     keys = [key]
