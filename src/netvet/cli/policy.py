@@ -12,9 +12,9 @@ import typer
 from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
-from netvet.data import DataFileError, load_yaml_file
+from netvet.data import DataFileError
 from netvet.policy import Assessment, UnknownJurisdictionError
-from netvet.policy.loader import LICENCES_SCHEMA, load_packs
+from netvet.policy.loader import load_licence_data, load_packs
 from netvet.policy.rules import Rule, RulePack
 from netvet.settings import get_settings
 from netvet.storage.policy import (
@@ -259,7 +259,7 @@ def licences_add(
 ) -> None:
     """Store licences, authorisations, exemptions and deadline extensions from a file (all or nothing)."""
     with _errors():
-        data = load_yaml_file(file, LICENCES_SCHEMA)
+        data = load_licence_data(file)
         packs = rule_packs(policy or [])
         with database() as db, db.begin() as conn:
             added, extended = add_licence_document(conn, organization, data, str(file), packs)

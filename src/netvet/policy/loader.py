@@ -38,10 +38,45 @@ def _from_validation(path: Path, prefix: Sequence[str | int], exc: ValidationErr
     return _error_at(path, location, first["msg"])
 
 
+def _impossible_date(node: yaml.Node | None, where: list[str | int]) -> tuple[list[str | int], str] | None:
+    """Find a scalar YAML reads as a date that does not exist (2020-13-01), with its key path."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            found = _impossible_date(value, [*where, str(key.value)])
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _impossible_date(item, [*where, index])
+            if found:
+                return found
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.safe_load(node.value)
+        except ValueError as exc:
+            return where, f"{node.value!r} is not a real date ({exc})"
+    return None
+
+
+def _load(path: Path, schema: str) -> dict[str, Any]:
+    """Schema-validated YAML; a date that does not exist is reported with its line and key too."""
+    try:
+        data: dict[str, Any] = load_yaml_file(path, schema)
+    except DataFileError:
+        raise
+    except ValueError as exc:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        found = _impossible_date(root, [])
+        if found is None:
+            raise DataFileError(path, f"cannot be read: {exc}") from exc
+        raise _error_at(path, found[0], found[1]) from exc
+    return data
+
+
 def load_pack(path: Path | str) -> RulePack:
     """One rule pack file, validated and checked."""
     path = Path(path)
-    data: dict[str, Any] = load_yaml_file(path, RULES_SCHEMA)
+    data = _load(path, RULES_SCHEMA)
     jurisdiction = data["jurisdiction"]
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -108,8 +143,7 @@ def shipped_packs() -> tuple[RulePack, ...]:
 
 def load_licence_file(path: Path | str) -> tuple[list[Licence], list[Extension]]:
     path = Path(path)
-    data: dict[str, Any] = load_yaml_file(path, LICENCES_SCHEMA)
-    return parse_licence_document(data, path)
+    return parse_licence_document(_load(path, LICENCES_SCHEMA), path)
 
 
 def parse_licence_document(data: dict[str, Any], path: Path | str) -> tuple[list[Licence], list[Extension]]:
@@ -163,3 +197,8 @@ def check_licence_rules(
                 f"extension {extension.id!r} names unknown rule {extension.rule!r}",
                 key="rule",
             )
+
+
+def load_licence_data(path: Path | str) -> dict[str, Any]:
+    """A licence file's validated content, for storing as given."""
+    return _load(Path(path), LICENCES_SCHEMA)

@@ -1,0 +1,97 @@
+"""The policy commands end to end on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netvet.cli import app
+from netvet.storage import Database
+from netvet.storage import policy as policy_store
+
+from .conftest import EVIDENCE, rule_yaml
+from .test_storage import NETWORK, _store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def stored(cli_env: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    _store(cli_env, NETWORK)
+    # Screening's stored results are the screening area's; hand-built evidence stands in for them here.
+    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org: EVIDENCE)
+    return cli_env
+
+
+def test_rules_show_prints_dates_and_sources(cli_env: Database) -> None:
+    result = runner.invoke(app, ["rules", "show", "uk-dvd-core"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "2023-12-31" in result.output and "[S45]" in result.output and "commsupdate.com" in result.output
+
+
+def test_rules_show_unknown_rule_exits_not_found(cli_env: Database) -> None:
+    result = runner.invoke(app, ["rules", "show", "no-such-rule"])
+    assert result.exit_code == 3
+
+
+def test_rules_list_filters_by_jurisdiction(cli_env: Database) -> None:
+    result = runner.invoke(app, ["rules", "list", "-j", "se"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "se-pts-central-functions-removal" in result.output and "uk-dvd-core" not in result.output
+
+
+def test_assess_writes_json_and_time_travel_changes_the_answer(stored: Database, tmp_path: Path) -> None:
+    early, late = tmp_path / "early.json", tmp_path / "late.json"
+    for day, path in (("2020-06-01", early), ("2028-01-01", late)):
+        result = runner.invoke(app, ["assess", "--jurisdiction", "uk,ca", "--at", day, "--json", str(path)])
+        assert result.exit_code == 0, result.output
+    before = json.loads(early.read_text())
+    after = json.loads(late.read_text())
+    assert (
+        before["summary"]["findings_by_jurisdiction_and_status"]
+        != after["summary"]["findings_by_jurisdiction_and_status"]
+    )
+    rules_after = {f["rule_id"] for f in after["findings"]}
+    assert {"uk-dvd-core", "uk-dvd-5g-removal", "ca-4g-removal"} <= rules_after
+    assert not {f["rule_id"] for f in before["findings"]} & {"uk-dvd-core", "ca-4g-removal"}
+
+
+def test_assess_refuses_a_bad_date_and_a_bad_policy(
+    stored: Database, write_pack: Callable[..., Path]
+) -> None:
+    result = runner.invoke(app, ["assess", "--at", "2024-02-30"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    bad = write_pack(
+        rule_yaml("es-x", "{type: cap, share: 0.35}", "adopted: 2024-01-01"),
+        jurisdiction="es-x",
+        countries="ES",
+    )
+    result = runner.invoke(app, ["assess", "--policy", str(bad)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert str(bad) in result.output and "line 12" in result.output and "rules[0].effect" in result.output
+    result = runner.invoke(app, ["assess", "-j", "xx"])
+    assert result.exit_code == 2 and "unknown jurisdiction" in result.output
+
+
+def test_licences_add_list_and_timeline(stored: Database, tmp_path: Path) -> None:
+    file = tmp_path / "bt.yaml"
+    file.write_text(
+        "extensions:\n"
+        "  - id: core-extension\n"
+        "    rule: uk-dvd-core\n"
+        "    deadline: 2024-06-30\n"
+        "    issued: 2023-11-01\n"
+        "    sources: [{citation: 'DSIT letter to the operator'}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["licences", "add", str(file)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["licences", "list"], env={"COLUMNS": "250"})
+    assert "core-extension" in listed.output and "us-bis-tgl" in listed.output
+    timeline = runner.invoke(app, ["timeline"], env={"COLUMNS": "250"})
+    assert timeline.exit_code == 0, timeline.output
+    assert "2024-06-30" in timeline.output and "operator's own" in timeline.output
