@@ -4,5 +4,6 @@ from netvet.storage import (
     access,  # noqa: F401
     advisories,  # noqa: F401
     findings,  # noqa: F401
+    policy,  # noqa: F401
     tables,  # noqa: F401
 )
