@@ -1,0 +1,167 @@
+"""Report commands: `netvet report` (HTML or PDF), `netvet export` (CSV/JSON/XLSX), `netvet forms` (regulators' CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import ValidationError
+
+from netvet.cli.common import console, database, fail, progress_bar
+from netvet.cli.policy import (
+    DEFAULT_ORGANIZATION,
+    JurisdictionOption,
+    OrgOption,
+    PolicyOption,
+    parse_day,
+    parse_jurisdictions,
+)
+from netvet.data import DataFileError
+from netvet.policy import UnknownJurisdictionError
+from netvet.report import (
+    EXPORT_FORMATS,
+    FORMS,
+    REPORT_FORMATS,
+    PdfError,
+    ReportData,
+    html_to_pdf,
+    load_report_data,
+    write_export,
+    write_form,
+    write_html,
+)
+from netvet.storage import Database
+
+if TYPE_CHECKING:
+    from netvet.planning.plan import Plan
+
+AtOption = Annotated[
+    str | None, typer.Option("--at", help="Assess as on this date (YYYY-MM-DD); default today.")
+]
+PlanOption = Annotated[
+    Path | None, typer.Option("--plan", help="A plan written by `netvet plan` (JSON), drawn in the report.")
+]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn data, input and printing errors into one message and an exit code."""
+    try:
+        yield
+    except (DataFileError, UnknownJurisdictionError, PdfError, RuntimeError) as exc:
+        raise fail(str(exc)) from None
+
+
+def _load_plan(path: Path | None) -> Plan | None:
+    if path is None:
+        return None
+    from netvet.planning.plan import Plan
+
+    try:
+        return Plan.model_validate_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"{path}: cannot read the plan ({exc.strerror})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise fail(f"{path}: not a netvet plan: field {where}: {first['msg']}") from None
+
+
+def _gather(
+    db: Database,
+    organization: str,
+    jurisdiction: str | None,
+    at: str | None,
+    policy: list[Path] | None,
+    plan: Plan | None = None,
+) -> ReportData:
+    return load_report_data(
+        db,
+        organization,
+        parse_jurisdictions(jurisdiction),
+        parse_day(at, "--at") or date.today(),
+        plan=plan,
+        extra_policies=policy or [],
+    )
+
+
+def report_command(
+    jurisdiction: JurisdictionOption = None,
+    at: AtOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the report.")] = Path("report.html"),
+    fmt: Annotated[str, typer.Option("--format", help="html (one self-contained file) or pdf.")] = "html",
+    plan_file: PlanOption = None,
+    policy: PolicyOption = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Write the report: one self-contained HTML file (charts, map, findings, forms, methods) or its PDF."""
+    if fmt not in REPORT_FORMATS:
+        raise fail(f"--format {fmt!r}: choose one of {', '.join(REPORT_FORMATS)}")
+    plan = _load_plan(plan_file)
+    with _errors(), database() as db, progress_bar(transient=True) as progress:
+        task = progress.add_task("assessing", total=3 if fmt == "pdf" else 2)
+        data = _gather(db, organization, jurisdiction, at, policy, plan)
+        progress.update(task, advance=1, description="writing the report")
+        html_path = out if fmt == "html" else out.with_suffix(".html")
+        write_html(data, html_path)
+        progress.update(task, advance=1, description="printing to PDF")
+        if fmt == "pdf":
+            html_to_pdf(html_path, out)
+            progress.update(task, advance=1)
+    size = out.stat().st_size
+    console.print(
+        f"report: {data.asset_count:,} assets, {data.site_count:,} sites, {data.findings.height:,} findings; "
+        f"written to {out} ({size / 1_000_000:.1f} MB)"
+    )
+
+
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx (one sheet per jurisdiction).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the findings.")],
+    jurisdiction: JurisdictionOption = None,
+    at: AtOption = None,
+    policy: PolicyOption = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Export every finding as CSV, JSON (schema: docs/findings.schema.json) or XLSX."""
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    with _errors(), database() as db, progress_bar(transient=True) as progress:
+        task = progress.add_task("assessing", total=2)
+        data = _gather(db, organization, jurisdiction, at, policy)
+        progress.update(task, advance=1, description=f"writing {fmt}")
+        write_export(data, fmt, out)
+        progress.update(task, advance=1)
+    console.print(f"findings: {data.findings.height:,} written to {out}")
+
+
+def forms_command(
+    form: Annotated[
+        str, typer.Argument(help="us-covered (FCC supply chain data) or uk-dvd (designated vendor).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the form (CSV).")],
+    at: AtOption = None,
+    policy: PolicyOption = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Write a regulator's form as CSV, filled from the inventory and the findings."""
+    if form not in FORMS:
+        raise fail(f"unknown form {form!r}: choose one of {', '.join(FORMS)}")
+    jurisdiction = "us" if form == "us-covered" else "uk"
+    with _errors(), database() as db, progress_bar(transient=True) as progress:
+        task = progress.add_task("assessing", total=2)
+        data = _gather(db, organization, jurisdiction, at, policy)
+        progress.update(task, advance=1, description=f"writing {form}")
+        rows = write_form(db, data, form, out)
+        progress.update(task, advance=1)
+    console.print(f"{form}: {rows:,} rows written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+    app.command("export")(export_command)
+    app.command("forms")(forms_command)

@@ -1,0 +1,105 @@
+"""Every finding, for other tools: CSV, JSON (schema in docs/findings.schema.json) and XLSX (a sheet per jurisdiction)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from netvet.report.context import FINDING_COLUMNS, ReportData
+from netvet.report.summary import status_counts
+
+JSON_FORMAT = "netvet-findings/1"
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+SHEET_NAME_LIMIT = 31  # Excel's limit
+
+
+def export_frame(data: ReportData) -> pl.DataFrame:
+    """The findings in a stable order, with the columns of FINDING_COLUMNS."""
+    return data.findings.select(list(FINDING_COLUMNS)).sort(
+        "jurisdiction", "rule_id", "asset_id", "site_id", nulls_last=True, maintain_order=True
+    )
+
+
+def write_csv(data: ReportData, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    export_frame(data).write_csv(path, date_format="%Y-%m-%d")
+    return path
+
+
+def json_header(data: ReportData) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT,
+        "organization_id": data.organization_id,
+        "organization_name": data.organization_name,
+        "at": data.at.isoformat(),
+        "jurisdictions": list(data.jurisdictions),
+        "generated_at": data.generated_at.isoformat(timespec="seconds"),
+        "summary": {"findings": data.findings.height, "by_status": status_counts(data.findings)},
+    }
+
+
+def write_json(data: ReportData, path: Path) -> Path:
+    """The header, then the findings written by polars in one go (not row by row in Python)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = export_frame(data).with_columns(pl.col("deadline").dt.to_string("%Y-%m-%d"))
+    header = json.dumps(json_header(data), indent=2)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(header[:-2] + ',\n  "findings": ')
+        fh.write(frame.write_json() if frame.height else "[]")
+        fh.write("\n}\n")
+    return path
+
+
+def sheet_name(jurisdiction: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", jurisdiction.upper() or "NONE")[:SHEET_NAME_LIMIT]
+    name, n = base, 2
+    while name in used:
+        suffix = f" ({n})"
+        name, n = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def write_xlsx(data: ReportData, path: Path) -> Path:
+    """One sheet per jurisdiction, in write-only mode so 100,000 rows stay in bounded memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = Workbook(write_only=True)
+    frame = export_frame(data)
+    columns = list(FINDING_COLUMNS)
+    used: set[str] = set()
+    jurisdictions = sorted({j or "" for j in frame.get_column("jurisdiction").to_list()})
+    if not jurisdictions:
+        sheet = workbook.create_sheet(sheet_name("findings", used))
+        sheet.append(columns)
+    for jurisdiction in jurisdictions:
+        sheet = workbook.create_sheet(sheet_name(jurisdiction, used))
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        mine = (
+            frame.filter(pl.col("jurisdiction") == jurisdiction)
+            if jurisdiction
+            else frame.filter(pl.col("jurisdiction").is_null())
+        )
+        for row in mine.iter_rows():
+            sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def write_export(data: ReportData, fmt: str, path: Path) -> Path:
+    writers = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx}
+    if fmt not in writers:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    return writers[fmt](data, path)

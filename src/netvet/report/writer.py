@@ -1,0 +1,110 @@
+"""The entry points: assess (unless findings are given), gather, and write the report, exports or a form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from netvet.model.findings import Finding
+from netvet.report import forms
+from netvet.report.context import ReportData, gather
+from netvet.report.html import render_html
+from netvet.report.methods import Methods, methods_for
+from netvet.report.pdf import html_to_pdf
+from netvet.storage import Database
+
+if TYPE_CHECKING:
+    from netvet.planning.plan import Plan
+
+REPORT_FORMATS = ("html", "pdf")
+FORMS = ("us-covered", "uk-dvd")
+
+
+def load_report_data(
+    db: Database,
+    organization_id: str = "default",
+    jurisdictions: Sequence[str] | None = None,
+    at: date | None = None,
+    *,
+    findings: Sequence[Finding] | pl.DataFrame | None = None,
+    methods: Methods | None = None,
+    plan: Plan | None = None,
+    extra_policies: Sequence[Path | str] = (),
+) -> ReportData:
+    """The report's data. Without `findings`, runs the policy engine's assessment on the stored inventory."""
+    at = at or date.today()
+    notes: list[str] = []
+    if findings is None:
+        from netvet.storage.policy import run_assessment
+
+        assessment = run_assessment(db, organization_id, jurisdictions, at, extra_policies)
+        findings = assessment.frame
+        if methods is None:
+            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies)
+        if assessment.pending_review:
+            names = ", ".join(sorted(assessment.pending_review)[:5])
+            notes.append(
+                f"{len(assessment.pending_review)} vendor name(s) still await a screening decision "
+                f"({names}{', ...' if len(assessment.pending_review) > 5 else ''}); "
+                "the rules do not act on them until confirmed."
+            )
+        if assessment.assets_outside:
+            notes.append(
+                f"{assessment.assets_outside:,} assets sit in countries none of the selected rule packs covers."
+            )
+    data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
+    data.notes.extend(notes)
+    return data
+
+
+def write_html(data: ReportData, out_path: Path) -> Path:
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(render_html(data), encoding="utf-8")
+    return out_path
+
+
+def write_report(
+    db: Database,
+    organization_id: str = "default",
+    out_path: Path | str = "report.html",
+    jurisdictions: Sequence[str] | None = None,
+    at: date | None = None,
+    *,
+    format: str = "html",
+    findings: Sequence[Finding] | pl.DataFrame | None = None,
+    methods: Methods | None = None,
+    plan: Plan | None = None,
+    extra_policies: Sequence[Path | str] = (),
+) -> Path:
+    """Write the self-contained HTML report (or its PDF) and return the path written."""
+    if format not in REPORT_FORMATS:
+        raise ValueError(f"unknown report format {format!r}; choose one of {', '.join(REPORT_FORMATS)}")
+    out_path = Path(out_path)
+    data = load_report_data(
+        db,
+        organization_id,
+        jurisdictions,
+        at,
+        findings=findings,
+        methods=methods,
+        plan=plan,
+        extra_policies=extra_policies,
+    )
+    if format == "html":
+        return write_html(data, out_path)
+    html_path = out_path.with_suffix(".html")
+    write_html(data, html_path)
+    return html_to_pdf(html_path, out_path)
+
+
+def write_form(db: Database, data: ReportData, form: str, out_path: Path) -> int:
+    """Write a regulator's form as CSV; returns the number of rows."""
+    if form == "us-covered":
+        return forms.write_csv(forms.us_covered_rows(db, data), forms.US_COVERED_FIELDS, out_path)
+    if form == "uk-dvd":
+        return forms.write_csv(forms.uk_dvd_rows(data), forms.UK_DVD_FIELDS, out_path)
+    raise ValueError(f"unknown form {form!r}; choose one of {', '.join(FORMS)}")
