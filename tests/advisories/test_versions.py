@@ -99,3 +99,8 @@ def test_incomparable_version_is_unknown() -> None:
     outcome, reason = evaluate(parse_vers("vers:generic/<12.2(55)SE12"), "15.0(2)EX5", AUTO)
     assert outcome is RangeOutcome.UNKNOWN
     assert "different branches" in reason
+
+
+def test_exact_version_on_another_train_is_simply_not_it() -> None:
+    outcome, _ = evaluate(VersionRange.exact("12.2(55)EY"), "15.6(2)SP3", AUTO)
+    assert outcome is RangeOutcome.OUT

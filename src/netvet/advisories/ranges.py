@@ -165,18 +165,21 @@ def evaluate(
         return RangeOutcome.UNKNOWN, f"the range {version_range.text!r} is not in a form netvet can read"
     if version_range.any_version:
         return RangeOutcome.IN, f"all versions ({version_range.text})"
-    try:
-        ranged: list[tuple[str, str, int]] = []
-        for op, bound in version_range.constraints:
+    ranged: list[tuple[str, str, int]] = []
+    for op, bound in version_range.constraints:
+        try:
             cmp = comparator.compare(version, bound)
-            if op == "=" and cmp == 0:
-                return RangeOutcome.IN, f"{version} = {bound}"
-            if op == "!=" and cmp == 0:
-                return RangeOutcome.OUT, f"{version} is excluded (!={bound})"
-            if op not in ("=", "!="):
-                ranged.append((op, bound, cmp))
-    except IncomparableVersions as exc:
-        return RangeOutcome.UNKNOWN, str(exc)
+        except IncomparableVersions as exc:
+            if op in ("=", "!="):
+                # Versions on another branch are simply not this one.
+                continue
+            return RangeOutcome.UNKNOWN, str(exc)
+        if op == "=" and cmp == 0:
+            return RangeOutcome.IN, f"{version} = {bound}"
+        if op == "!=" and cmp == 0:
+            return RangeOutcome.OUT, f"{version} is excluded (!={bound})"
+        if op not in ("=", "!="):
+            ranged.append((op, bound, cmp))
     if not ranged:
         return RangeOutcome.OUT, f"{version} is not one of {version_range.text}"
     first_op, first_bound, first_cmp = ranged[0]
