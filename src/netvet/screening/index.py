@@ -17,7 +17,12 @@ from collections.abc import Iterable, Sequence
 from rigour._core import metaphone
 
 from netvet.screening.config import ScreeningConfig
+from netvet.screening.matcher import token_similarity
 from netvet.screening.normalize import NameForm
+
+
+# A token in more names than this only re-ranks names that rarer tokens proposed.
+_PROPOSE_LIMIT = 150
 
 
 def _deletions(token: str) -> set[str]:
@@ -36,6 +41,8 @@ class CandidateIndex:
         self._idf: dict[str, float] = {
             t: math.log(1.0 + self.size / len(ids)) for t, ids in self._postings.items()
         }
+        self._posting_sets: dict[str, frozenset[int]] = {}
+        self._near_cache: dict[str, tuple[str, ...]] = {}
         self._fuzzy: dict[str, set[str]] = defaultdict(set)
         for token in self._postings:
             if len(token) >= config.typo_min_length:
@@ -60,30 +67,56 @@ class CandidateIndex:
     def vocabulary_size(self) -> int:
         return len(self._postings)
 
+    def _near(self, token: str) -> tuple[str, ...]:
+        """Vocabulary tokens within one edit or with the same metaphone code (cached per token)."""
+        found = self._near_cache.get(token)
+        if found is None:
+            near: set[str] = set()
+            for key in self._fuzzy_keys(token):
+                near.update(self._fuzzy.get(key, ()))
+            near.discard(token)
+            # Keep only neighbours the matcher can pair: blocking on anything else is wasted scoring.
+            found = tuple(t for t in near if token_similarity(token, t) > 0.0)
+            if len(self._near_cache) < 500_000:
+                self._near_cache[token] = found
+        return found
+
     def candidates(self, query: NameForm) -> list[int]:
-        """Name ids worth scoring, best first, at most `max_candidate_names`."""
+        """Name ids worth scoring, best first, at most `max_candidate_names`.
+
+        Rare tokens propose names; common ones (more than `_PROPOSE_LIMIT` names) only add to the
+        score of names already proposed, so a query with "al" or "trading" does not walk thousands of
+        postings.
+        """
         cfg = self.config
         found: dict[str, float] = {}  # vocabulary token -> weight of the query token that led to it
-        keys = list(self._vocabulary_keys(query.tokens))
-        weights = [
-            *query.weights,
-            *(max(a, b) for a, b in zip(query.weights, query.weights[1:], strict=False)),
-        ]
-        for token, weight in zip(keys, weights, strict=True):
+        tokens = query.tokens
+        weights = query.weights
+        keys = [*tokens, *(tokens[i] + tokens[i + 1] for i in range(len(tokens) - 1))]
+        key_weights = [*weights, *(max(weights[i], weights[i + 1]) for i in range(len(tokens) - 1))]
+        for token, weight in zip(keys, key_weights, strict=True):
             if token in self._postings:
                 found[token] = max(found.get(token, 0.0), weight)
             if len(token) >= cfg.typo_min_length:
-                for key in self._fuzzy_keys(token):
-                    for near in self._fuzzy.get(key, ()):
-                        found.setdefault(near, weight * 0.8)
+                for near in self._near(token):
+                    found.setdefault(near, weight * 0.8)
         if not found:
             return []
-        usable = [t for t in found if len(self._postings[t]) <= cfg.max_postings]
-        if not usable:  # only very common words: use the rarest one anyway
-            usable = [min(found, key=lambda t: len(self._postings[t]))]
+        ordered = sorted(found, key=lambda t: len(self._postings[t]))
         scores: dict[int, float] = defaultdict(float)
-        for token in usable:
+        for token in ordered:
+            ids = self._postings[token]
             gain = found[token] * self._idf[token]
-            for name_id in self._postings[token]:
-                scores[name_id] += gain
+            if len(ids) <= _PROPOSE_LIMIT or not scores:
+                if len(ids) > cfg.max_postings and scores:
+                    break
+                for name_id in ids:
+                    scores[name_id] += gain
+            else:
+                members = self._posting_sets.get(token)
+                if members is None:
+                    members = self._posting_sets[token] = frozenset(ids)
+                for name_id in scores:
+                    if name_id in members:
+                        scores[name_id] += gain
         return heapq.nlargest(cfg.max_candidate_names, scores, key=scores.__getitem__)

@@ -62,7 +62,8 @@ class ListEntry(BaseModel):
 
     @property
     def is_active(self) -> bool:
-        return self.delisted_on is None
+        """Still listed today (a denial order with an end date stops applying after it)."""
+        return self.delisted_on is None or self.delisted_on > date.today()
 
     @property
     def content_hash(self) -> str:

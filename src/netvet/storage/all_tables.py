@@ -5,5 +5,6 @@ from netvet.storage import (
     advisories,  # noqa: F401
     findings,  # noqa: F401
     policy,  # noqa: F401
+    screening,  # noqa: F401
     tables,  # noqa: F401
 )
