@@ -1,0 +1,110 @@
+"""What the user sets for a plan: start, horizon, crews, budget, neighbour distance, precedence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from netvet.model.inventory import Domain
+
+_PRECEDENCE = re.compile(r"^\s*(\w+)\s*(?:>|before)\s*(\w+)\s*(?:@\s*(\w+))?\s*$", re.IGNORECASE)
+
+
+class PrecedenceScope(StrEnum):
+    SITE = "site"  # at the same site: e.g. transport before the RAN it backhauls
+    REGION = "region"  # every BEFORE item of a region before any AFTER item of that region
+    NETWORK = "network"  # every BEFORE item anywhere before any AFTER item anywhere
+
+
+@dataclass(frozen=True, slots=True)
+class PrecedenceRule:
+    """BEFORE work must be finished in an earlier week than AFTER work starts, within a scope."""
+
+    before: Domain
+    after: Domain
+    scope: PrecedenceScope = PrecedenceScope.SITE
+
+    @classmethod
+    def parse(cls, text: str) -> PrecedenceRule:
+        """Read 'transport>ran@site', 'core>ran@network' or 'core before ran' (scope defaults to site)."""
+        match = _PRECEDENCE.match(text)
+        if not match:
+            raise ValueError(
+                f"precedence {text!r} is not of the form BEFORE>AFTER[@site|region|network], e.g. transport>ran@site"
+            )
+        before, after, scope = match.groups()
+        try:
+            rule = cls(
+                Domain(before.lower()), Domain(after.lower()), PrecedenceScope((scope or "site").lower())
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"precedence {text!r}: domains are {', '.join(d.value for d in Domain)}; "
+                f"scopes are {', '.join(s.value for s in PrecedenceScope)}"
+            ) from exc
+        if rule.before == rule.after:
+            raise ValueError(f"precedence {text!r} puts a domain before itself")
+        return rule
+
+    def __str__(self) -> str:
+        return f"{self.before.value}>{self.after.value}@{self.scope.value}"
+
+
+@dataclass(frozen=True)
+class CrewTable:
+    """Crews available per region per week: a default and per-region overrides."""
+
+    default: int
+    regions: Mapping[str, int] = field(default_factory=dict)
+
+    def crews(self, region: str) -> int:
+        return self.regions.get(region, self.default)
+
+    def plus(self, extra: Mapping[str, int]) -> CrewTable:
+        names = set(self.regions) | set(extra)
+        return CrewTable(self.default, {r: self.crews(r) + extra.get(r, 0) for r in names})
+
+    def as_dict(self) -> dict[str, object]:
+        return {"default": self.default, "regions": dict(sorted(self.regions.items()))}
+
+
+def monday_on_or_before(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class PlanningParameters:
+    start: date
+    horizon_weeks: int
+    crews: CrewTable
+    budget_per_quarter: float | None = None
+    neighbour_km: float | None = None
+    precedence: tuple[PrecedenceRule, ...] = ()
+    jurisdictions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.start.weekday() != 0:
+            object.__setattr__(self, "start", monday_on_or_before(self.start))
+        if self.horizon_weeks < 1:
+            raise ValueError("the horizon must be at least one week")
+        if self.budget_per_quarter is not None and self.budget_per_quarter < 0:
+            raise ValueError("the budget per quarter cannot be negative")
+        if self.neighbour_km is not None and self.neighbour_km < 0:
+            raise ValueError("the neighbour distance cannot be negative")
+
+    def week_start(self, week: int) -> date:
+        return self.start + timedelta(weeks=week)
+
+    def week_end(self, week: int) -> date:
+        """Work done in a week counts as finished on its Sunday."""
+        return self.start + timedelta(weeks=week, days=6)
+
+    def week_of(self, day: date) -> int:
+        return (day - self.start).days // 7
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
