@@ -1,0 +1,350 @@
+"""Screening commands: lists show|load|diff, screen-name, screen-file, screen, decide."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
+from netvet.model.screening import Decision, ScreeningStatus
+from netvet.screening.loaders import FORMATS, ListFileError
+from netvet.screening.screener import NameScreening, Screener, ScreeningResult
+from netvet.storage.screening import (
+    ListDiff,
+    current_lists,
+    decision_book,
+    diff_versions,
+    latest_versions,
+    list_version_history,
+    load_list_file,
+    record_decision,
+    screen_inventory,
+)
+
+OrgOption = Annotated[str, typer.Option("--org", help="Organisation id.")]
+_STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
+
+lists_app = typer.Typer(
+    help="Restricted-party lists: what is loaded, load a published file, compare versions."
+)
+
+
+def _status(value: str) -> str:
+    return f"[{_STYLE.get(value, '')}]{value}[/]"
+
+
+def _result_json(result: ScreeningResult) -> dict[str, Any]:
+    return {
+        "list": result.list_id,
+        "entity_id": result.entity_id,
+        "entity_name": result.entity_name,
+        "matched_name": result.matched_name,
+        "score": result.score,
+        "status": result.status.value,
+        "decision": result.decision.value if result.decision else None,
+        "affiliate_path": list(result.affiliate_path),
+        "lists": list(result.lists),
+        "explanation": result.explanation.model_dump(mode="json") | {"summary": result.explanation.summary()},
+    }
+
+
+def screening_json(screening: NameScreening) -> dict[str, Any]:
+    return {
+        "name": screening.name,
+        "normalised": screening.normalised,
+        "status": screening.status.value,
+        "results": [_result_json(r) for r in screening.results],
+    }
+
+
+def _screener_from_db() -> tuple[Screener, Any]:
+    with database() as db, db.begin() as conn:
+        lists, _ = current_lists(conn)
+        book = decision_book(conn)
+    return Screener(entry for lst in lists for entry in lst.entries), book
+
+
+# ---------------------------------------------------------------- lists
+
+
+@lists_app.command("show")
+def lists_show(
+    all_versions: Annotated[bool, typer.Option("--all", help="Every version, not just the newest.")] = False,
+) -> None:
+    """Print the loaded lists with their versions, dates, entry counts and sources."""
+    with database() as db, db.begin() as conn:
+        current_lists(conn)  # records shipped lists on first use
+        versions = list_version_history(conn) if all_versions else latest_versions(conn)
+    table = Table(title="Restricted-party lists")
+    for column in ("list", "version", "loaded", "as of", "entries", "origin", "file", "sha256", "title"):
+        table.add_column(column, overflow="fold")
+    for v in versions:
+        table.add_row(
+            v.list_id,
+            str(v.version),
+            v.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            v.info.as_of.isoformat() if v.info.as_of else "",
+            str(v.entry_count),
+            v.origin,
+            v.file_name,
+            v.sha256[:12],
+            v.info.title,
+        )
+    console.print(table)
+
+
+def _print_diff(diff: ListDiff) -> None:
+    start = f"version {diff.from_version}" if diff.from_version else "nothing"
+    console.print(
+        f"{diff.list_id}: {start} -> version {diff.to_version}: "
+        f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
+    )
+    for label, entries in (("+", diff.added), ("-", diff.removed)):
+        for entry in entries[:50]:
+            console.print(f"  {label} {entry.entity_id}  {entry.name}", highlight=False)
+        if len(entries) > 50:
+            console.print(f"  {label} ... and {len(entries) - 50} more")
+    for old, new in diff.changed[:50]:
+        console.print(f"  ~ {new.entity_id}  {old.name} -> {new.name}", highlight=False)
+
+
+@lists_app.command("load")
+def lists_load(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The published file (for OFAC: sdn.csv, with alt.csv and add.csv beside it)."),
+    ],
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    list_id: Annotated[
+        str | None, typer.Option("--list-id", help="Store under this list id (default per format).")
+    ] = None,
+    org: OrgOption = "default",
+    rescreen: Annotated[
+        bool, typer.Option("--screen/--no-screen", help="Re-screen the inventory afterwards.")
+    ] = True,
+) -> None:
+    """Load a published list file as a new version (all or nothing), then re-screen the inventory."""
+    if format not in FORMATS:
+        raise fail(f"--format {format!r} is not one of {', '.join(FORMATS)}")
+    if not file.exists():
+        raise fail(f"{file}: no such file", EXIT_NOT_FOUND)
+    with database() as db:
+        try:
+            with progress_bar(transient=True) as progress:
+                progress.add_task(f"reading {file.name}", total=None)
+                outcome = load_list_file(db, file, format, list_id, loaded_by=getpass.getuser())
+        except ListFileError as exc:
+            raise fail(f"{exc} (nothing loaded; the previous version stays in force)") from None
+        v = outcome.version
+        if outcome.unchanged:
+            console.print(f"{v.list_id}: same file as version {v.version} ({v.sha256[:12]}); nothing loaded")
+            return
+        console.print(
+            f"loaded {v.list_id} version {v.version}: {v.entry_count} entries, sha256 {v.sha256[:12]}"
+        )
+        if outcome.diff is not None:
+            _print_diff(outcome.diff)
+        if rescreen:
+            _screen_and_report(db, org)
+
+
+@lists_app.command("diff")
+def lists_diff(
+    list_id: Annotated[str, typer.Argument(help="List id, as `netvet lists show` prints it.")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Older version (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Newer version (default: the newest).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Entries added, removed and changed between two versions of a list."""
+    with database() as db, db.begin() as conn:
+        current_lists(conn)
+        try:
+            diff = diff_versions(conn, list_id, from_version, to_version)
+        except LookupError as exc:
+            raise fail(str(exc), EXIT_NOT_FOUND) from None
+    if as_json:
+        payload = {
+            "list": diff.list_id,
+            "from_version": diff.from_version,
+            "to_version": diff.to_version,
+            "added": [{"entity_id": e.entity_id, "name": e.name} for e in diff.added],
+            "removed": [{"entity_id": e.entity_id, "name": e.name} for e in diff.removed],
+            "changed": [
+                {"entity_id": n.entity_id, "before": o.name, "after": n.name} for o, n in diff.changed
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    _print_diff(diff)
+
+
+# ---------------------------------------------------------------- screening
+
+
+def screen_name(
+    name: Annotated[str, typer.Argument(help="The name to screen, in any script.")],
+    country: Annotated[str | None, typer.Option("--country", help="ISO country code of the party.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Screen one name against every list, with explanations."""
+    screener, book = _screener_from_db()
+    screening = screener.screen(name, country=country, decisions=book)
+    if as_json:
+        typer.echo(json.dumps(screening_json(screening), ensure_ascii=False, indent=2))
+        return
+    console.print(f"{name!r} (normalised '{screening.normalised}'): {_status(screening.status.value)}")
+    table = Table()
+    for column in ("status", "score", "list", "entity", "matched name", "why"):
+        table.add_column(column, overflow="fold")
+    for r in screening.results:
+        table.add_row(
+            _status(r.status.value),
+            f"{r.score:.2f}",
+            r.list_id,
+            r.entity_id,
+            r.matched_name,
+            r.explanation.summary(),
+        )
+    if screening.results:
+        console.print(table)
+
+
+def screen_file(
+    file: Annotated[Path, typer.Argument(help="A CSV file with a header row.")],
+    column: Annotated[str, typer.Option("--column", help="The column holding the names.")],
+    country_column: Annotated[
+        str | None, typer.Option("--country-column", help="A column with ISO country codes.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write one result per input row to this JSON file.")
+    ] = None,
+) -> None:
+    """Screen a CSV file of names in bulk, one result per input row."""
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            for wanted in (column, country_column):
+                if wanted is not None and wanted not in header:
+                    raise fail(f"{file}: no column {wanted!r} (columns: {', '.join(header)})")
+            rows = [(reader.line_num, row) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise fail(f"{file}: cannot be read as CSV: {exc}") from None
+    screener, book = _screener_from_db()
+    out: list[dict[str, Any]] = []
+    counts = {s.value: 0 for s in ScreeningStatus}
+    with progress_bar() as progress:
+        task = progress.add_task(f"screening {file.name}", total=len(rows))
+        for line, row in rows:
+            name = (row.get(column) or "").strip()
+            country = (row.get(country_column) or "").strip() or None if country_column else None
+            if not name:
+                out.append(
+                    {"line": line, "name": "", "status": None, "error": f"empty {column}", "results": []}
+                )
+            else:
+                screening = screener.screen(name, country=country, decisions=book)
+                counts[screening.status.value] += 1
+                out.append({"line": line, **screening_json(screening)})
+            progress.advance(task)
+    if json_out is not None:
+        json_out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+        console.print(f"wrote {len(out)} results to {json_out}")
+    else:
+        table = Table()
+        for col in ("line", "name", "status", "best hit", "score"):
+            table.add_column(col, overflow="fold")
+        for item in out:
+            best = item["results"][0] if item["results"] else None
+            table.add_row(
+                str(item["line"]),
+                item["name"],
+                _status(item["status"]) if item["status"] else "[red]error[/]",
+                f"{best['list']} {best['entity_id']}" if best and item["status"] != "clear" else "",
+                f"{best['score']:.2f}" if best and item["status"] != "clear" else "",
+            )
+        console.print(table)
+    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def _screen_and_report(db: Any, org: str) -> None:
+    with progress_bar() as progress:
+        task = progress.add_task("screening the inventory", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = screen_inventory(db, org, progress=advance)
+    console.print(
+        f"screened {summary.names_screened} names of organisation {org!r}: "
+        + ", ".join(f"{k} {v}" for k, v in summary.by_status.items())
+    )
+    if summary.previous_run_id is None:
+        return
+    if not summary.changes:
+        console.print("no change since the previous screening")
+        return
+    table = Table(title=f"changed since the previous screening ({len(summary.changes)})")
+    for col in ("name", "list", "entity", "before", "after"):
+        table.add_column(col, overflow="fold")
+    for change in summary.changes:
+        table.add_row(
+            change.name,
+            change.list_id,
+            change.entity_id,
+            _status(change.before) if change.before else "-",
+            _status(change.after) if change.after else "-",
+        )
+    console.print(table)
+
+
+def screen(org: OrgOption = "default") -> None:
+    """Screen the stored inventory's vendors, manufacturers and component suppliers; store the results."""
+    with database() as db:
+        _screen_and_report(db, org)
+
+
+def decide(
+    name: Annotated[
+        str, typer.Argument(help="The name as screened (any spelling that normalises the same).")
+    ],
+    entity: Annotated[str, typer.Option("--entity", help="Entity id of the list entry.")],
+    list_id: Annotated[str, typer.Option("--list", help="List id of the entry.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: kept with the decision.")],
+    confirm: Annotated[bool, typer.Option("--confirm", help="The name is this entry.")] = False,
+    dismiss: Annotated[bool, typer.Option("--dismiss", help="The name is not this entry.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
+) -> None:
+    """Confirm or dismiss a candidate; applies to every later screening of the name against the entry."""
+    if confirm == dismiss:
+        raise fail("give exactly one of --confirm or --dismiss")
+    decision = Decision.CONFIRMED if confirm else Decision.DISMISSED
+    with database() as db, db.begin() as conn:
+        try:
+            record = record_decision(conn, name, list_id, entity, decision, reason, by or getpass.getuser())
+        except LookupError as exc:
+            raise fail(str(exc), EXIT_NOT_FOUND) from None
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    console.print(
+        f"{record.decision.value}: '{record.name}' (normalised '{record.name_key}') against "
+        f"{record.list_id}/{record.entity_id} by {record.decided_by} at {record.decided_at:%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(lists_app, name="lists")
+    app.command("screen-name")(screen_name)
+    app.command("screen-file")(screen_file)
+    app.command("screen")(screen)
+    app.command("decide")(decide)
