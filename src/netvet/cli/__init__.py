@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from netvet.cli import advisories, demo, inventory, policy, report, screening, serve
+from netvet.cli import advisories, demo, inventory, planning, policy, report, screening, serve
 
 app = typer.Typer(
     name="netvet",
@@ -20,7 +20,7 @@ def root() -> None:
     """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
 
 
-for area in (inventory, demo, policy, advisories, serve, report, screening):
+for area in (inventory, demo, policy, advisories, serve, report, screening, planning):
     area.register(app)
 
 

@@ -1,0 +1,358 @@
+"""`netvet plan`: turn violation and due findings into a costed, scheduled replacement plan; `--check` one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from netvet.cli.common import EXIT_NOT_FOUND, console, database, err_console, fail, progress_bar
+from netvet.cli.policy import DEFAULT_ORGANIZATION, OrgOption, parse_day, parse_jurisdictions
+from netvet.data import DATA_DIR, DataFileError, load_yaml_file, role_table
+from netvet.model.findings import Finding
+from netvet.model.inventory import Asset
+from netvet.planning import (
+    CostCatalogue,
+    CrewTable,
+    Plan,
+    PlanMethod,
+    PlanningInstance,
+    PlanningParameters,
+    PrecedenceRule,
+    build_instance,
+    check_plan,
+    solve,
+)
+from netvet.planning.instance import PLANNED_STATUSES
+from netvet.settings import get_settings
+from netvet.storage import Database
+
+EXIT_PLAN_VIOLATIONS = 1
+DEFAULT_CREWS = 2
+
+
+def load_catalogue(path: Path | None = None) -> CostCatalogue:
+    """The shipped cost catalogue, or the user's (same schema). Raises DataFileError."""
+    return CostCatalogue.from_mapping(load_yaml_file(path or DATA_DIR / "costs.yaml", "costs.schema.json"))
+
+
+def parse_crews(value: str | None) -> CrewTable:
+    """A number of crews for every region, or a YAML file (default + per-region numbers)."""
+    if value is None:
+        return CrewTable(DEFAULT_CREWS)
+    if value.strip().isdigit():
+        return CrewTable(int(value))
+    path = Path(value)
+    if not path.exists():
+        raise fail(f"--crews {value!r} is neither a whole number nor an existing file", EXIT_NOT_FOUND)
+    data = load_yaml_file(path, "crews.schema.json")
+    return CrewTable(int(data["default"]), {str(k): int(v) for k, v in (data.get("regions") or {}).items()})
+
+
+def read_findings_file(path: Path) -> list[Finding]:
+    """Findings written by `netvet assess --json` ({"findings": [...]}, or a bare list)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, f"cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from exc
+    rows = data.get("findings") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise DataFileError(path, "expected a list of findings under 'findings'")
+    findings = []
+    for i, row in enumerate(rows):
+        try:
+            findings.append(Finding.model_validate(row))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise DataFileError(
+                path, f"finding {i}: {first['msg']}", key=f"findings[{i}].{'.'.join(map(str, first['loc']))}"
+            ) from exc
+    return findings
+
+
+def default_horizon(findings: Sequence[Finding], start: date) -> int:
+    """Up to a quarter past the latest deadline still ahead: at least a year, at most five."""
+    ahead = [
+        f.deadline
+        for f in findings
+        if f.deadline is not None and f.deadline >= start and f.status in PLANNED_STATUSES
+    ]
+    weeks = ((max(ahead) - start).days // 7 + 13) if ahead else 52
+    return max(52, min(260, weeks))
+
+
+def gather(db: Database, organization: str, findings: Sequence[Finding]) -> tuple[list[Any], list[Any]]:
+    """The sites and the assets the findings name, from the stored inventory."""
+    from netvet.storage.inventory import iter_assets, iter_sites
+
+    wanted = sorted({f.asset_id for f in findings if f.asset_id and f.status in PLANNED_STATUSES})
+    with db.connect() as conn:
+        assets: list[Asset] = []
+        for i in range(0, len(wanted), 5000):  # stay under SQL parameter limits
+            assets.extend(iter_assets(conn, organization, wanted[i : i + 5000]))
+        sites = list(iter_sites(conn, organization))
+    return assets, sites
+
+
+def assessed_findings(
+    db: Database, organization: str, jurisdictions: list[str] | None, at: date
+) -> list[Finding]:
+    from netvet.storage.policy import run_assessment
+
+    return run_assessment(db, organization, jurisdictions, at).findings()
+
+
+def _instance_for(
+    db: Database,
+    organization: str,
+    findings_file: Path | None,
+    parameters: PlanningParameters,
+    catalogue: CostCatalogue,
+    jurisdictions: list[str] | None,
+) -> tuple[PlanningInstance, list[Finding]]:
+    findings = (
+        read_findings_file(findings_file)
+        if findings_file
+        else assessed_findings(db, organization, jurisdictions, parameters.start)
+    )
+    assets, sites = gather(db, organization, findings)
+    return build_instance(findings, assets, sites, catalogue, parameters, role_table()), findings
+
+
+def print_plan(plan: Plan) -> None:
+    summary = Table(title="Replacement plan", show_header=False)
+    summary.add_row("method", f"{plan.method} ({plan.solver_status}, {plan.seconds:.1f} s)")
+    summary.add_row("objective (risk-weighted exposure)", f"{plan.objective:,.1f}")
+    summary.add_row("proven lower bound", f"{plan.bound:,.1f}")
+    summary.add_row("gap", f"{plan.gap:.2%}")
+    summary.add_row(
+        "greedy (earliest deadline first)",
+        f"{plan.greedy_objective:,.1f} ({plan.improvement_over_greedy:.2%} better)",
+    )
+    summary.add_row("tasks (site-weeks)", f"{len(plan.tasks):,}")
+    summary.add_row("left out of the horizon", f"{len(plan.unscheduled):,}")
+    summary.add_row("total cost", f"{plan.total_cost:,.0f} {plan.currency}")
+    if plan.tasks:
+        summary.add_row("first / last week", f"{plan.tasks[0].week_start} / {plan.tasks[-1].week_start}")
+    console.print(summary)
+    if plan.unmet:
+        table = Table(title="Deadlines that cannot be met")
+        for column in (
+            "deadline",
+            "region",
+            "sites",
+            "assets",
+            "days late",
+            "not in horizon",
+            "what would fix it",
+        ):
+            table.add_column(column)
+        for u in plan.unmet:
+            if u.fix is None:
+                remedy = u.cause
+            else:
+                parts = [f"+{n} crews in {r}" for r, n in u.fix.extra_crews.items()]
+                if u.fix.extra_budget_per_quarter:
+                    parts.append(f"+{u.fix.extra_budget_per_quarter:,.0f} {plan.currency} per quarter")
+                remedy = (", ".join(parts) or "no more crews here; see other regions") + (
+                    "" if u.fix.verified else " (not enough: neighbour/precedence rules)"
+                )
+            table.add_row(
+                str(u.deadline),
+                u.region,
+                f"{u.sites:,}",
+                f"{u.assets:,}",
+                f"{u.days_late:,}",
+                f"{u.not_done_in_horizon:,}",
+                remedy,
+            )
+        console.print(table)
+    for note in plan.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def plan_command(
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Comma-separated codes; omit for all.")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First week (YYYY-MM-DD, moved back to its Monday); default today."),
+    ] = None,
+    horizon_weeks: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon-weeks",
+            min=1,
+            max=520,
+            help="Weeks to plan; default a quarter past the latest deadline (52-260).",
+        ),
+    ] = None,
+    crews: Annotated[
+        str | None,
+        typer.Option(
+            "--crews",
+            help=f"Crews per region per week: a number, or a YAML file (default: N, regions: {{name: N}}). Default {DEFAULT_CREWS}.",
+        ),
+    ] = None,
+    budget_per_quarter: Annotated[
+        float | None,
+        typer.Option(
+            "--budget-per-quarter",
+            min=0,
+            help="Money per calendar quarter, in the catalogue's currency; default no limit.",
+        ),
+    ] = None,
+    neighbour_km: Annotated[
+        float | None,
+        typer.Option(
+            "--neighbour-km", min=0, help="Sites this close may not be out of service in the same week."
+        ),
+    ] = None,
+    precedence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--precedence", help="BEFORE>AFTER, optionally @site (default), @region or @network, e.g. transport>ran@site; repeatable."
+        ),
+    ] = None,
+    catalogue_file: Annotated[
+        Path | None,
+        typer.Option("--catalogue", help="Your own cost catalogue (same schema as the shipped costs.yaml)."),
+    ] = None,
+    findings_file: Annotated[
+        Path | None,
+        typer.Option("--findings", help="Findings from `netvet assess --json` instead of assessing now."),
+    ] = None,
+    greedy: Annotated[
+        bool, typer.Option("--greedy", help="Earliest deadline first only, no optimiser.")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, help="Seconds the optimiser may take.")
+    ] = 100.0,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the plan here (default: output dir).")
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option("--check", help="Verify this plan JSON against its constraints instead of planning."),
+    ] = None,
+    organization: OrgOption = DEFAULT_ORGANIZATION,
+) -> None:
+    """Plan the replacement of every asset with a violation or due finding, under crews, budget and deadlines."""
+    if check is not None:
+        check_command(check, findings_file, catalogue_file, organization)
+        return
+    day = parse_day(start, "--start") or date.today()
+    jurisdictions = parse_jurisdictions(jurisdiction)
+    try:
+        rules = tuple(PrecedenceRule.parse(p) for p in precedence or [])
+    except ValueError as exc:
+        raise fail(f"--precedence: {exc}") from None
+    try:
+        catalogue = load_catalogue(catalogue_file)
+        crew_table = parse_crews(crews)
+        with database() as db, progress_bar(transient=True) as progress:
+            task = progress.add_task("reading findings", total=4)
+            findings = (
+                read_findings_file(findings_file)
+                if findings_file
+                else assessed_findings(db, organization, jurisdictions, day - timedelta(days=day.weekday()))
+            )
+            parameters = PlanningParameters(
+                start=day,
+                horizon_weeks=horizon_weeks or default_horizon(findings, day),
+                crews=crew_table,
+                budget_per_quarter=budget_per_quarter,
+                neighbour_km=neighbour_km,
+                precedence=rules,
+                jurisdictions=tuple(jurisdictions or ()),
+            )
+            progress.update(task, advance=1, description="reading the inventory")
+            assets, sites = gather(db, organization, findings)
+            progress.update(task, advance=1, description="building work packages")
+            instance = build_instance(findings, assets, sites, catalogue, parameters, role_table())
+            progress.update(
+                task,
+                advance=1,
+                description=f"scheduling {len(instance.packages):,} packages (up to {time_limit:.0f} s)",
+            )
+            plan = solve(instance, PlanMethod.GREEDY if greedy else PlanMethod.OPTIMISE, time_limit)
+            progress.update(task, advance=1)
+    except DataFileError as exc:
+        raise fail(str(exc)) from None
+    except (RuntimeError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    if not instance.packages:
+        console.print(
+            "nothing to plan: no violation or due finding names an asset (has `netvet assess` found any?)"
+        )
+    path = json_file or get_settings().output_dir / f"plan-{parameters.start}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(plan.to_json_dict(), indent=1), encoding="utf-8")
+    print_plan(plan)
+    console.print(f"plan written to {path}")
+
+
+def check_command(
+    path: Path, findings_file: Path | None, catalogue_file: Path | None, organization: str
+) -> None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"{path}: cannot be read: {exc}", EXIT_NOT_FOUND) from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path}, line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(raw, dict):
+        raise fail(f"{path}: a plan is a JSON object")
+    instance = None
+    try:
+        params = raw.get("parameters") or {}
+        parameters = PlanningParameters(
+            start=date.fromisoformat(str(params["start"])),
+            horizon_weeks=int(params["horizon_weeks"]),
+            crews=CrewTable(
+                int(params["crews"]["default"]),
+                {str(k): int(v) for k, v in params["crews"].get("regions", {}).items()},
+            ),
+            budget_per_quarter=params.get("budget_per_quarter"),
+            neighbour_km=params.get("neighbour_km"),
+            precedence=tuple(PrecedenceRule.parse(str(p)) for p in params.get("precedence", [])),
+            jurisdictions=tuple(params.get("jurisdictions") or ()),
+        )
+        with database() as db, console.status("rebuilding the work from the inventory"):
+            instance, _ = _instance_for(
+                db,
+                organization,
+                findings_file,
+                parameters,
+                load_catalogue(catalogue_file),
+                list(parameters.jurisdictions) or None,
+            )
+        if not instance.packages:
+            instance = None
+    except (KeyError, TypeError, ValueError, RuntimeError, DataFileError) as exc:
+        err_console.print(f"[yellow]note:[/] checking without the inventory ({exc})", highlight=False)
+    violations = check_plan(raw, instance)
+    scope = "its own constraints and the stored inventory" if instance else "its own constraints"
+    if not violations:
+        console.print(f"{path}: no violations ({len(raw.get('tasks', [])):,} tasks checked against {scope})")
+        return
+    table = Table(title=f"{path}: {len(violations):,} violation(s) of {scope}")
+    for column in ("kind", "what"):
+        table.add_column(column)
+    for v in violations:
+        table.add_row(v.kind, v.message)
+    console.print(table)
+    raise typer.Exit(EXIT_PLAN_VIOLATIONS)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
