@@ -143,3 +143,15 @@ def test_index_never_compares_every_pair() -> None:
     assert index.lookup("huawei", "AR3200") == [5_000]
     [match] = match_all([_advisory(criterion)], index)
     assert match.asset_id == "r1"
+
+
+def test_screening_aliases_reach_misspelt_vendors() -> None:
+    asset = AssetView("t1", "Hauwei Technologies", "AR3200", "V200R009C00SPC300")
+    criterion = Criterion(
+        ref="r", status=ProductStatus.AFFECTED, vendor="Huawei", product="AR3200",
+        versions=parse_vers("vers:generic/<V200R009C00SPC500"), exhaustive=True,
+    )  # fmt: skip
+    assert list(match_all([_advisory(criterion)], AssetIndex.build([asset]))) == []
+    aliases = {"Hauwei Technologies": ["Huawei Technologies Co., Ltd."]}
+    [match] = match_all([_advisory(criterion)], AssetIndex.build([asset], vendor_aliases=aliases))
+    assert match.status is MatchStatus.AFFECTED

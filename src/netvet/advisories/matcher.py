@@ -8,7 +8,7 @@ an asset whose version cannot be compared is `unknown`, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -118,6 +118,9 @@ class AssetIndex:
     by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     vendor_keys: list[tuple[str, ...]] = field(default_factory=list)
+    # Inventory vendor names the screening layer resolved to a listed company (a misspelt "Hauwei
+    # Technologies" to "Huawei Technologies Co., Ltd."): each name is also indexed under those.
+    vendor_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -125,11 +128,13 @@ class AssetIndex:
         assets: Iterable[AssetView],
         vendor_key: VendorKey | None = None,
         vendor_versions: VendorVersions | None = None,
+        vendor_aliases: Mapping[str, Sequence[str]] | None = None,
     ) -> AssetIndex:
         index = cls(
             assets=list(assets),
             vendor_key=vendor_key or screening_vendor_key(),
             vendor_versions=vendor_versions or default_vendor_versions(),
+            vendor_aliases=vendor_aliases or {},
         )
         index._fill()
         return index
@@ -151,7 +156,8 @@ class AssetIndex:
         def tokens(name: str) -> tuple[str, ...]:
             found = tokens_cache.get(name)
             if found is None:
-                found = tokens_cache[name] = self.tokens(name)
+                names = (name, *self.vendor_aliases.get(name, ()))
+                found = tokens_cache[name] = tuple(dict.fromkeys(t for n in names for t in self.tokens(n)))
             return found
 
         for i, asset in enumerate(self.assets):

@@ -15,8 +15,9 @@ from netvet.advisories.model import Vulnerability
 # Domain weight: a flaw in the core or the management plane reaches the whole network; the RAN one
 # site. Policy texts (EU 5G Toolbox, UK NCSC) put management and orchestration on the core side.
 DOMAIN_WEIGHT = {"core": 2.0, "management": 1.5, "transport": 1.0, "ran": 0.5, "other": 0.0}
-# An exploited vulnerability (KEV) outranks any unexploited one of similar score.
-KEV_WEIGHT = 5.0
+# A vulnerability exploited in the wild (CISA KEV) outranks every unexploited one, as CISA's
+# BOD 22-01 puts KEV entries first: the weight exceeds the largest CVSS (10) plus domain (2) score.
+KEV_WEIGHT = 12.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,20 +31,22 @@ def simple_vendor_key(name: str) -> str:
 @cache
 def screening_vendor_key() -> VendorKey:
     """The screening layer's name normaliser, reduced to its distinctive tokens (generic words such
-    as "technologies" weigh less there and are dropped here); the simple key when it is not there."""
+    as "technologies" weigh less there and are dropped here); the simple key if it cannot be used."""
     try:
         from netvet.screening.normalize import Normalizer
-    except ImportError:
+
+        normalizer = Normalizer()
+
+        def key(name: str) -> str:
+            form = normalizer(name)
+            if not form.tokens:
+                return simple_vendor_key(name)
+            top = max(form.weights)
+            return "_".join(t for t, w in zip(form.tokens, form.weights, strict=True) if w >= top)
+
+        key("Huawei Technologies Co., Ltd.")  # fail here, not in the middle of a match
+    except Exception:  # the screening area is another team's code: never let it break matching
         return simple_vendor_key
-    normalizer = Normalizer()
-
-    def key(name: str) -> str:
-        form = normalizer(name)
-        if not form.tokens:
-            return simple_vendor_key(name)
-        top = max(form.weights)
-        return "_".join(t for t, w in zip(form.tokens, form.weights, strict=True) if w >= top)
-
     return cache(key)
 
 

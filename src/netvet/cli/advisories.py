@@ -119,6 +119,25 @@ def _advisories_and_assets(db: Database, organization_id: str) -> tuple[list[Adv
     return advisories, assets
 
 
+def _vendor_aliases(db: Database, organization_id: str, assets: list[AssetView]) -> dict[str, list[str]]:
+    """Inventory vendor names the screening layer resolves to a listed company (automatic match or
+    confirmed by an analyst): the stored screening run when there is one, else a fresh screening."""
+    from netvet.screening.api import vendor_evidence_for_names
+    from netvet.storage.screening import vendor_evidence
+
+    with db.connect() as conn:
+        evidence = vendor_evidence(conn, organization_id)
+    names = {n for a in assets for n in (a.vendor, a.manufacturer) if n}
+    missing = names - set(evidence)
+    if missing:
+        evidence.update(vendor_evidence_for_names(sorted(missing)))
+    return {
+        name: list(dict.fromkeys(e.entity_name for e in found if e.counts_as_restricted))
+        for name, found in evidence.items()
+        if any(e.counts_as_restricted for e in found)
+    }
+
+
 @advisories_app.command("match")
 def match(
     json_out: Annotated[
@@ -131,7 +150,8 @@ def match(
         advisories, assets = _advisories_and_assets(db, organization_id)
         with progress_bar(transient=True) as progress:
             task = progress.add_task("indexing assets", total=None)
-            matcher = Matcher(AssetIndex.build(assets))
+            aliases = _vendor_aliases(db, organization_id, assets)
+            matcher = Matcher(AssetIndex.build(assets, vendor_aliases=aliases))
             progress.update(task, description="matching advisories", total=len(advisories), completed=0)
             matches: list[Match] = []
             for advisory in advisories:
