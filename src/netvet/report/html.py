@@ -8,13 +8,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from netvet import __version__
-from netvet.report import forms
+from netvet.report import forms, summary
 from netvet.report.charts import cap_gauge_chart, timeline_chart, vendor_share_chart
 from netvet.report.context import SITE_STATUSES, ReportData
 from netvet.report.geo import site_map
 from netvet.report.plan_view import plan_section
 from netvet.report.summary import (
-    TABLE_LIMIT,
     affected_assets,
     cap_gauges,
     nearest_deadlines,
@@ -64,7 +63,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "rows": rows,
         "grouped": grouped,
         "finding_total": findings.height,
-        "table_limit": TABLE_LIMIT,
+        "table_limit": summary.TABLE_LIMIT,
         "us_summary": forms.us_covered_summary(data),
         "us_fields": forms.US_COVERED_FIELDS,
         "uk_rows": forms.uk_dvd_rows(data),

@@ -107,8 +107,9 @@ class TableRow:
     explanation: str
 
 
-def table_rows(data: ReportData, limit: int = TABLE_LIMIT) -> tuple[list[TableRow], bool]:
+def table_rows(data: ReportData, limit: int | None = None) -> tuple[list[TableRow], bool]:
     """The findings table's rows, worst and nearest first; grouped when there are more than `limit`."""
+    limit = TABLE_LIMIT if limit is None else limit
     frame = data.findings.with_columns(
         pl.col("status").replace_strict(STATUS_RANK, default=9).alias("rank"),
     )
