@@ -315,3 +315,25 @@ def test_operator_deadline_from_an_extension(make_pack: MakePack) -> None:
     assert (before.status, before.deadline) == (FindingStatus.DUE, date(2024, 1, 1))
     [after] = assess(network, EVIDENCE, [pack], date(2024, 2, 1), extensions=[first, second]).findings()
     assert (after.status, after.deadline) == (FindingStatus.DUE, date(2024, 7, 1))
+
+
+def test_a_one_off_report_whose_date_passed_is_history_not_a_duty(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("once", "{type: report}", "adopted: 2019-11-22\ndeadline: 2020-04-22"))
+    network = frame(asset("gnb"))
+    [due] = assess(network, EVIDENCE, [pack], date(2020, 4, 22)).findings()
+    assert (due.status, due.deadline) == (FindingStatus.REPORT, date(2020, 4, 22))
+    later = assess(network, EVIDENCE, [pack], date(2020, 4, 23))
+    assert later.findings() == [] and "passed" in later.rules_skipped["once"]
+
+
+def test_evidence_names_each_entity_once_with_its_best_score(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("gone", "{type: removal}", "adopted: 2020-01-01"))
+    weaker = EVIDENCE["Huawei Technologies Co., Ltd."][0].model_copy(
+        update={"score": 0.80, "list_id": "bis-entity"}
+    )
+    evidence = {
+        **EVIDENCE,
+        "Huawei Technologies Co., Ltd.": [weaker, *EVIDENCE["Huawei Technologies Co., Ltd."]],
+    }
+    [finding] = assess(frame(asset("gnb")), evidence, [pack], date(2021, 1, 1)).findings()
+    assert finding.explanation.count("-> huawei") == 1 and "score 0.98" in finding.explanation

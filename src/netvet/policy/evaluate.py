@@ -313,6 +313,12 @@ def assess(
         source = in_scope if rule_targets.reaches_anyone else candidates
         rows = source.filter(in_pack)
         if rule.effect.type is EffectType.REPORT:
+            due = rule.report_deadline(at)
+            if due is not None and due < at:
+                # A one-off report whose date has passed: history, shown by the timeline, not a duty now.
+                skipped[rule.id] = f"its last reporting date ({due}) has passed"
+                evaluated.remove(rule.id)
+                continue
             frames.append(report_findings(rule, rows, rule_targets, at))
             continue
         rule_licences = [

@@ -61,7 +61,11 @@ def target_names(
     for name, items in evidence.items():
         hits = [e for e in items if e.counts_as_restricted and _reaches(target, designations, e, at)]
         if hits:
-            found.names[name] = "; ".join(describe_evidence(e) for e in hits)
+            # Screening may hit one entity through several list entries: name each entity once, best score.
+            best: dict[str, VendorEvidence] = {}
+            for e in sorted(hits, key=lambda e: -e.score):
+                best.setdefault(e.entity_id, e)
+            found.names[name] = "; ".join(describe_evidence(e) for e in best.values())
             continue
         if any(
             e.status is ScreeningStatus.REVIEW
