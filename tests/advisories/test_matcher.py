@@ -155,3 +155,24 @@ def test_screening_aliases_reach_misspelt_vendors() -> None:
     aliases = {"Hauwei Technologies": ["Huawei Technologies Co., Ltd."]}
     [match] = match_all([_advisory(criterion)], AssetIndex.build([asset], vendor_aliases=aliases))
     assert match.status is MatchStatus.AFFECTED
+
+
+def _nvd_criterion(cpe: str) -> Criterion:
+    from netvet.advisories.nvd import _criterion as nvd_criterion
+
+    return nvd_criterion({"criteria": cpe, "vulnerable": True}, "cfg")
+
+
+def test_cpe_version_wildcard_and_target_hardware() -> None:
+    assets = [
+        AssetView("w1", "Cisco", "Catalyst 2960", "12.2(55)SE3"),
+        AssetView("w2", "Cisco", "Catalyst 2960", "12.2(58)SE1"),
+        AssetView("w3", "Cisco", "Catalyst 3850", "12.2(55)SE3"),
+    ]
+    index = AssetIndex.build(assets, vendor_key=simple_vendor_key)
+    wildcard = _nvd_criterion("cpe:2.3:o:cisco:catalyst_2960:12.2\\(55\\)se*:*:*:*:*:*:*:*")
+    statuses = {m.asset_id: m.status for m in match_all([_advisory(wildcard)], index)}
+    assert statuses == {"w1": MatchStatus.AFFECTED, "w2": MatchStatus.NOT_AFFECTED}
+
+    targeted = _nvd_criterion("cpe:2.3:o:cisco:ios:12.2\\(55\\)se3:*:*:*:*:*:catalyst_3850:*")
+    assert {m.asset_id for m in match_all([_advisory(targeted)], index)} == {"w3"}

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from packageurl import PackageURL
 
-from netvet.advisories.cpe import CpeSyntaxError, parse_cpe
+from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat
 from netvet.advisories.ranges import RangeOutcome, evaluate
 from netvet.advisories.vendors import (
@@ -226,6 +226,20 @@ def _identity(criterion: Criterion) -> tuple[str | None, str | None, str]:
     return criterion.vendor, criterion.product, "vendor+product"
 
 
+def _target_hardware(criterion: Criterion) -> str | None:
+    if not criterion.cpe:
+        return None
+    try:
+        target = parse_cpe(criterion.cpe).target_hw
+    except CpeSyntaxError:
+        return None
+    return None if target in (ANY, NA) else product_keys(target)[0]
+
+
+def _asset_products(asset: AssetView) -> set[str]:
+    return {k for name in (asset.model, asset.part_number) if name for k in product_keys(name)}
+
+
 def _is_hardware(criterion: Criterion) -> bool:
     if not criterion.cpe:
         return False
@@ -290,6 +304,9 @@ class Matcher:
             if criterion.vendor and not set(self.index.tokens(criterion.vendor)) & set(vendor_keys):
                 return None
             matched_by = f"{matched_by}+platform"
+        target_hw = _target_hardware(criterion)
+        if target_hw and target_hw not in _asset_products(asset):
+            return None  # the CPE names the hardware it applies to, and this is other hardware
         if component is not None:
             part = asset.components[component]
             kind, reason = self._version_verdict(criterion, vendor_key, part.version, "component version")

@@ -83,6 +83,8 @@ def _versions(match: dict[str, Any]) -> VersionRange | None:
         return VersionRange.every()
     if cpe.version == NA:
         return None
+    if "*" in cpe.version or "?" in cpe.version:
+        return VersionRange(pattern=cpe.version, text=cpe.version)
     version = cpe.version + (f" {cpe.update}" if cpe.update not in (ANY, NA) else "")
     return VersionRange.exact(cpe.version) if version == cpe.version else VersionRange.exact(version)
 

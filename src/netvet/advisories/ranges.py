@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from netvet.advisories.cpe import value_matches
 from netvet.advisories.versions import SCHEME_ALIASES, IncomparableVersions, VersionComparator
 
 COMPARATORS = ("<=", ">=", "!=", "<", ">", "=")
@@ -36,6 +37,8 @@ class VersionRange:
     text: str = ""
     any_version: bool = False
     readable: bool = True
+    # A CPE version with wildcards (12.2\(55\)se*): matched as a pattern, not ordered.
+    pattern: str | None = None
 
     @classmethod
     def unreadable(cls, text: str) -> VersionRange:
@@ -165,6 +168,10 @@ def evaluate(
         return RangeOutcome.UNKNOWN, f"the range {version_range.text!r} is not in a form netvet can read"
     if version_range.any_version:
         return RangeOutcome.IN, f"all versions ({version_range.text})"
+    if version_range.pattern is not None:
+        if value_matches(version_range.pattern, version):
+            return RangeOutcome.IN, f"{version} matches the pattern {version_range.pattern}"
+        return RangeOutcome.OUT, f"{version} does not match the pattern {version_range.pattern}"
     ranged: list[tuple[str, str, int]] = []
     for op, bound in version_range.constraints:
         try:
