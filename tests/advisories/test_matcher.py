@@ -176,3 +176,23 @@ def test_cpe_version_wildcard_and_target_hardware() -> None:
 
     targeted = _nvd_criterion("cpe:2.3:o:cisco:ios:12.2\\(55\\)se3:*:*:*:*:*:catalyst_3850:*")
     assert {m.asset_id for m in match_all([_advisory(targeted)], index)} == {"w3"}
+
+
+def test_csaf_model_numbers_name_devices() -> None:
+    import json
+
+    from netvet.advisories.reader import parse_document
+
+    from .conftest import ADVISORY_DATA
+
+    doc = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    product = doc["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]
+    product["product_identification_helper"] = {"model_numbers": ["7750 SR-12", "7750 SR-7"]}
+    [advisory] = parse_document(json.dumps(doc).encode(), "models.json").advisories
+    assets = [
+        AssetView("m1", "Nokia", "7750 SR-12", "22.10.R3"),
+        AssetView("m2", "Nokia", "7750 SR-14", "22.10.R3"),
+    ]
+    [match] = match_all([advisory], AssetIndex.build(assets, vendor_key=simple_vendor_key))
+    assert (match.asset_id, match.status) == ("m1", MatchStatus.AFFECTED)
+    assert "model 7750 SR-12" in match.explanation

@@ -54,6 +54,7 @@ class _Product:
     cpe: str | None
     purl: str | None
     name: str
+    models: tuple[str, ...] = ()
 
 
 def _product_from(
@@ -88,7 +89,9 @@ def _product_from(
         vendor = publisher
     if product is None and branch is None:
         product = fpn.get("name")
-    return _Product(vendor, product, versions, cpe, purl, str(fpn.get("name", "")))
+    # Network vendors put the device models a product line covers in model_numbers.
+    models = tuple(m for m in helper.get("model_numbers") or [] if isinstance(m, str))
+    return _Product(vendor, product, versions, cpe, purl, str(fpn.get("name", "")), models)
 
 
 def _products(doc: dict[str, Any]) -> dict[str, tuple[_Product, tuple[str, ...]]]:
@@ -182,6 +185,12 @@ def read_csaf(doc: dict[str, Any]) -> Advisory:
                         }
                     )
                 criteria.append(criterion)
+                for model in products[pid][0].models:
+                    criteria.append(
+                        criterion.model_copy(
+                            update={"product": model, "cpe": None, "ref": f"{criterion.ref} model {model}"}
+                        )
+                    )
         vulnerabilities.append(
             Vulnerability(
                 cve=vuln.get("cve"),
