@@ -82,19 +82,17 @@ def lists_show(
         current_lists(conn)  # records shipped lists on first use
         versions = list_version_history(conn) if all_versions else latest_versions(conn)
     table = Table(title="Restricted-party lists")
-    for column in ("list", "version", "loaded", "as of", "entries", "origin", "file", "sha256", "title"):
-        table.add_column(column, overflow="fold")
+    for column in ("list", "ver", "loaded", "as of", "entries", "origin", "sha256"):
+        table.add_column(column, no_wrap=True)
     for v in versions:
         table.add_row(
             v.list_id,
             str(v.version),
-            v.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            v.loaded_at.strftime("%Y-%m-%d"),
             v.info.as_of.isoformat() if v.info.as_of else "",
             str(v.entry_count),
-            v.origin,
-            v.file_name,
+            v.origin if v.origin == "shipped" else f"{v.format} {v.file_name}",
             v.sha256[:12],
-            v.info.title,
         )
     console.print(table)
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from rigour.territories import lookup_territory
 
 from netvet.data import DATA_DIR, load_yaml_file
 from netvet.model.screening import ScreeningStatus
 
 CONFIG_FILE = DATA_DIR / "screening.yaml"
+_MIN_COUNTRY_NAME = 4  # shorter tokens are codes (de, la, sl) and mean other things in names
+
+
+@lru_cache(maxsize=65_536)
+def is_country_name(token: str) -> bool:
+    """rigour's territory database knows the token as a country or territory name (espana, sweden)."""
+    return len(token) >= _MIN_COUNTRY_NAME and lookup_territory(token) is not None
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class ScreeningConfig:
     def weight_of(self, token: str) -> float:
         if token in self.generic:
             return self.generic_weight
-        if token in self.places:
+        if token in self.places or is_country_name(token):
             return self.place_weight
         return self.default_weight
 

@@ -20,7 +20,6 @@ from netvet.screening.config import ScreeningConfig
 from netvet.screening.matcher import token_similarity
 from netvet.screening.normalize import NameForm
 
-
 # A token in more names than this only re-ranks names that rarer tokens proposed.
 _PROPOSE_LIMIT = 150
 

@@ -148,7 +148,8 @@ def _pairings(q: tuple[str, ...], c: tuple[str, ...]) -> list[Option]:
                 if ct[0] == joined[0] and abs(len(ct) - len(joined)) <= 2:
                     sim = token_similarity(joined, ct)
                     if sim > 0.0:
-                        options.append((sim, 3, (i, i + 1), (j,)))
+                        # Joined and misspelt is two steps from the name: weaker evidence.
+                        options.append((sim * sim, 3, (i, i + 1), (j,)))
     for j in range(len(c) - 1):
         if j in loose_c and j + 1 in loose_c:
             joined = c[j] + c[j + 1]
@@ -156,7 +157,7 @@ def _pairings(q: tuple[str, ...], c: tuple[str, ...]) -> list[Option]:
                 if qt[0] == joined[0] and abs(len(qt) - len(joined)) <= 2:
                     sim = token_similarity(qt, joined)
                     if sim > 0.0:
-                        options.append((sim, 3, (i,), (j, j + 1)))
+                        options.append((sim * sim, 3, (i,), (j, j + 1)))
     return options
 
 

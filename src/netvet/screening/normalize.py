@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types
 from rigour.text.normalize import Cleanup, Normalize, normalize
 from rigour.text.translit import ascii_text
@@ -26,6 +27,8 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
 _MAX_JOIN = 4
 _SYLLABLE_MAX = 6
+_MISSPELT_MIN = 7  # legal-form and canonical words this long are recognised one edit away
+_MISSPELT_TWO_EDITS = 11  # ... and two edits away from this length
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class Normalizer:
     def __init__(self, config: ScreeningConfig | None = None) -> None:
         self.config = config or default_config()
         self._cached = lru_cache(maxsize=200_000)(self._form)
+        self._long_legal_forms = tuple(f for f in self.config.extra_legal_forms if len(f) >= _MISSPELT_MIN)
+        self._long_canonical = tuple(
+            (f, t) for f, t in self.config.canonical.items() if len(f) >= _MISSPELT_MIN
+        )
 
     def __call__(self, name: str) -> NameForm:
         return self._cached(name)
@@ -124,7 +131,31 @@ class Normalizer:
         cfg = self.config
         joined = _join_known(raw, cfg.canonical.keys() | cfg.extra_legal_forms)
         return tuple(
-            cfg.canonical.get(token, token) for token in joined if token not in cfg.extra_legal_forms
+            cfg.canonical.get(token) or self._misspelt_canonical(token)
+            for token in joined
+            if token not in cfg.extra_legal_forms and not self._misspelt_legal_form(token)
+        )
+
+    def _misspelt_canonical(self, token: str) -> str:
+        """ "Technolgies", "Telecomunication": one edit (two when long) from a word with a canonical form."""
+        if len(token) < _MISSPELT_MIN:
+            return token
+        allowed = 2 if len(token) >= _MISSPELT_TWO_EDITS else 1
+        for form, target in self._long_canonical:
+            if (
+                abs(len(form) - len(token)) <= allowed
+                and OSA.distance(form, token, score_cutoff=allowed) <= allowed
+            ):
+                return target
+        return token
+
+    def _misspelt_legal_form(self, token: str) -> bool:
+        """ "Corportion", "Limted": one edit away from a long legal-form word."""
+        if len(token) < _MISSPELT_MIN or token in self.config.canonical:
+            return False
+        return any(
+            abs(len(form) - len(token)) <= 1 and OSA.distance(form, token, score_cutoff=1) <= 1
+            for form in self._long_legal_forms
         )
 
 

@@ -142,6 +142,7 @@ class Screener:
             if score >= _REPORT_FLOOR
         ]
         results.sort(key=lambda r: (-_STATUS_ORDER[r.status], -r.score, r.list_id, r.entity_id))
+        results = _without_redundant_affiliates(results)
         flagged = [r for r in results if r.status is not ScreeningStatus.CLEAR]
         shown = flagged + [r for r in results if r.status is ScreeningStatus.CLEAR][:_MAX_CLEAR_SHOWN]
         status = max(
@@ -209,3 +210,12 @@ def screen_all(
     screener: Screener, names: Sequence[str], decisions: DecisionBook | None = None
 ) -> dict[str, NameScreening]:
     return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
+
+
+def _without_redundant_affiliates(results: list[ScreeningResult]) -> list[ScreeningResult]:
+    """Drop an affiliate's hit when its parent (or any ancestor) scored at least as well: "Huawei
+    Technologies" is Huawei, not each "Huawei Technologies <country>" subsidiary."""
+    best: dict[str, float] = {}
+    for r in results:
+        best[r.entity_id] = max(best.get(r.entity_id, 0.0), r.score)
+    return [r for r in results if not any(best.get(a, -1.0) >= r.score for a in r.affiliate_path)]
