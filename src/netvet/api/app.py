@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from netvet import __version__
 from netvet.api.problems import install_problem_handlers
-from netvet.api.routers import admin, imports, inventory, jobs, organizations, submissions
+from netvet.api.routers import admin, imports, inventory, jobs, organizations, policy, screening, submissions
 from netvet.api.worker import JobRunner
 from netvet.storage import Database
 
@@ -40,8 +40,9 @@ def create_api(database: Database, config: AppConfig, runner: JobRunner) -> Fast
     api.state.config = config
     api.state.jobs = runner
     install_problem_handlers(api)
-    for area in (organizations, inventory, imports, jobs, admin, submissions):
+    for area in (organizations, inventory, imports, jobs, screening, policy, admin, submissions):
         api.include_router(area.router)
+    api.include_router(screening.org_router)
     return api
 
 

@@ -135,3 +135,42 @@ def site_points(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
         sites.c.longitude.is_not(None),
     )
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def review_queue(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
+    """The latest screening run's candidates that need an analyst (raw status review), with the
+    decision in force for each (None while open) and how many assets carry the name."""
+    from netvet.storage import screening
+
+    book = screening.decision_book(conn)
+    usage: dict[str, int] = dict(
+        conn.execute(
+            select(assets.c.vendor, func.count())
+            .where(assets.c.organization_id == organization_id)
+            .group_by(assets.c.vendor)
+        ).all()
+    )
+    queue = []
+    for row in screening.stored_results(conn, organization_id):
+        if row["list_id"] is None or row["raw_status"] != "review":
+            continue
+        record = book.lookup(row["name_key"], row["list_id"], row["entity_id"])
+        current = record if record is not None and record.entry_hash == row["entry_hash"] else None
+        queue.append(
+            {
+                **{k: row[k] for k in ("id", "name", "list_id", "entity_id", "entity_name", "matched_name")},
+                "score": float(row["score"]),
+                "affiliate_path": list(row["affiliate_path"] or ()),
+                "lists": list(row["lists"] or ()),
+                "explanation": row["explanation"],
+                "assets": int(usage.get(row["name"], 0)),
+                "decision": current.decision.value if current else None,
+                "reason": current.reason if current else None,
+            }
+        )
+    return sorted(queue, key=lambda c: (c["decision"] is not None, -c["score"], c["name"]))
+
+
+def candidate(conn: Connection, organization_id: str, result_id: int) -> dict[str, Any] | None:
+    """One candidate of the organisation's latest screening run, or None (another run or organisation)."""
+    return next((c for c in review_queue(conn, organization_id) if c["id"] == result_id), None)

@@ -1,0 +1,113 @@
+"""Screen a name or a batch of names against the restricted-party lists (the same screener as the CLI)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from netvet.api.policy_runs import DecisionRefused, decide_candidate, rescreen_inventory
+from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
+from netvet.api.routers.jobs import accepted
+from netvet.api.schemas import JobAccepted
+from netvet.api.security import DB, Analyst, Caller, ReadConnection, Viewer
+from netvet.api.worker import JobContext
+from netvet.model.screening import Decision
+from netvet.screening import NameScreening
+from netvet.screening.api import shipped_screener
+from netvet.storage import browse
+
+router = APIRouter(prefix="/screening", tags=["screening"], responses=PROBLEM_RESPONSES)
+MAX_BATCH = 1000
+
+
+class NameQuery(BaseModel):
+    name: str = Field(min_length=1, max_length=500)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+
+
+class BatchQuery(BaseModel):
+    names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        min_length=1, max_length=MAX_BATCH
+    )
+
+
+@router.post("/name", response_model=NameScreening)
+def screen_one(body: NameQuery, who: Caller) -> NameScreening:
+    return shipped_screener().screen(body.name, country=body.country)
+
+
+@router.post("/batch", response_model=list[NameScreening])
+def screen_batch(body: BatchQuery, who: Caller) -> list[NameScreening]:
+    screener = shipped_screener()
+    return [screener.screen(name) for name in dict.fromkeys(body.names)]
+
+
+class CandidateOut(BaseModel):
+    id: int
+    name: str
+    list_id: str
+    entity_id: str
+    entity_name: str
+    matched_name: str
+    score: float
+    affiliate_path: list[str]
+    lists: list[str]
+    explanation: dict[str, Any]
+    assets: int
+    decision: Decision | None = None
+    reason: str | None = None
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    reason: str = Field(min_length=1, max_length=2000, description="Why: recorded with the decision.")
+
+
+org_router = APIRouter(
+    prefix="/organizations/{organization_id}/screening", tags=["screening"], responses=PROBLEM_RESPONSES
+)
+
+
+@org_router.post(
+    "/runs", status_code=202, response_model=JobAccepted, responses={202: {"model": JobAccepted}}
+)
+def rescreen(organization_id: str, request: Request, who: Analyst, db: DB) -> Any:
+    """Screen the whole stored inventory again with the newest lists (a job)."""
+
+    def work(context: JobContext) -> dict[str, Any]:
+        return rescreen_inventory(db, organization_id, who.user.username, who.via, context.progress)
+
+    job_id = request.app.state.jobs.submit(organization_id, "screening", who.user.username, work)
+    return accepted(request, db, organization_id, job_id)
+
+
+@org_router.get("/candidates", response_model=list[CandidateOut])
+def list_candidates(
+    organization_id: str,
+    who: Viewer,
+    conn: ReadConnection,
+    state: Literal["open", "decided", "all"] = "open",
+) -> list[CandidateOut]:
+    """The review queue of the latest screening run: names that resemble a list entry but not enough."""
+    queue = browse.review_queue(conn, organization_id)
+    if state != "all":
+        queue = [c for c in queue if (c["decision"] is None) == (state == "open")]
+    return [CandidateOut(**c) for c in queue]
+
+
+@org_router.post("/candidates/{candidate_id}/decision", response_model=CandidateOut)
+def decide(organization_id: str, candidate_id: int, body: DecisionIn, who: Analyst, db: DB) -> CandidateOut:
+    """Confirm or dismiss a candidate; the next assessment applies it (re-run one to update findings)."""
+    with db.begin() as conn:
+        try:
+            decided = decide_candidate(
+                conn, organization_id, candidate_id, body.decision, body.reason, who.user.username, who.via
+            )
+        except DecisionRefused as exc:
+            raise Problem(409, str(exc), kind="conflict") from None
+    if decided is None:
+        raise not_found(f"candidate {candidate_id}")
+    assert decided is not None
+    return CandidateOut(**decided)

@@ -1,0 +1,50 @@
+"""The dashboard on a fresh database, with an analyst and a viewer who can log in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from netvet.api import AppConfig, create_app
+from netvet.storage import Database, access
+from netvet.storage import inventory as store
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access, "password_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def web_db(sqlite_db: Database) -> Database:
+    with sqlite_db.begin() as conn:
+        store.ensure_organization(conn, "acme", "Acme Telecom")
+        access.create_user(conn, "acme", "ann", access.Role.ANALYST, PASSWORD)
+        access.create_user(conn, "acme", "vic", access.Role.VIEWER, PASSWORD)
+    return sqlite_db
+
+
+@pytest.fixture
+def client(web_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(web_db, AppConfig(import_job_bytes=1_000_000))) as test_client:
+        yield test_client
+
+
+def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Log in through the form; return the page's CSRF token for later form posts."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token.group(1), "next": "/"}
+    )
+    assert response.status_code == 200, response.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert csrf is not None
+    return csrf.group(1)

@@ -1,0 +1,97 @@
+"""Dashboard pages through the app: login, CSRF, the pages, the import error display, access."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from .conftest import log_in
+
+API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
+PAGES = ("/", "/sites", "/findings", "/screening", "/imports", "/timeline")
+
+
+def test_every_page_needs_a_login(client: TestClient) -> None:
+    for page in PAGES:
+        response = client.get(page, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+
+
+def test_wrong_password_and_a_forged_login_form_are_refused(client: TestClient) -> None:
+    assert (
+        "Wrong user name or password"
+        in client.post(
+            "/login",
+            data={
+                "username": "ann",
+                "password": "nope",
+                "csrf_token": client.get("/login").cookies.get("netvet_login_csrf") or "",
+            },
+        ).text
+    )
+    forged = TestClient(client.app).post(
+        "/login", data={"username": "ann", "password": "x", "csrf_token": "made-up"}
+    )
+    assert forged.status_code == 403
+
+
+def test_logged_in_pages_render_and_the_static_css_is_served(client: TestClient) -> None:
+    log_in(client, "ann")
+    for page in PAGES:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "ann (analyst, acme)" in response.text
+    css = client.get("/static/netvet.css")
+    assert css.status_code == 200 and "max-width: 600px" in css.text
+
+
+def test_upload_with_a_bad_row_shows_the_row_and_column(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    data = (API_DATA / "inventory-one-bad-row.csv").read_bytes()
+    response = client.post(
+        "/imports", data={"csrf_token": csrf}, files={"file": ("inventory-one-bad-row.csv", data, "text/csv")}
+    )
+    assert response.status_code == 422
+    assert "inventory-one-bad-row.csv was not imported" in response.text
+    assert "<td>3</td><td>installed_on</td>" in response.text and "2022-13-45" in response.text
+    good = client.post(
+        "/imports",
+        data={"csrf_token": csrf},
+        files={"file": ("inventory.csv", (API_DATA / "inventory.csv").read_bytes())},
+    )
+    assert good.status_code == 200 and "Imported inventory.csv: 5 added" in good.text
+    assert '<span class="n">5</span> assets' in client.get("/").text
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    log_in(client, "ann")
+    response = client.post("/imports", data={"csrf_token": "wrong"}, files={"file": ("a.csv", b"x")})
+    assert response.status_code == 403 and "Form expired" in response.text
+
+
+def test_a_viewer_sees_no_upload_form_and_cannot_import(client: TestClient) -> None:
+    csrf = log_in(client, "vic")
+    assert 'type="file"' not in client.get("/imports").text
+    response = client.post(
+        "/imports",
+        data={"csrf_token": csrf},
+        files={"file": ("inventory.csv", (API_DATA / "inventory.csv").read_bytes())},
+    )
+    assert "Only an analyst may import" in response.text
+    assert '<span class="n">0</span> assets' in client.get("/").text
+
+
+def test_the_session_also_reads_the_api_but_writes_need_the_csrf_header(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    assert client.get("/api/v1/me").json()["via"] == "session"
+    upload = {"file": ("inventory.csv", (API_DATA / "inventory.csv").read_bytes())}
+    assert client.post("/api/v1/organizations/acme/imports", files=upload).status_code == 403
+    ok = client.post("/api/v1/organizations/acme/imports", files=upload, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 201
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    client.post("/logout", data={"csrf_token": csrf})
+    assert client.get("/", follow_redirects=False).status_code == 303
