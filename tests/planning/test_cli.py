@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from netvet.cli import app
+from netvet.storage import Database
+
+runner = CliRunner()
+DATA = Path(__file__).resolve().parents[1] / "data" / "planning"
+
+
+def flat(output: str) -> str:
+    return " ".join(output.split())
+
+
+def imported(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(DATA / "inventory.csv")])
+    assert result.exit_code == 0, result.output
+
+
+def test_plan_from_a_findings_file_then_check_it(cli_env: Database, tmp_path: Path) -> None:
+    imported(tmp_path)
+    out = tmp_path / "plan.json"
+    args = ["plan", "--findings", str(DATA / "findings.json"), "--start", "2026-11-30", "--crews", "1"]
+    result = runner.invoke(
+        app, [*args, "--precedence", "transport>ran@site", "--neighbour-km", "3", "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    # Seven due assets at five sites and the core violation; MAN-2 (Ericsson) is not in the findings.
+    sites = {t["site_id"] for t in plan["tasks"]} | {u["site_id"] for u in plan["unscheduled"]}
+    assert sites == {"LON-1", "LON-2", "LON-3", "LON-CORE", "MAN-1"}
+    lon1 = sorted((t["week_start"], t["domains"]) for t in plan["tasks"] if t["site_id"] == "LON-1")
+    assert [d for _, d in lon1] == [["transport"], ["ran"]]
+    # The core deadline passed in 2023: reported as unmet, with no fix that resources could buy.
+    [core] = [u for u in plan["unmet"] if u["deadline"] == "2023-12-31"]
+    assert core["fix"] is None
+    assert "network-wide" in flat(result.output)  # the cap finding is noted, not planned
+    assert plan["parameters"]["neighbour_km"] == 3
+    check = runner.invoke(app, ["plan", "--check", str(out), "--findings", str(DATA / "findings.json")])
+    assert check.exit_code == 0, check.output
+    assert "no violations" in flat(check.output) and "stored inventory" in flat(check.output)
+
+
+def test_check_lists_each_violation_and_exits_1(cli_env: Database, tmp_path: Path) -> None:
+    imported(tmp_path)
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--findings",
+            str(DATA / "findings.json"),
+            "--start",
+            "2026-11-30",
+            "--crews",
+            "4",
+            "--json",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    plan["parameters"]["crews"]["default"] = 0
+    plan["tasks"][0]["slack_days"] = 1234
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(plan))
+    check = runner.invoke(app, ["plan", "--check", str(edited), "--findings", str(DATA / "findings.json")])
+    assert check.exit_code == 1
+    text = flat(check.output)
+    assert "crews" in text and "deadline" in text and "slack_days says 1234" in text
+
+
+def test_greedy_and_crews_file(cli_env: Database, tmp_path: Path) -> None:
+    imported(tmp_path)
+    crews = tmp_path / "crews.yaml"
+    crews.write_text("default: 1\nregions:\n  London: 3\n")
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--findings",
+            str(DATA / "findings.json"),
+            "--start",
+            "2026-11-30",
+            "--crews",
+            str(crews),
+            "--greedy",
+            "--json",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    assert plan["method"] == "greedy"
+    assert plan["parameters"]["crews"] == {"default": 1, "regions": {"London": 3}}
+
+
+def test_bad_inputs_name_the_file_and_field(cli_env: Database, tmp_path: Path) -> None:
+    imported(tmp_path)
+    crews = tmp_path / "crews.yaml"
+    crews.write_text("default: 1\nregions:\n  London: lots\n")
+    result = runner.invoke(app, ["plan", "--findings", str(DATA / "findings.json"), "--crews", str(crews)])
+    assert result.exit_code == 2
+    assert str(crews) in flat(result.output) and "regions.London" in flat(result.output)
+    findings = tmp_path / "findings.json"
+    findings.write_text(json.dumps({"findings": [{"rule_id": "x"}]}))
+    result = runner.invoke(app, ["plan", "--findings", str(findings)])
+    assert result.exit_code == 2 and "finding 0" in flat(result.output)
+    result = runner.invoke(
+        app, ["plan", "--findings", str(DATA / "findings.json"), "--precedence", "ran>ran"]
+    )
+    assert result.exit_code == 2 and "precedence" in flat(result.output)
+    result = runner.invoke(app, ["plan", "--check", str(tmp_path / "missing.json")])
+    assert result.exit_code == 3

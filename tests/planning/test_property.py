@@ -1,0 +1,60 @@
+"""Every plan the planner emits passes the checker, and the optimiser never does worse than greedy."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netvet.model.inventory import Domain
+from netvet.planning import PlanMethod, check_plan, solve
+
+from .builders import START, catalogue, instance, network
+
+DOMAINS = [Domain.CORE, Domain.RAN, Domain.TRANSPORT, Domain.MANAGEMENT]
+RULES = ["transport>ran@site", "core>ran@network", "management>core@region", "core>transport@site"]
+
+
+@st.composite
+def instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+    net = network()
+    for n in range(draw(st.integers(1, 10))):
+        domains = draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3))
+        net.add(
+            f"S{n}",
+            domains,
+            START + timedelta(days=draw(st.integers(-10, 70))),
+            region=draw(st.sampled_from(["North", "South", "East"])),
+            lat=50 + draw(st.integers(0, 20)) * 0.01,
+            lon=draw(st.integers(0, 20)) * 0.01,
+        )
+    cat = catalogue(
+        crew_days=draw(st.sampled_from([0.5, 1.0, 2.5, 5.0])),
+        cost=draw(st.sampled_from([100.0, 1000.0])),
+        crew_day_rate=draw(st.sampled_from([0.0, 50.0])),
+    )
+    return instance(
+        net,
+        cat,
+        horizon=draw(st.integers(1, 16)),
+        crews=draw(st.one_of(st.integers(0, 3), st.fixed_dictionaries({"North": st.integers(0, 2)}))),
+        budget=draw(st.one_of(st.none(), st.sampled_from([500.0, 3000.0, 20000.0]))),
+        neighbour_km=draw(st.one_of(st.none(), st.sampled_from([0.5, 2.0, 10.0]))),
+        precedence=draw(st.lists(st.sampled_from(RULES), max_size=2, unique=True)),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_emitted_plan_passes_the_checker(inst) -> None:  # type: ignore[no-untyped-def]
+    optimised = solve(inst, time_limit=5)
+    greedy = solve(inst, PlanMethod.GREEDY)
+    for plan in (optimised, greedy):
+        as_json = json.loads(json.dumps(plan.to_json_dict()))
+        assert check_plan(as_json, inst) == [], plan.method
+        assert check_plan(as_json) == []
+        assert plan.bound <= plan.objective + 1e-6
+        assert 0 <= plan.gap <= 1
+    assert optimised.objective <= greedy.objective + 1e-6
