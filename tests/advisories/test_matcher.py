@@ -196,3 +196,16 @@ def test_csaf_model_numbers_name_devices() -> None:
     [match] = match_all([advisory], AssetIndex.build(assets, vendor_key=simple_vendor_key))
     assert (match.asset_id, match.status) == ("m1", MatchStatus.AFFECTED)
     assert "model 7750 SR-12" in match.explanation
+
+
+@pytest.mark.parametrize(
+    "product", ["AR3200", "AR3200 Series Routers", "ar3200_firmware", "Huawei AR3200", "HUAWEI AR3200 Series"]
+)
+def test_product_names_as_advisories_write_them(product: str) -> None:
+    index = AssetIndex.build(ASSETS[:1], vendor_key=simple_vendor_key)
+    assert index.lookup("Huawei", product) == [0]
+
+
+def test_product_words_are_not_stripped_to_nothing() -> None:
+    index = AssetIndex.build([AssetView("x", "Cisco", "Series", "1.0")], vendor_key=simple_vendor_key)
+    assert index.lookup("Cisco", "Routers") == []

@@ -118,6 +118,7 @@ class AssetIndex:
     by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     vendor_keys: list[tuple[str, ...]] = field(default_factory=list)
+    scheme_vendors: list[str] = field(default_factory=list)
     # Inventory vendor names the screening layer resolved to a listed company (a misspelt "Hauwei
     # Technologies" to "Huawei Technologies Co., Ltd."): each name is also indexed under those.
     vendor_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -165,6 +166,7 @@ class AssetIndex:
                 dict.fromkeys(t for v in (asset.vendor, asset.manufacturer) if v for t in tokens(v))
             )
             self.vendor_keys.append(vendors)
+            self.scheme_vendors.append(self.scheme_vendor(vendors))
             products: set[str] = set()
             for name in (asset.model, asset.part_number):
                 if name:
@@ -185,9 +187,16 @@ class AssetIndex:
     def lookup(self, vendor: str | None, product: str | None) -> list[int]:
         if not vendor or not product:
             return []
+        tokens = self.tokens(vendor)
+        keys = list(product_keys(product))
+        # "Huawei AR3200" or "Cisco IOS XE Software": the vendor's name in front of the product.
+        for key in list(keys):
+            for token in tokens:
+                if key.startswith(token + "_"):
+                    keys.append(key[len(token) + 1 :])
         found: list[int] = []
-        for token in self.tokens(vendor):
-            for key in product_keys(product):
+        for token in tokens:
+            for key in dict.fromkeys(keys):
                 found.extend(self.by_product.get((token, key), ()))
         return list(dict.fromkeys(found))
 
@@ -254,6 +263,8 @@ class Matcher:
         self.index = index
         # Many assets share a model and a version: evaluate each (criterion, version) pair once.
         self._verdicts: dict[tuple[int, str, str], tuple[RangeOutcome, str]] = {}
+        # What each criterion needs on every candidate: (specificity, names hardware, target hardware).
+        self._prepared: dict[int, tuple[int, bool, str | None]] = {}
 
     def _version_verdict(
         self, criterion: Criterion, vendor_key: str, version: str | None, what: str
@@ -291,7 +302,15 @@ class Matcher:
         asset_no, platform, component = candidate
         asset = self.index.assets[asset_no]
         vendor_keys = self.index.vendor_keys[asset_no]
-        vendor_key = self.index.scheme_vendor(vendor_keys)
+        vendor_key = self.index.scheme_vendors[asset_no]
+        prepared = self._prepared.get(id(criterion))
+        if prepared is None:
+            prepared = self._prepared[id(criterion)] = (
+                _specificity(criterion),
+                _is_hardware(criterion),
+                _target_hardware(criterion),
+            )
+        specificity, hardware, target_hw = prepared
         if platform is not None:
             if platform.versions is not None and not platform.versions.any_version:
                 kind, reason = self._version_verdict(
@@ -304,22 +323,17 @@ class Matcher:
             if criterion.vendor and not set(self.index.tokens(criterion.vendor)) & set(vendor_keys):
                 return None
             matched_by = f"{matched_by}+platform"
-        target_hw = _target_hardware(criterion)
         if target_hw and target_hw not in _asset_products(asset):
             return None  # the CPE names the hardware it applies to, and this is other hardware
         if component is not None:
             part = asset.components[component]
             kind, reason = self._version_verdict(criterion, vendor_key, part.version, "component version")
             matched_by = f"{matched_by}:component {part.name}"
-            return _Outcome(
-                kind, criterion.status, _specificity(criterion), matched_by, reason, criterion.exhaustive
-            )
-        hardware = _is_hardware(criterion)
+            return _Outcome(kind, criterion.status, specificity, matched_by, reason, criterion.exhaustive)
         version = asset.hardware_version if hardware else asset.software_version
         kind, reason = self._version_verdict(
             criterion, vendor_key, version, "hardware_version" if hardware else "software_version"
         )
-        specificity = _specificity(criterion)
         status = criterion.status
         if kind is RangeOutcome.IN and criterion.changes and version:
             status = self._status_with_changes(criterion, vendor_key, version)
@@ -358,6 +372,9 @@ class Matcher:
         return found, matched_by
 
     def match_advisory(self, advisory: Advisory) -> Iterator[Match]:
+        # Caches are keyed by criterion identity: valid for this advisory only.
+        self._verdicts.clear()
+        self._prepared.clear()
         for vulnerability in advisory.vulnerabilities:
             outcomes: dict[int, list[tuple[Criterion, _Outcome]]] = {}
             for criterion in vulnerability.criteria:

@@ -54,17 +54,23 @@ def product_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-# CPE and CSAF product names often carry a kind suffix that inventories do not: ar3200_firmware.
-_PRODUCT_SUFFIXES = ("_firmware", "_software", "_system_software", "_series", "_os")
+# Advisories name products with words inventories leave out: "AR3200 Series Routers",
+# "ar3200_firmware", "NE40E Software". Trailing words of this kind are dropped one by one.
+_KIND_WORDS = frozenset(
+    {"series", "router", "routers", "switch", "switches", "firmware", "software", "os", "system",
+     "systems", "platform", "device", "devices", "appliance", "appliances", "family", "products"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=200_000)
 def product_keys(name: str) -> tuple[str, ...]:
+    """The product's key and the keys left when kind words are dropped from its end."""
     key = product_key(name)
     keys = [key]
-    for suffix in _PRODUCT_SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix):
-            keys.append(key[: -len(suffix)])
+    words = key.split("_")
+    while len(words) > 1 and words[-1] in _KIND_WORDS:
+        words = words[:-1]
+        keys.append("_".join(words))
     return tuple(keys)
 
 
