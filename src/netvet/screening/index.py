@@ -40,6 +40,8 @@ class CandidateIndex:
         self._idf: dict[str, float] = {
             t: math.log(1.0 + self.size / len(ids)) for t, ids in self._postings.items()
         }
+        # Ties between names sharing the same tokens go to the shorter name (fewer unmatched words).
+        self._length_norm = [math.sqrt(1.0 + form.total_weight) for form in forms]
         self._posting_sets: dict[str, frozenset[int]] = {}
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self._fuzzy: dict[str, set[str]] = defaultdict(set)
@@ -118,4 +120,5 @@ class CandidateIndex:
                 for name_id in scores:
                     if name_id in members:
                         scores[name_id] += gain
-        return heapq.nlargest(cfg.max_candidate_names, scores, key=scores.__getitem__)
+        norm = self._length_norm
+        return heapq.nlargest(cfg.max_candidate_names, scores, key=lambda i: scores[i] / norm[i])

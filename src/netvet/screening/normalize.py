@@ -22,6 +22,7 @@ from rigour.text.translit import ascii_text
 from netvet.screening.config import ScreeningConfig, default_config
 
 _NAME_FLAGS = Normalize.CASEFOLD | Normalize.NAME
+_C1_CONTROL = re.compile(r"[\x80-\x9f]")
 # Han ideographs (CJK unified, extension A, compatibility): the script we segment before transliterating.
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
@@ -71,6 +72,9 @@ class Normalizer:
         return NameForm(original=name, tokens=tokens, weights=weights)
 
     def tokens(self, name: str) -> tuple[str, ...]:
+        if _C1_CONTROL.search(name):
+            # Windows-1252 punctuation that went through a Latin-1 decode (the real CSL has "Gui\x92an").
+            name = _C1_CONTROL.sub(_cp1252, name)
         if _HAN_RUN.search(name):
             name = self._segment_han(name)
         if not name.isascii():
@@ -157,6 +161,13 @@ class Normalizer:
             abs(len(form) - len(token)) <= 1 and OSA.distance(form, token, score_cutoff=1) <= 1
             for form in self._long_legal_forms
         )
+
+
+def _cp1252(match: re.Match[str]) -> str:
+    try:
+        return bytes([ord(match.group(0))]).decode("cp1252")
+    except UnicodeDecodeError:
+        return " "
 
 
 def _join_known(tokens: list[str], known: set[str] | frozenset[str]) -> list[str]:

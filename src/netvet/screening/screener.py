@@ -97,48 +97,59 @@ class Screener:
         self.graph = AffiliateGraph(all_entries)
         self.entries = [e for e in all_entries if e.is_active]
         self._hashes = [e.content_hash for e in self.entries]
-        # One indexed name per (entry, distinct name); name_owner maps it back to its entry.
+        # One indexed form per distinct normalised name; owners are the (entry, name as listed) pairs that
+        # normalise to it, so "Huawei" on five lists is scored once.
         self._forms: list[NameForm] = []
-        self._name_owner: list[int] = []
-        for entry_id, entry in enumerate(self.entries):
+        self._owners: list[list[tuple[int, str]]] = []
+        form_ids: dict[tuple[str, ...], int] = {}
+        for entry_no, entry in enumerate(self.entries):
             seen: set[tuple[str, ...]] = set()
             for name in entry.names:
                 form = self.normalizer(name)
-                if form.tokens and form.tokens not in seen:
-                    seen.add(form.tokens)
+                if not form.tokens or form.tokens in seen:
+                    continue
+                seen.add(form.tokens)
+                form_id = form_ids.get(form.tokens)
+                if form_id is None:
+                    form_id = form_ids[form.tokens] = len(self._forms)
                     self._forms.append(form)
-                    self._name_owner.append(entry_id)
+                    self._owners.append([])
+                self._owners[form_id].append((entry_no, name))
         self.index = CandidateIndex(self._forms, self.config)
 
     @property
     def name_count(self) -> int:
+        """Names indexed (distinct normalised forms)."""
         return len(self._forms)
 
     def candidates(self, form: NameForm) -> list[tuple[int, NameForm]]:
-        """(entry number, list name form) pairs the index proposes for a query."""
-        return [(self._name_owner[i], self._forms[i]) for i in self.index.candidates(form)]
+        """(form number, list name form) pairs the index proposes for a query."""
+        return [(i, self._forms[i]) for i in self.index.candidates(form)]
 
     def screen(
         self, name: str, country: str | None = None, decisions: DecisionBook | None = None
     ) -> NameScreening:
         query = self.normalizer(name)
-        best: dict[int, tuple[float, NameForm, Comparison]] = {}
-        for entry_no, form in self.candidates(query):
+        best: dict[int, tuple[float, str, NameForm, Comparison]] = {}
+        for form_id, form in self.candidates(query):
             comparison = self.matcher.compare(query, form)
-            score = comparison.score
-            entry = self.entries[entry_no]
-            if country and entry.countries and score > 0:
-                score += (
-                    self.config.same_country_bonus
-                    if country.upper() in entry.countries
-                    else self.config.different_country_penalty
-                )
-            score = min(1.0, max(0.0, score))
-            if entry_no not in best or score > best[entry_no][0]:
-                best[entry_no] = (score, form, comparison)
+            if comparison.score < _REPORT_FLOOR - 0.1:
+                continue
+            for entry_no, listed_name in self._owners[form_id]:
+                score = comparison.score
+                entry = self.entries[entry_no]
+                if country and entry.countries:
+                    score += (
+                        self.config.same_country_bonus
+                        if country.upper() in entry.countries
+                        else self.config.different_country_penalty
+                    )
+                score = min(1.0, max(0.0, score))
+                if entry_no not in best or score > best[entry_no][0]:
+                    best[entry_no] = (score, listed_name, form, comparison)
         results = [
-            self._result(query, no, score, form, comparison, country, decisions)
-            for no, (score, form, comparison) in best.items()
+            self._result(query, no, score, listed_name, form, comparison, country, decisions)
+            for no, (score, listed_name, form, comparison) in best.items()
             if score >= _REPORT_FLOOR
         ]
         results.sort(key=lambda r: (-_STATUS_ORDER[r.status], -r.score, r.list_id, r.entity_id))
@@ -155,6 +166,7 @@ class Screener:
         query: NameForm,
         entry_no: int,
         score: float,
+        listed_name: str,
         form: NameForm,
         comparison: Comparison,
         country: str | None,
@@ -183,7 +195,7 @@ class Screener:
             list_id=entry.list_id,
             entity_id=entry.entity_id,
             entity_name=entry.name,
-            matched_name=form.original,
+            matched_name=listed_name,
             score=round(score, 4),
             raw_status=raw_status,
             status=status,
