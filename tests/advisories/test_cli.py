@@ -114,3 +114,22 @@ def test_schema_violation_rejects_with_path(cli_env: Database, tmp_path: Path) -
     assert "test schema at /document/publisher" in flat(result.output)
     with cli_env.connect() as conn:
         assert list_matches(conn, "default") == []
+
+
+def test_oasis_failing_case_is_reported_with_test_and_path(cli_env: Database) -> None:
+    from conftest import shared_data
+
+    case = shared_data(
+        "csaf",
+        "csaf_2.0",
+        "test",
+        "validator",
+        "data",
+        "mandatory",
+        "oasis_csaf_tc-csaf_2_0-2021-6-1-06-01.json",
+    )
+    result = runner.invoke(app, ["advisories", "load", str(case)])
+    assert result.exit_code == 2
+    assert "test 6.1.6 at /vulnerabilities/0/product_status/known_not_affected/0" in flat(result.output)
+    with cli_env.connect() as conn:
+        assert count_advisories(conn) == 0

@@ -97,9 +97,11 @@ def load(
             progress.advance(task)
     console.print(table)
     for rejection in rejected:
-        err_console.print(f"[bold red]rejected:[/] {rejection.source}", highlight=False)
+        err_console.print(f"[bold red]rejected:[/] {rejection.source}", highlight=False, soft_wrap=True)
         for issue in rejection.issues[:SHOWN_ISSUES]:
-            err_console.print(f"  test {issue.test} at {issue.path}: {issue.message}", highlight=False)
+            err_console.print(
+                f"  test {issue.test} at {issue.path}: {issue.message}", highlight=False, soft_wrap=True
+            )
         if len(rejection.issues) > SHOWN_ISSUES:
             err_console.print(f"  ... and {len(rejection.issues) - SHOWN_ISSUES} more", highlight=False)
     if rejected:
