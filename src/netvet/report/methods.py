@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netvet.storage import Database
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class ListSummary:
     as_of: date | None
     url: str
     entries: int
+    version: str = ""  # the stored version screening used: number, origin, file and its digest
 
 
 @dataclass
@@ -44,12 +49,34 @@ class Methods:
     notes: list[str] = field(default_factory=list)
 
 
+def _stored_lists(db: Database) -> list[ListSummary]:
+    """The newest stored version of each list: what screening used."""
+    from netvet.storage.screening import latest_versions
+
+    with db.connect() as conn:
+        versions = latest_versions(conn)
+    return [
+        ListSummary(
+            id=v.list_id,
+            title=v.info.title,
+            authority=v.info.authority,
+            as_of=v.info.as_of,
+            url=v.info.url,
+            entries=v.entry_count,
+            version=f"v{v.version} ({v.origin}, {v.file_name}, loaded {v.loaded_at:%Y-%m-%d}, sha256 {v.sha256[:12]})",
+        )
+        for v in versions
+    ]
+
+
 def methods_for(
     jurisdictions: Sequence[str] = (),
     rules_skipped: Mapping[str, str] | None = None,
     extra_policies: Sequence[Path | str] = (),
+    db: Database | None = None,
 ) -> Methods:
-    """The packs in use (all, or those of `jurisdictions`, plus user packs) and the shipped restricted lists."""
+    """The packs in use (all, or those of `jurisdictions`, plus user packs) and the restricted lists:
+    the versions stored in `db` (what screening used), else the lists netvet ships."""
     from netvet.policy import select_packs
     from netvet.screening.lists import shipped_lists
     from netvet.storage.policy import rule_packs
@@ -73,15 +100,18 @@ def methods_for(
         )
         for pack in select_packs(rule_packs(extra_policies), list(jurisdictions))
     ]
-    lists = [
-        ListSummary(
-            id=item.info.id,
-            title=item.info.title,
-            authority=item.info.authority,
-            as_of=item.info.as_of,
-            url=item.info.url,
-            entries=len(item.entries),
-        )
-        for item in shipped_lists()
-    ]
+    lists = _stored_lists(db) if db is not None else []
+    if not lists:
+        lists = [
+            ListSummary(
+                id=item.info.id,
+                title=item.info.title,
+                authority=item.info.authority,
+                as_of=item.info.as_of,
+                url=item.info.url,
+                entries=len(item.entries),
+                version="as shipped with netvet",
+            )
+            for item in shipped_lists()
+        ]
     return Methods(packs=packs, lists=lists, rules_skipped=dict(rules_skipped or {}))

@@ -44,7 +44,7 @@ def load_report_data(
         assessment = run_assessment(db, organization_id, jurisdictions, at, extra_policies)
         findings = assessment.frame
         if methods is None:
-            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies)
+            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies, db)
         if assessment.pending_review:
             names = ", ".join(sorted(assessment.pending_review)[:5])
             notes.append(
