@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from netvet.advisories.cpe import ANY, CpeSyntaxError, parse_cpe
+from netvet.advisories.csaf_paths import walk_branches
 from netvet.advisories.csaf_schema import schema_issues
-from netvet.advisories.csaf_tests import mandatory_issues, walk_branches
+from netvet.advisories.csaf_tests import mandatory_issues
 from netvet.advisories.model import (
     Advisory,
     Criterion,
