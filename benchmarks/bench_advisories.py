@@ -17,7 +17,8 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from netvet.advisories.matcher import AssetIndex, AssetView, Matcher, MatchStatus
+from netvet.advisories.asset_index import AssetIndex, AssetView
+from netvet.advisories.matcher import Matcher, MatchStatus
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat, Vulnerability
 from netvet.advisories.ranges import VersionRange
 

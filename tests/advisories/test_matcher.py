@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from netvet.advisories.matcher import AssetIndex, AssetView, ComponentView, Match, MatchStatus, match_all
+from netvet.advisories.asset_index import AssetIndex, AssetView, ComponentView
+from netvet.advisories.matcher import Match, MatchStatus, match_all
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat, Vulnerability
 from netvet.advisories.ranges import parse_vers
 from netvet.advisories.vendors import simple_vendor_key

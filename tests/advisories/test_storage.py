@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from netvet.advisories.matcher import AssetIndex, match_all
+from netvet.advisories.asset_index import AssetIndex
+from netvet.advisories.matcher import match_all
 from netvet.storage import Database
 from netvet.storage.advisories import (
     count_advisories,

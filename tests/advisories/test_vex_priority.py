@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from netvet.advisories.asset_index import AssetView
 from netvet.advisories.csaf import read_csaf, validate_csaf
-from netvet.advisories.matcher import AssetView, MatchStatus
+from netvet.advisories.matcher import MatchStatus
 from netvet.advisories.model import (
     Advisory,
     DocumentRejected,

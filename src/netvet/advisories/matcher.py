@@ -8,21 +8,18 @@ an asset whose version cannot be compared is `unknown`, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
 from packageurl import PackageURL
 
+from netvet.advisories.asset_index import AssetIndex, asset_products
 from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat
 from netvet.advisories.ranges import RangeOutcome, evaluate
 from netvet.advisories.vendors import (
-    VendorKey,
-    VendorVersions,
-    default_vendor_versions,
     product_keys,
-    screening_vendor_key,
 )
 from netvet.advisories.versions import IncomparableVersions
 
@@ -32,28 +29,6 @@ class MatchStatus(StrEnum):
     NOT_AFFECTED = "not_affected"
     FIXED = "fixed"
     UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentView:
-    name: str
-    supplier: str
-    version: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AssetView:
-    """What matching needs to know of an asset."""
-
-    id: str
-    vendor: str
-    model: str | None = None
-    software_version: str | None = None
-    hardware_version: str | None = None
-    part_number: str | None = None
-    manufacturer: str | None = None
-    domain: str = "other"
-    components: tuple[ComponentView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,106 +82,6 @@ class _Outcome:
     exhaustive: bool
 
 
-@dataclass
-class AssetIndex:
-    """Assets by (vendor key, product key); a product key comes from the model, the part number, the
-    OS platform read from the software version, and each component (for purl)."""
-
-    assets: Sequence[AssetView]
-    vendor_key: VendorKey
-    vendor_versions: VendorVersions
-    by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
-    vendor_keys: list[tuple[str, ...]] = field(default_factory=list)
-    scheme_vendors: list[str] = field(default_factory=list)
-    # Inventory vendor names the screening layer resolved to a listed company (a misspelt "Hauwei
-    # Technologies" to "Huawei Technologies Co., Ltd."): each name is also indexed under those.
-    vendor_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-    @classmethod
-    def build(
-        cls,
-        assets: Iterable[AssetView],
-        vendor_key: VendorKey | None = None,
-        vendor_versions: VendorVersions | None = None,
-        vendor_aliases: Mapping[str, Sequence[str]] | None = None,
-    ) -> AssetIndex:
-        index = cls(
-            assets=list(assets),
-            vendor_key=vendor_key or screening_vendor_key(),
-            vendor_versions=vendor_versions or default_vendor_versions(),
-            vendor_aliases=vendor_aliases or {},
-        )
-        index._fill()
-        return index
-
-    def tokens(self, vendor: str) -> tuple[str, ...]:
-        """The vendor's key and its words: "Huawei Technologies España S.L." (key huawei_espana_sl)
-        still meets "huawei", and "LM Ericsson" meets "ericsson"."""
-        key = self.vendor_key(vendor)
-        return tuple(dict.fromkeys((key, *(t for t in key.split("_") if len(t) > 1))))
-
-    def scheme_vendor(self, tokens: tuple[str, ...]) -> str:
-        """The token that names the vendor in the version-scheme table, else the whole key."""
-        return next((t for t in tokens if t in self.vendor_versions.schemes), tokens[0] if tokens else "")
-
-    def _fill(self) -> None:
-        platforms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        tokens_cache: dict[str, tuple[str, ...]] = {}
-
-        def tokens(name: str) -> tuple[str, ...]:
-            found = tokens_cache.get(name)
-            if found is None:
-                names = (name, *self.vendor_aliases.get(name, ()))
-                found = tokens_cache[name] = tuple(dict.fromkeys(t for n in names for t in self.tokens(n)))
-            return found
-
-        for i, asset in enumerate(self.assets):
-            vendors = tuple(
-                dict.fromkeys(t for v in (asset.vendor, asset.manufacturer) if v for t in tokens(v))
-            )
-            self.vendor_keys.append(vendors)
-            self.scheme_vendors.append(self.scheme_vendor(vendors))
-            products: set[str] = set()
-            for name in (asset.model, asset.part_number):
-                if name:
-                    products.update(product_keys(name))
-            if asset.software_version and vendors:
-                pk = (self.scheme_vendor(vendors), asset.software_version)
-                found = platforms_cache.get(pk)
-                if found is None:
-                    found = platforms_cache[pk] = self.vendor_versions.platforms_of(*pk)
-                products.update(found)
-            for vendor in vendors:
-                for product in products:
-                    self.by_product.setdefault((vendor, product), []).append(i)
-            for c, component in enumerate(asset.components):
-                for token in tokens(component.supplier):
-                    self.by_component.setdefault((token, product_keys(component.name)[0]), []).append((i, c))
-
-    def lookup(self, vendor: str | None, product: str | None) -> list[int]:
-        if not vendor or not product:
-            return []
-        tokens = self.tokens(vendor)
-        keys = list(product_keys(product))
-        # "Huawei AR3200" or "Cisco IOS XE Software": the vendor's name in front of the product.
-        for key in list(keys):
-            for token in tokens:
-                if key.startswith(token + "_"):
-                    keys.append(key[len(token) + 1 :])
-        found: list[int] = []
-        for token in tokens:
-            for key in dict.fromkeys(keys):
-                found.extend(self.by_product.get((token, key), ()))
-        return list(dict.fromkeys(found))
-
-    def components(self, vendor: str, product: str) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
-        for token in self.tokens(vendor):
-            found.extend(self.by_component.get((token, product_keys(product)[0]), ()))
-        return list(dict.fromkeys(found))
-
-
 # An asset found for a criterion: its position, the platform it was found through, the component.
 _Candidate = tuple[int, Criterion | None, int | None]
 
@@ -243,10 +118,6 @@ def _target_hardware(criterion: Criterion) -> str | None:
     except CpeSyntaxError:
         return None
     return None if target in (ANY, NA) else product_keys(target)[0]
-
-
-def _asset_products(asset: AssetView) -> set[str]:
-    return {k for name in (asset.model, asset.part_number) if name for k in product_keys(name)}
 
 
 def _is_hardware(criterion: Criterion) -> bool:
@@ -323,7 +194,7 @@ class Matcher:
             if criterion.vendor and not set(self.index.tokens(criterion.vendor)) & set(vendor_keys):
                 return None
             matched_by = f"{matched_by}+platform"
-        if target_hw and target_hw not in _asset_products(asset):
+        if target_hw and target_hw not in asset_products(asset):
             return None  # the CPE names the hardware it applies to, and this is other hardware
         if component is not None:
             part = asset.components[component]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from netvet.advisories.asset_index import AssetView
 from netvet.advisories.csaf import validate_csaf
 from netvet.advisories.csaf_tests import test_6_1_31
-from netvet.advisories.matcher import AssetView, MatchStatus
+from netvet.advisories.matcher import MatchStatus
 from netvet.advisories.model import Advisory, DocumentRejected, ProductStatus
 
 _GROUP = {

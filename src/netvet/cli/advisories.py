@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netvet.advisories.matcher import AssetIndex, AssetView, Match, Matcher, MatchStatus
+from netvet.advisories.asset_index import AssetIndex, AssetView
+from netvet.advisories.matcher import Match, Matcher, MatchStatus
 from netvet.advisories.model import Advisory, DocumentRejected, ParsedDocument, ValidationIssue
 from netvet.advisories.priority import prioritise
 from netvet.advisories.reader import MAX_DOCUMENT_BYTES, check_size, parse_document

@@ -23,7 +23,8 @@ from sqlalchemy import (
     select,
 )
 
-from netvet.advisories.matcher import AssetView, ComponentView, Match
+from netvet.advisories.asset_index import AssetView, ComponentView
+from netvet.advisories.matcher import Match
 from netvet.advisories.model import Advisory, KevEntry, ParsedDocument
 from netvet.storage.inventory import upsert
 from netvet.storage.tables import assets, components, metadata
