@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from netvet.storage import Database
 from netvet.storage.policy import run_assessment
 from netvet.storage.screening import screen_inventory
@@ -13,14 +11,6 @@ from netvet.storage.screening import screen_inventory
 from .test_storage import NETWORK, _store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "storage/screening.py _result_rows: rows of clear names lack the result keys, and one executemany "
-        "takes its columns from the first row, so every stored result loses its list_id when the first "
-        "name screened is clear; remove this marker once screening stores every key"
-    ),
-)
 def test_assess_uses_the_stored_screening_results(sqlite_db: Database) -> None:
     _store(sqlite_db, NETWORK)  # "Acme", "Ericsson AB" screen clear and sort before Huawei
     screen_inventory(sqlite_db, "default")

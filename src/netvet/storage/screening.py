@@ -426,6 +426,21 @@ class InventoryScreeningSummary:
     previous_run_id: int | None = None
 
 
+_RESULT_KEYS = (
+    "list_id",
+    "entity_id",
+    "entity_name",
+    "matched_name",
+    "score",
+    "status",
+    "raw_status",
+    "entry_hash",
+    "affiliate_path",
+    "lists",
+    "explanation",
+)
+
+
 def _result_rows(run_id: int, screening: NameScreening) -> list[dict[str, Any]]:
     base = {
         "run_id": run_id,
@@ -434,7 +449,8 @@ def _result_rows(run_id: int, screening: NameScreening) -> list[dict[str, Any]]:
         "name_status": screening.status.value,
     }
     if not screening.results:
-        return [base]
+        # Every row carries every key: one executemany takes its columns from the first row.
+        return [base | dict.fromkeys(_RESULT_KEYS)]
     return [
         {
             **base,
