@@ -19,9 +19,27 @@ from netvet.storage import Database
 
 if TYPE_CHECKING:
     from netvet.planning.plan import Plan
+    from netvet.policy import Assessment
 
 REPORT_FORMATS = ("html", "pdf")
 FORMS = ("us-covered", "uk-dvd")
+
+
+def assessment_notes(assessment: Assessment) -> list[str]:
+    """What a reader must know about the assessment behind the findings."""
+    notes: list[str] = []
+    if assessment.pending_review:
+        names = ", ".join(sorted(assessment.pending_review)[:5])
+        notes.append(
+            f"{len(assessment.pending_review)} vendor name(s) still await a screening decision "
+            f"({names}{', ...' if len(assessment.pending_review) > 5 else ''}); "
+            "the rules do not act on them until confirmed."
+        )
+    if assessment.assets_outside:
+        notes.append(
+            f"{assessment.assets_outside:,} assets sit in countries none of the selected rule packs covers."
+        )
+    return notes
 
 
 def load_report_data(
@@ -31,31 +49,24 @@ def load_report_data(
     at: date | None = None,
     *,
     findings: Sequence[Finding] | pl.DataFrame | None = None,
+    assessment: Assessment | None = None,
     methods: Methods | None = None,
     plan: Plan | None = None,
     extra_policies: Sequence[Path | str] = (),
 ) -> ReportData:
-    """The report's data. Without `findings`, runs the policy engine's assessment on the stored inventory."""
+    """The report's data: from `findings`, from an `assessment` already run, or (neither given) from
+    running the policy engine's assessment on the stored inventory."""
     at = at or date.today()
     notes: list[str] = []
     if findings is None:
-        from netvet.storage.policy import run_assessment
+        if assessment is None:
+            from netvet.storage.policy import run_assessment
 
-        assessment = run_assessment(db, organization_id, jurisdictions, at, extra_policies)
+            assessment = run_assessment(db, organization_id, jurisdictions, at, extra_policies)
         findings = assessment.frame
         if methods is None:
-            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies, db)
-        if assessment.pending_review:
-            names = ", ".join(sorted(assessment.pending_review)[:5])
-            notes.append(
-                f"{len(assessment.pending_review)} vendor name(s) still await a screening decision "
-                f"({names}{', ...' if len(assessment.pending_review) > 5 else ''}); "
-                "the rules do not act on them until confirmed."
-            )
-        if assessment.assets_outside:
-            notes.append(
-                f"{assessment.assets_outside:,} assets sit in countries none of the selected rule packs covers."
-            )
+            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies)
+        notes = assessment_notes(assessment)
     data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
     data.notes.extend(notes)
     return data
@@ -76,6 +87,7 @@ def write_report(
     *,
     format: str = "html",
     findings: Sequence[Finding] | pl.DataFrame | None = None,
+    assessment: Assessment | None = None,
     methods: Methods | None = None,
     plan: Plan | None = None,
     extra_policies: Sequence[Path | str] = (),
@@ -90,6 +102,7 @@ def write_report(
         jurisdictions,
         at,
         findings=findings,
+        assessment=assessment,
         methods=methods,
         plan=plan,
         extra_policies=extra_policies,
