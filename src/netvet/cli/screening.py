@@ -149,7 +149,7 @@ def lists_load(
         if outcome.diff is not None:
             _print_diff(outcome.diff)
         if rescreen:
-            _screen_and_report(db, org)
+            screen_and_report(db, org)
 
 
 @lists_app.command("diff")
@@ -275,7 +275,7 @@ def screen_file(
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
-def _screen_and_report(db: Any, org: str) -> None:
+def screen_and_report(db: Any, org: str) -> None:
     with progress_bar() as progress:
         task = progress.add_task("screening the inventory", total=None)
 
@@ -309,7 +309,7 @@ def _screen_and_report(db: Any, org: str) -> None:
 def screen(org: OrgOption = "default") -> None:
     """Screen the stored inventory's vendors, manufacturers and component suppliers; store the results."""
     with database() as db:
-        _screen_and_report(db, org)
+        screen_and_report(db, org)
 
 
 def decide(
