@@ -95,3 +95,16 @@ def test_licences_add_list_and_timeline(stored: Database, tmp_path: Path) -> Non
     timeline = runner.invoke(app, ["timeline"], env={"COLUMNS": "250"})
     assert timeline.exit_code == 0, timeline.output
     assert "2024-06-30" in timeline.output and "operator's own" in timeline.output
+
+
+def test_rules_check_accepts_a_good_pack_and_names_a_clash(
+    cli_env: Database, write_pack: Callable[..., Path]
+) -> None:
+    good = write_pack(
+        rule_yaml("es-ok", "{type: removal}", "adopted: 2024-01-01"), jurisdiction="es-x", countries="ES"
+    )
+    result = runner.invoke(app, ["rules", "check", str(good)])
+    assert result.exit_code == 0 and "1 rules in 1 pack" in result.output
+    clash = write_pack(rule_yaml("uk-dvd-core", "{type: removal}", "adopted: 2024-01-01"), name="clash.yaml")
+    result = runner.invoke(app, ["rules", "check", str(clash)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "already defined" in result.output

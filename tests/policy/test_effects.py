@@ -337,3 +337,19 @@ def test_evidence_names_each_entity_once_with_its_best_score(make_pack: MakePack
     }
     [finding] = assess(frame(asset("gnb")), evidence, [pack], date(2021, 1, 1)).findings()
     assert finding.explanation.count("-> huawei") == 1 and "score 0.98" in finding.explanation
+
+
+def test_progress_is_reported_once_per_rule(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("a", "{type: removal}", "adopted: 2020-01-01")
+        + rule_yaml("b", "{type: removal}", "adopted: 2020-01-01")
+    )
+    calls: list[tuple[int, int]] = []
+    assess(
+        frame(asset("gnb")),
+        EVIDENCE,
+        [pack],
+        date(2021, 1, 1),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 2), (2, 2)]

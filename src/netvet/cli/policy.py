@@ -121,7 +121,11 @@ def assess_command(
     day = parse_day(at, "--at") or date.today()
     json_path = json_file or get_settings().output_dir / f"assessment-{day}.json"
     with _errors(), database() as db, progress_bar(transient=True) as progress:
-        task = progress.add_task("assessing", total=2)
+        task = progress.add_task("reading rules and inventory", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, description="evaluating rules", completed=done, total=total)
+
         result = run_assessment(
             db,
             organization,
@@ -130,10 +134,10 @@ def assess_command(
             policy or [],
             include_proposals=proposals,
             record=True,
+            progress=advance,
         )
-        progress.update(task, advance=1, description="writing findings")
+        progress.update(task, description="writing findings")
         result.write_json(json_path)
-        progress.update(task, advance=1)
     print_assessment(result)
     console.print(f"findings: {result.frame.height:,} written to {json_path}")
 

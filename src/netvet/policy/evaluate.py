@@ -7,7 +7,7 @@ equipment is gone by the end of that day, so the status turns from `due` to `vio
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import polars as pl
@@ -277,8 +277,12 @@ def assess(
     extensions: Sequence[Extension] = (),
     include_proposals: bool = False,
     roles: RoleTable | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
-    """Every finding the selected packs give for the assets on date `at`."""
+    """Every finding the selected packs give for the assets on date `at`.
+
+    `progress(done, total)` is called after each rule, for a progress bar.
+    """
     selected = select_packs(packs, jurisdictions)
     active, skipped = active_rules(selected, at, include_proposals)
     prepared = prepare_assets(assets, roles)
@@ -295,7 +299,9 @@ def assess(
     )
     frames: list[pl.DataFrame] = []
     evaluated: list[str] = []
-    for pack, rule in active:
+    for done, (pack, rule) in enumerate(active, 1):
+        if progress is not None:
+            progress(done, len(active))
         rule_targets = targets[rule.id]
         org_deadlines = {
             org: (o[rule.id].deadline if rule.id in o else rule.deadline) for org, o in overrides.items()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -230,6 +230,7 @@ def run_assessment(
     evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
     record: bool = False,
     findings_file: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess the stored inventory with the stored screening results on `at` (default: today).
 
@@ -248,6 +249,7 @@ def run_assessment(
         extensions=inputs.extensions,
         include_proposals=include_proposals,
         roles=role_table(),
+        progress=progress,
     )
     if findings_file is not None:
         result.write_json(findings_file)
