@@ -10,6 +10,7 @@ from netvet.report.charts import (
     CapGauge,
     Obligation,
     cap_gauge_chart,
+    family_labels,
     timeline_chart,
     vendor_family,
     vendor_share_chart,
@@ -28,13 +29,18 @@ def parse(markup: str) -> ET.Element:
 @pytest.mark.parametrize(
     ("written", "family"),
     [
-        ("HUAWEI TECHNOLOGIES CO., LTD", "Huawei"),
-        ("huawei", "Huawei"),
-        ("Nokia Solutions & Networks Oy", "Nokia"),
+        ("HUAWEI TECHNOLOGIES CO., LTD", "huawei"),
+        ("huawei", "huawei"),
+        ("Nokia Solutions & Networks Oy", "nokia"),
     ],
 )
 def test_vendor_family_groups_spellings_by_first_word(written: str, family: str) -> None:
     assert vendor_family(written) == family
+
+
+def test_family_labels_take_the_commonest_spelling_and_soften_shouting() -> None:
+    counts = {"ZTE": 5, "Zte": 1, "zte corp": 1, "HUAWEI": 9, "Huawei Technologies": 2, "SIAE": 1}
+    assert family_labels(counts) == {"zte": "ZTE", "huawei": "Huawei", "siae": "SIAE"}
 
 
 def test_vendor_shares_split_each_domain_and_fold_the_tail_into_other() -> None:

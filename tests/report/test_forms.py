@@ -32,7 +32,7 @@ def test_us_covered_has_one_row_per_flagged_item_in_the_us(
 
 def test_us_summary_groups_by_vendor_family(report_data: ReportData) -> None:
     summary = forms.us_covered_summary(report_data)
-    assert {(r["vendor"], r["items"]) for r in summary} == {("Zte", 1), ("Huawei", 1)}
+    assert {(r["vendor"], r["items"]) for r in summary} == {("ZTE", 1), ("Huawei", 1)}
 
 
 def test_uk_summary_lists_every_requirement_with_its_position(report_data: ReportData) -> None:

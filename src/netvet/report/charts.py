@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,7 +35,21 @@ def vendor_family(name: str) -> str:
     picture of shares, not a screening decision, so the first word is a good enough grouping key.
     """
     words = re.findall(r"\w+", name.casefold())
-    return words[0].capitalize() if words else name
+    return words[0] if words else name
+
+
+def family_labels(counts: Mapping[str, int]) -> dict[str, str]:
+    """Each family's label: its first word as most often written, weighted by count ("ZTE", "Huawei");
+    a long word written all in capitals is shown capitalised ("HUAWEI" -> "Huawei")."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, n in counts.items():
+        words = re.findall(r"\w+", name)
+        spellings[vendor_family(name)][words[0] if words else name] += n
+    labels = {}
+    for family, seen in spellings.items():
+        word = max(seen.items(), key=lambda item: (item[1], item[0] != item[0].upper(), item[0]))[0]
+        labels[family] = word.capitalize() if word.isupper() and len(word) > 4 else word
+    return labels
 
 
 @dataclass(frozen=True)
@@ -49,8 +63,12 @@ def vendor_shares(counts: Sequence[VendorCount]) -> tuple[list[str], list[ShareR
     """The largest vendor families overall (the rest as "Other"), and each domain's split among them."""
     by_domain: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     overall: dict[str, int] = defaultdict(int)
+    written: dict[str, int] = defaultdict(int)
     for count in counts:
-        family = vendor_family(count.vendor)
+        written[count.vendor] += count.assets
+    labels = family_labels(written)
+    for count in counts:
+        family = labels[vendor_family(count.vendor)]
         by_domain[count.domain][family] += count.assets
         overall[family] += count.assets
     ranked = sorted(overall, key=lambda family: (-overall[family], family))
@@ -131,7 +149,7 @@ def cap_gauge_chart(gauges: Sequence[CapGauge]) -> Markup:
         unit = gauge.metric or "items"
         caption = f"{gauge.label}: {percent(gauge.measured_share)} measured, cap {percent(gauge.cap)}"
         if over > 0:
-            caption += f"; {over:,} {unit} over the cap"
+            caption += f"; {over:,} {unit[:-1] if over == 1 and unit.endswith('s') else unit} over the cap"
         if gauge.deadline:
             caption += f" (by {gauge.deadline.isoformat()})"
         parts.append(text(20, y + 12, caption, size=12))

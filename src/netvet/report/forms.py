@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import select
 
-from netvet.report.charts import vendor_family
+from netvet.report.charts import family_labels, vendor_family
 from netvet.report.context import STATUS_RANK, ReportData
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
@@ -181,7 +181,9 @@ def us_covered_rows(
 def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) -> list[dict[str, Any]]:
     """The covered equipment grouped by vendor (first word, as in the share chart) and network part."""
     hits = us_hits(data, jurisdiction).with_columns(pl.col("vendor").fill_null(""))
-    families = {name: vendor_family(name) for name in hits.get_column("vendor").unique().to_list()}
+    written = {str(name): int(n) for name, n in hits.group_by("vendor").len().iter_rows()}
+    labels = family_labels(written)
+    families = {name: labels[vendor_family(name)] for name in written}
     hits = hits.with_columns(pl.col("vendor").replace_strict(families, return_dtype=pl.String))
     grouped = (
         hits.group_by("vendor", "domain")
