@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -62,5 +64,12 @@ def test_demo_generates_imports_and_summarises(cli_env: Database, tmp_path: Path
     assert out.read_text(encoding="utf-8").startswith("asset_id,site_id,site_name")
     with cli_env.connect() as conn:
         assert store.count_assets(conn, "default") == len(out.read_text(encoding="utf-8").splitlines()) - 1
+    output = flat(result.output)
+    assert "screened" in output and "Findings on" in output and "uk" in output
+    home = Path(os.environ["NETVET_HOME"]) / "output"
+    findings = json.loads(next(home.glob("assessment-*.json")).read_text(encoding="utf-8"))
+    assert findings["findings"] and {f["jurisdiction"] for f in findings["findings"]} == {"uk"}
+    report = home / "netvet-report.html"
+    assert str(report) in result.output.replace("\n", "") and "<svg" in report.read_text(encoding="utf-8")
     unknown = runner.invoke(app, ["demo", "--country", "XX"])
     assert unknown.exit_code == 2 and "no demo network for XX" in flat(unknown.output)
