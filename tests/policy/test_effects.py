@@ -353,3 +353,21 @@ def test_progress_is_reported_once_per_rule(make_pack: MakePack) -> None:
         progress=lambda done, total: calls.append((done, total)),
     )
     assert calls == [(1, 2), (2, 2)]
+
+
+def test_funding_scope_covers_a_programme_and_its_sub_funds(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "usf",
+            "{type: ban, event: purchased}",
+            "adopted: 2019-11-22\neffective: 2020-06-30\nscope: {funding: [USF]}",
+        )
+    )
+    bought = date(2021, 1, 1)
+    network = frame(
+        asset("high-cost", funding="USF High-Cost", purchased_on=bought),
+        asset("plain", funding="usf", purchased_on=bought),
+        asset("private", funding="Private", purchased_on=bought),
+        asset("usfx", funding="USFX", purchased_on=bought),
+    )
+    assert set(statuses(pack, network, date(2022, 1, 1))) == {("usf", "high-cost"), ("usf", "plain")}

@@ -104,7 +104,12 @@ def scope_expr(scope: Scope) -> pl.Expr:
     if scope.sites:
         expr = expr & pl.col("site_id").is_in(list(scope.sites))
     if scope.funding:
-        expr = expr & pl.col("funding_key").is_in([text_key(f) for f in scope.funding])
+        # 'usf' covers 'USF High-Cost' too: a programme's sub-funds are written after its name.
+        keys = [text_key(f) for f in scope.funding]
+        funded = pl.col("funding_key").is_in(keys)
+        for key in keys:
+            funded = funded | pl.col("funding_key").str.starts_with(key + "-")
+        expr = expr & funded
     if scope.installed:
         expr = expr & _window_expr("installed_on", scope.installed)
     if scope.purchased:
