@@ -216,3 +216,10 @@ def test_timeline_lists_only_rules_that_reach_the_network(db: Database) -> None:
     assert not any(r.startswith(("us-", "de-", "se-")) for r in rules)  # no stored asset in those countries
     core = [(e.day, e.event) for e in events if e.rule_id == "uk-dvd-core"]
     assert core == [(date(2022, 10, 13), "adopted"), (date(2023, 12, 31), "deadline")]
+
+
+def test_timeline_ends_a_superseded_rule_where_the_newer_one_was_adopted(db: Database) -> None:
+    _store(db, NETWORK)
+    events = run_timeline(db, ORG, ["uk"], evidence=EVIDENCE, today=date(2026, 1, 1))
+    old = [(e.day, e.event) for e in events if e.rule_id == "uk-2020-5g-removal"]
+    assert old == [(date(2020, 7, 14), "adopted"), (date(2022, 10, 13), "superseded")]

@@ -152,8 +152,9 @@ def timeline_command(
     with _errors(), database() as db, console.status("building the timeline"):
         events = run_timeline(db, organization, parse_jurisdictions(jurisdiction), policy or [], today=today)
     table = Table(title="Timeline (rules that reach at least one stored asset)")
-    for column in ("date", "", "jurisdiction", "rule", "event", "status", "assets", "sites", "what"):
-        table.add_column(column)
+    for column in ("date", "", "jur.", "rule", "event", "status", "assets", "sites"):
+        table.add_column(column, no_wrap=column != "status")
+    table.add_column("what")
     for event in events:
         marker = "past" if event.day < today else ("today" if event.day == today else "ahead")
         status = event.legal_status + ("" if event.confidence == "confirmed" else ", unverified")

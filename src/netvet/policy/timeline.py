@@ -71,6 +71,13 @@ def timeline(
     extension_deadlines: dict[str, date] = {}
     for extension in sorted(extensions, key=lambda e: (e.issued, e.deadline)):
         extension_deadlines[extension.rule] = extension.deadline
+    # A superseded rule's later dates no longer bind: end its line where the newer rule was adopted.
+    superseded: dict[str, Rule] = {}
+    for pack in selected:
+        for rule in pack.rules:
+            for old in rule.supersedes:
+                if old not in superseded or rule.adopted < superseded[old].adopted:
+                    superseded[old] = rule
     events: list[TimelineEvent] = []
     for pack in selected:
         rows = prepared.filter(pl.col("country").is_in(list(pack.countries)))
@@ -82,6 +89,10 @@ def timeline(
                 continue
             sites = hit.get_column("site_id").n_unique()
             found = _rule_events(rule, today, extension_deadlines)
+            newer = superseded.get(rule.id)
+            if newer is not None:
+                found = [event for event in found if event[0] < newer.adopted]
+                found.append((newer.adopted, "superseded", f"by {newer.id}: {newer.title}"))
             for licence in licences:
                 if rule.id in licence.rules:
                     for window in licence.windows:
