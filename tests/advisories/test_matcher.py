@@ -141,7 +141,8 @@ def test_index_never_compares_every_pair() -> None:
     many = [AssetView(f"x{i}", "ZTE", f"ZXR10 {i % 50}", "V1.0") for i in range(5_000)]
     index = AssetIndex.build([*many, ASSETS[0]], vendor_key=simple_vendor_key)
     criterion = Criterion(ref="r", status=ProductStatus.AFFECTED, vendor="Huawei", product="AR3200")
-    assert index.lookup("huawei", "AR3200") == [5_000]
+    assert index.lookup_assets("huawei", "AR3200") == [5_000]
+    assert len(index.groups) == 51  # 50 ZTE models on one version, and the Huawei router
     [match] = match_all([_advisory(criterion)], index)
     assert match.asset_id == "r1"
 
@@ -204,9 +205,35 @@ def test_csaf_model_numbers_name_devices() -> None:
 )
 def test_product_names_as_advisories_write_them(product: str) -> None:
     index = AssetIndex.build(ASSETS[:1], vendor_key=simple_vendor_key)
-    assert index.lookup("Huawei", product) == [0]
+    assert index.lookup_assets("Huawei", product) == [0]
 
 
 def test_product_words_are_not_stripped_to_nothing() -> None:
     index = AssetIndex.build([AssetView("x", "Cisco", "Series", "1.0")], vendor_key=simple_vendor_key)
-    assert index.lookup("Cisco", "Routers") == []
+    assert index.lookup_assets("Cisco", "Routers") == []
+
+
+def test_assets_alike_share_one_evaluation_but_get_their_own_rows() -> None:
+    twins = [AssetView(f"t{i}", "Huawei", "AR3200", "V200R009C00SPC300", domain="ran") for i in range(3)]
+    special = AssetView(
+        "t3",
+        "Huawei",
+        "AR3200",
+        "V200R009C00SPC300",
+        components=(ComponentView("openssl", "OpenSSL", "3.0.1"),),
+    )
+    index = AssetIndex.build([*twins, special], vendor_key=simple_vendor_key)
+    assert len(index.groups) == 1  # components do not split a group; they are matched per asset
+    model = Criterion(
+        ref="m", status=ProductStatus.AFFECTED, vendor="Huawei", product="AR3200",
+        versions=parse_vers("vers:generic/<V200R009C00SPC500"), exhaustive=True,
+    )  # fmt: skip
+    library = Criterion(
+        ref="l", status=ProductStatus.FIXED, vendor="OpenSSL", product="openssl",
+        versions=parse_vers("vers:semver/3.0.1"),
+    )  # fmt: skip
+    matches = {m.asset_id: m for m in match_all([_advisory(model, library)], index)}
+    assert sorted(matches) == ["t0", "t1", "t2", "t3"]
+    assert {matches[f"t{i}"].status for i in range(3)} == {MatchStatus.AFFECTED}
+    # The component's exact fixed version outranks the model's range, for that asset only.
+    assert matches["t3"].status is MatchStatus.FIXED

@@ -51,8 +51,12 @@ class AssetIndex:
     vendor_versions: VendorVersions
     by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
-    vendor_keys: list[tuple[str, ...]] = field(default_factory=list)
-    scheme_vendors: list[str] = field(default_factory=list)
+    # Assets that look the same to matching (vendor, model, part number, versions as written) form
+    # a group, evaluated once: an operator has thousands of one model on a handful of versions.
+    groups: list[list[int]] = field(default_factory=list)
+    group_of: list[int] = field(default_factory=list)
+    vendor_keys: list[tuple[str, ...]] = field(default_factory=list)  # per group
+    scheme_vendors: list[str] = field(default_factory=list)  # per group
     # Inventory vendor names the screening layer resolved to a listed company (a misspelt "Hauwei
     # Technologies" to "Huawei Technologies Co., Ltd."): each name is also indexed under those.
     vendor_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -87,6 +91,7 @@ class AssetIndex:
     def _fill(self) -> None:
         platforms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         tokens_cache: dict[str, tuple[str, ...]] = {}
+        group_of_signature: dict[tuple[str | None, ...], int] = {}
 
         def tokens(name: str) -> tuple[str, ...]:
             found = tokens_cache.get(name)
@@ -96,6 +101,25 @@ class AssetIndex:
             return found
 
         for i, asset in enumerate(self.assets):
+            for c, component in enumerate(asset.components):
+                for token in tokens(component.supplier):
+                    self.by_component.setdefault((token, product_keys(component.name)[0]), []).append((i, c))
+            signature = (
+                asset.vendor,
+                asset.manufacturer,
+                asset.model,
+                asset.part_number,
+                asset.software_version,
+                asset.hardware_version,
+            )
+            group = group_of_signature.get(signature)
+            if group is not None:
+                self.groups[group].append(i)
+                self.group_of.append(group)
+                continue
+            group = group_of_signature[signature] = len(self.groups)
+            self.groups.append([i])
+            self.group_of.append(group)
             vendors = tuple(
                 dict.fromkeys(t for v in (asset.vendor, asset.manufacturer) if v for t in tokens(v))
             )
@@ -113,12 +137,17 @@ class AssetIndex:
                 products.update(found)
             for vendor in vendors:
                 for product in products:
-                    self.by_product.setdefault((vendor, product), []).append(i)
-            for c, component in enumerate(asset.components):
-                for token in tokens(component.supplier):
-                    self.by_component.setdefault((token, product_keys(component.name)[0]), []).append((i, c))
+                    self.by_product.setdefault((vendor, product), []).append(group)
+
+    def representative(self, group: int) -> AssetView:
+        """Every asset of a group has the same vendor, model, part number and versions."""
+        return self.assets[self.groups[group][0]]
+
+    def lookup_assets(self, vendor: str | None, product: str | None) -> list[int]:
+        return [a for g in self.lookup(vendor, product) for a in self.groups[g]]
 
     def lookup(self, vendor: str | None, product: str | None) -> list[int]:
+        """The asset groups of this vendor and product."""
         if not vendor or not product:
             return []
         tokens = self.tokens(vendor)

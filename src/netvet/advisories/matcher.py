@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from packageurl import PackageURL
 
-from netvet.advisories.asset_index import AssetIndex, asset_products
+from netvet.advisories.asset_index import AssetIndex, AssetView, asset_products
 from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat
 from netvet.advisories.ranges import RangeOutcome, evaluate
@@ -82,8 +82,11 @@ class _Outcome:
     exhaustive: bool
 
 
-# An asset found for a criterion: its position, the platform it was found through, the component.
-_Candidate = tuple[int, Criterion | None, int | None]
+# Found for a criterion: an asset group, or one asset (-1 otherwise) when it is a component that
+# matched; the platform it was found through; the component's position.
+_Candidate = tuple[int, int, Criterion | None, int | None]
+# What one group or asset comes to: status, rule, explanation.
+_Decision = tuple[MatchStatus, str, str]
 
 
 def _specificity(criterion: Criterion) -> int:
@@ -170,10 +173,10 @@ class Matcher:
         return status
 
     def _evaluate(self, criterion: Criterion, candidate: _Candidate, matched_by: str) -> _Outcome | None:
-        asset_no, platform, component = candidate
-        asset = self.index.assets[asset_no]
-        vendor_keys = self.index.vendor_keys[asset_no]
-        vendor_key = self.index.scheme_vendors[asset_no]
+        group, asset_no, platform, component = candidate
+        asset = self.index.assets[asset_no] if asset_no >= 0 else self.index.representative(group)
+        vendor_keys = self.index.vendor_keys[group]
+        vendor_key = self.index.scheme_vendors[group]
         prepared = self._prepared.get(id(criterion))
         if prepared is None:
             prepared = self._prepared[id(criterion)] = (
@@ -232,71 +235,77 @@ class Matcher:
     def _candidates(self, criterion: Criterion) -> tuple[list[_Candidate], str]:
         vendor, product, matched_by = _identity(criterion)
         if criterion.platforms:
-            by_asset: dict[int, _Candidate] = {}
+            by_group: dict[int, _Candidate] = {}
             for platform in criterion.platforms:
-                for asset_no in self.index.lookup(*_identity(platform)[:2]):
-                    by_asset.setdefault(asset_no, (asset_no, platform, None))
-            return list(by_asset.values()), matched_by
-        found: list[_Candidate] = [(a, None, None) for a in dict.fromkeys(self.index.lookup(vendor, product))]
+                for group in self.index.lookup(*_identity(platform)[:2]):
+                    by_group.setdefault(group, (group, -1, platform, None))
+            return list(by_group.values()), matched_by
+        found: list[_Candidate] = [(g, -1, None, None) for g in self.index.lookup(vendor, product)]
         if vendor and product:
-            found.extend((a, None, c) for a, c in self.index.components(vendor, product))
+            found.extend(
+                (self.index.group_of[a], a, None, c) for a, c in self.index.components(vendor, product)
+            )
         return found, matched_by
 
     def match_advisory(self, advisory: Advisory) -> Iterator[Match]:
         # Caches are keyed by criterion identity: valid for this advisory only.
         self._verdicts.clear()
         self._prepared.clear()
+        index = self.index
         for vulnerability in advisory.vulnerabilities:
-            outcomes: dict[int, list[tuple[Criterion, _Outcome]]] = {}
+            by_group: dict[int, list[tuple[Criterion, _Outcome]]] = {}
+            by_asset: dict[int, list[tuple[Criterion, _Outcome]]] = {}
             for criterion in vulnerability.criteria:
                 candidates, matched_by = self._candidates(criterion)
                 for candidate in candidates:
                     outcome = self._evaluate(criterion, candidate, matched_by)
-                    if outcome is not None:
-                        outcomes.setdefault(candidate[0], []).append((criterion, outcome))
-            for asset_no, found in outcomes.items():
-                yield self._decide(advisory, vulnerability.cve, vulnerability.label, asset_no, found)
+                    if outcome is None:
+                        continue
+                    if candidate[1] >= 0:
+                        by_asset.setdefault(candidate[1], []).append((criterion, outcome))
+                    else:
+                        by_group.setdefault(candidate[0], []).append((criterion, outcome))
+            cve, label = vulnerability.cve, vulnerability.label
+            # An asset matched through a component is decided on its own, with its group's outcomes.
+            for asset_no, found in by_asset.items():
+                asset = index.assets[asset_no]
+                status, rule, why = _decide(asset, [*by_group.get(index.group_of[asset_no], ()), *found])
+                yield Match(advisory.id, cve, label, asset.id, status, rule, why)
+            for group, found in by_group.items():
+                status, rule, why = _decide(index.representative(group), found)
+                for asset_no in index.groups[group]:
+                    if asset_no not in by_asset:
+                        yield Match(advisory.id, cve, label, index.assets[asset_no].id, status, rule, why)
 
-    def _decide(
-        self,
-        advisory: Advisory,
-        cve: str | None,
-        label: str,
-        asset_no: int,
-        found: list[tuple[Criterion, _Outcome]],
-    ) -> Match:
-        asset = self.index.assets[asset_no]
-        described = f"{asset.vendor} {asset.model or '?'} {asset.software_version or '(no version)'}"
-        hits = [(c, o) for c, o in found if o.kind is RangeOutcome.IN]
-        if hits:
-            criterion, outcome = max(hits, key=lambda h: (h[1].specificity, _PRECEDENCE[h[1].status]))
-            status = _TO_MATCH[outcome.status]
-            verb = outcome.status.value.replace("_", " ")
-            explanation = f"{criterion.ref} is {verb}; {described}: {outcome.reason}"
-            return Match(advisory.id, cve, label, asset.id, status, outcome.matched_by, explanation)
-        unknown = [(c, o) for c, o in found if o.kind is RangeOutcome.UNKNOWN]
-        if unknown:
-            criterion, outcome = unknown[0]
-            explanation = f"{criterion.ref}; {described}: {outcome.reason}"
-            return Match(
-                advisory.id, cve, label, asset.id, MatchStatus.UNKNOWN, outcome.matched_by, explanation
-            )
-        criterion, outcome = found[0]
-        if any(o.exhaustive for _, o in found):
-            listed = "; ".join(sorted({c.versions.text for c, _ in found if c.versions is not None}))[:300]
-            explanation = f"{described} is outside the affected versions ({listed})"
-            return Match(
-                advisory.id,
-                cve,
-                label,
-                asset.id,
-                MatchStatus.NOT_AFFECTED,
-                f"{outcome.matched_by}:version",
-                explanation,
-            )
-        listed = ", ".join(sorted({c.versions.text for c, _ in found if c.versions is not None}))[:300]
-        explanation = f"{described}: version not among those the advisory lists ({listed})"
-        return Match(advisory.id, cve, label, asset.id, MatchStatus.UNKNOWN, outcome.matched_by, explanation)
+
+def _decide(asset: AssetView, found: list[tuple[Criterion, _Outcome]]) -> _Decision:
+    described = f"{asset.vendor} {asset.model or '?'} {asset.software_version or '(no version)'}"
+    hits = [(c, o) for c, o in found if o.kind is RangeOutcome.IN]
+    if hits:
+        criterion, outcome = max(hits, key=lambda h: (h[1].specificity, _PRECEDENCE[h[1].status]))
+        verb = outcome.status.value.replace("_", " ")
+        return (
+            _TO_MATCH[outcome.status],
+            outcome.matched_by,
+            f"{criterion.ref} is {verb}; {described}: {outcome.reason}",
+        )
+    unknown = [(c, o) for c, o in found if o.kind is RangeOutcome.UNKNOWN]
+    if unknown:
+        criterion, outcome = unknown[0]
+        return MatchStatus.UNKNOWN, outcome.matched_by, f"{criterion.ref}; {described}: {outcome.reason}"
+    _, outcome = found[0]
+    listed = sorted({c.versions.text for c, _ in found if c.versions is not None})
+    if any(o.exhaustive for _, o in found):
+        return (
+            MatchStatus.NOT_AFFECTED,
+            f"{outcome.matched_by}:version",
+            f"{described} is outside the affected versions ({'; '.join(listed)[:300]})",
+        )
+    return (
+        MatchStatus.UNKNOWN,
+        outcome.matched_by,
+        f"{described}: version not among those the advisory lists ({', '.join(listed)[:300]})",
+    )
 
 
 def match_all(advisories: Iterable[Advisory], index: AssetIndex) -> Iterator[Match]:
