@@ -10,7 +10,7 @@ import pytest
 from netvet.model.findings import FindingStatus
 from netvet.policy import RulePack, assess
 from netvet.policy.licences import Licence, Window
-from netvet.policy.rules import Source, VendorTarget
+from netvet.policy.rules import DateWindow, Scope, Source, VendorTarget
 
 from .conftest import EVIDENCE, asset, frame, rule_yaml
 
@@ -371,3 +371,21 @@ def test_funding_scope_covers_a_programme_and_its_sub_funds(make_pack: MakePack)
         asset("usfx", funding="USFX", purchased_on=bought),
     )
     assert set(statuses(pack, network, date(2022, 1, 1))) == {("usf", "high-cost"), ("usf", "plain")}
+
+
+def test_a_licence_date_window_does_not_cover_unknown_dates(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("needs-licence", "{type: licence}", "adopted: 2019-05-16"))
+    licence = _licence(date(2019, 5, 20), date(2020, 8, 13)).model_copy(
+        update={"scope": Scope(purchased=DateWindow(before=date(2019, 5, 16)))}
+    )
+    network = frame(
+        asset("old", purchased_on=date(2018, 1, 1)),
+        asset("unknown"),
+        asset("new", purchased_on=date(2019, 6, 1)),
+    )
+    found = statuses(pack, network, date(2020, 1, 1), licences=[licence])
+    assert found == {
+        ("needs-licence", "old"): "licensed",
+        ("needs-licence", "unknown"): "violation",
+        ("needs-licence", "new"): "violation",
+    }

@@ -246,7 +246,9 @@ def _apply_licences(
         window = licence.window_at(at)
         if window is None or not any(licence.applies_to(rule.id, org) for org in organizations):
             continue
-        covered = scope_expr(licence.scope) & pl.col("status").is_in([VIOLATION, DUE])
+        covered = scope_expr(licence.scope, unknown_dates_match=False) & pl.col("status").is_in(
+            [VIOLATION, DUE]
+        )
         if licence.organization_id is not None:
             covered = covered & (pl.col("organization_id") == licence.organization_id)
         if licence_targets is not None:

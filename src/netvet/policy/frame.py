@@ -72,8 +72,7 @@ def prepare_assets(assets: pl.DataFrame, roles: RoleTable | None = None) -> pl.D
     )
 
 
-def _window_expr(column: str, window: DateWindow) -> pl.Expr:
-    # An unknown date does not take an asset out of scope: the operator must show the date.
+def _window_expr(column: str, window: DateWindow, unknown_matches: bool) -> pl.Expr:
     col = pl.col(column)
     expr = pl.lit(True)
     bounds: list[tuple[date | None, pl.Expr]] = [
@@ -85,11 +84,15 @@ def _window_expr(column: str, window: DateWindow) -> pl.Expr:
     for bound, condition in bounds:
         if bound is not None:
             expr = expr & condition
-    return expr | col.is_null()
+    return (expr | col.is_null()) if unknown_matches else (expr & col.is_not_null())
 
 
-def scope_expr(scope: Scope) -> pl.Expr:
-    """A boolean expression over a prepared asset frame selecting what the scope covers."""
+def scope_expr(scope: Scope, unknown_dates_match: bool = True) -> pl.Expr:
+    """A boolean expression over a prepared asset frame selecting what the scope covers.
+
+    For a rule an unknown date keeps the asset in scope (the operator must show the date); for a licence
+    (`unknown_dates_match=False`) it keeps the asset out (a licence covers only what it can be shown to).
+    """
     expr = pl.lit(True)
     if scope.domains:
         expr = expr & pl.col("domain").is_in(list(scope.domains))
@@ -111,9 +114,9 @@ def scope_expr(scope: Scope) -> pl.Expr:
             funded = funded | pl.col("funding_key").str.starts_with(key + "-")
         expr = expr & funded
     if scope.installed:
-        expr = expr & _window_expr("installed_on", scope.installed)
+        expr = expr & _window_expr("installed_on", scope.installed, unknown_dates_match)
     if scope.purchased:
-        expr = expr & _window_expr("purchased_on", scope.purchased)
+        expr = expr & _window_expr("purchased_on", scope.purchased, unknown_dates_match)
     return expr.fill_null(False)
 
 
