@@ -31,6 +31,7 @@ class ScreeningConfig:
     typo_min_length: int
     generic_weight: float
     place_weight: float
+    entry_place_weight: float
     default_weight: float
     same_country_bonus: float
     different_country_penalty: float
@@ -49,11 +50,14 @@ class ScreeningConfig:
             return ScreeningStatus.REVIEW
         return ScreeningStatus.CLEAR
 
-    def weight_of(self, token: str) -> float:
+    def weight_of(self, token: str, in_entry: bool = False) -> float:
+        """How much a token counts. A place in a list entry's name is part of who the entry is (Huawei
+        Technologies *Canada* is its own company); a place in a screened name may just say where a
+        subsidiary of a listed company sits, so it weighs less there."""
         if token in self.generic:
             return self.generic_weight
         if token in self.places or is_country_name(token):
-            return self.place_weight
+            return self.entry_place_weight if in_entry else self.place_weight
         return self.default_weight
 
     @classmethod
@@ -71,6 +75,7 @@ class ScreeningConfig:
             typo_min_length=int(data["candidates"]["typo_min_length"]),
             generic_weight=float(data["weights"]["generic"]),
             place_weight=float(data["weights"]["place"]),
+            entry_place_weight=float(data["weights"]["place_in_entry"]),
             default_weight=float(data["weights"]["default"]),
             same_country_bonus=float(data["country"]["same"]),
             different_country_penalty=float(data["country"]["different"]),

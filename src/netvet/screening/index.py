@@ -22,6 +22,7 @@ from netvet.screening.normalize import NameForm
 
 # A token in more names than this only re-ranks names that rarer tokens proposed.
 _PROPOSE_LIMIT = 150
+_RELATIVE_FLOOR = 0.4
 
 
 def _deletions(token: str) -> set[str]:
@@ -121,4 +122,7 @@ class CandidateIndex:
                     if name_id in members:
                         scores[name_id] += gain
         norm = self._length_norm
-        return heapq.nlargest(cfg.max_candidate_names, scores, key=lambda i: scores[i] / norm[i])
+        ranked = heapq.nlargest(cfg.max_candidate_names, scores, key=lambda i: scores[i] / norm[i])
+        # Names sharing far less of the query's weight than the best one cannot reach review.
+        floor = _RELATIVE_FLOOR * scores[ranked[0]] / norm[ranked[0]]
+        return [i for i in ranked if scores[i] / norm[i] >= floor]

@@ -127,6 +127,8 @@ class AffiliateGraph:
 
     def path(self, entity_id: str) -> tuple[str, ...]:
         """The parents above `entity_id`, nearest first; stops on a cycle."""
+        if entity_id not in self._parent:
+            return ()
         chain: list[str] = []
         seen = {entity_id}
         current = self._parent.get(entity_id)

@@ -11,18 +11,20 @@ review threshold: the unmatched distinctive word pulls it down.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Protocol
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 from rigour._core import metaphone
 
 from netvet.screening.normalize import NameForm
 
 _MIN_FUZZY_LENGTH = 4  # shorter tokens (zte, cta, dji) must match exactly
 _TWO_EDIT_LENGTH = 9  # tokens this long may differ by two edits
-_PHONETIC_LENGTH = 6  # tokens this long that sound the same pair even beyond the edit limit
+_PHONETIC_LENGTH = 6  # tokens this long that sound the same (and look close) pair beyond the edit limit
 _PHONETIC_SIMILARITY = 0.8
+_PHONETIC_MIN_JARO_WINKLER = 0.9  # metaphone alone pairs sepura / sparrow
+_FIRST_LETTER_FREE = 7  # shorter words must start with the same letter to count as misspellings
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Comparison:
     alignment: tuple[tuple[float, int, tuple[int, ...], tuple[int, ...]], ...] = ()
     extra_features: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def pairs(self) -> tuple[str, ...]:
         """ "huawei=huawei", "huawie~huawei 0.83", "hua+wei=huawei"."""
         if self.query is None or self.candidate is None:
@@ -53,11 +55,11 @@ class Comparison:
         used = {k for _, _, qi, cj in self.alignment for k in (qi if query_side else cj)}
         return tuple(t for k, t in enumerate(form.tokens) if k not in used)
 
-    @property
+    @cached_property
     def unmatched_query(self) -> tuple[str, ...]:
         return self._unmatched(self.query, True)
 
-    @property
+    @cached_property
     def unmatched_candidate(self) -> tuple[str, ...]:
         return self._unmatched(self.candidate, False)
 
@@ -94,14 +96,17 @@ def token_similarity(a: str, b: str) -> float:
         return 0.0
     longest = la if la > lb else lb
     allowed = 2 if longest >= _TWO_EDIT_LENGTH else 1
-    phonetic = a[0] == b[0] and longest >= _PHONETIC_LENGTH
+    same_start = a[0] == b[0]
+    if longest < _FIRST_LETTER_FREE and not same_start:
+        return 0.0  # a short word misspelt in its first letter is another word (Cisco / Zisco)
     if abs(la - lb) <= allowed:
         distance = OSA.distance(a, b, score_cutoff=allowed)
         if distance <= allowed:
             return 1.0 - distance / longest
-    elif not phonetic or abs(la - lb) > allowed + 1:
-        return 0.0
-    return _PHONETIC_SIMILARITY if phonetic and same_sound(a, b) else 0.0
+    phonetic = same_start and min(la, lb) >= _PHONETIC_LENGTH and abs(la - lb) <= allowed + 1
+    if phonetic and same_sound(a, b) and JaroWinkler.similarity(a, b) >= _PHONETIC_MIN_JARO_WINKLER:
+        return _PHONETIC_SIMILARITY
+    return 0.0
 
 
 @lru_cache(maxsize=262_144)

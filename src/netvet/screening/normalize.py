@@ -58,13 +58,25 @@ class Normalizer:
     def __init__(self, config: ScreeningConfig | None = None) -> None:
         self.config = config or default_config()
         self._cached = lru_cache(maxsize=200_000)(self._form)
-        self._long_legal_forms = tuple(f for f in self.config.extra_legal_forms if len(f) >= _MISSPELT_MIN)
-        self._long_canonical = tuple(
-            (f, t) for f, t in self.config.canonical.items() if len(f) >= _MISSPELT_MIN
-        )
+        self._joinable = frozenset(self.config.canonical) | self.config.extra_legal_forms
+        self._repaired: dict[str, str] = {}
+        targets: dict[str, list[tuple[str, str]]] = {}
+        for form in self.config.extra_legal_forms:
+            if len(form) >= _MISSPELT_MIN:
+                targets.setdefault(form[0], []).append((form, ""))
+        for form, target in self.config.canonical.items():
+            if len(form) >= _MISSPELT_MIN:
+                targets.setdefault(form[0], []).append((form, target))
+        self._misspelling_targets = targets
 
     def __call__(self, name: str) -> NameForm:
         return self._cached(name)
+
+    def entry_form(self, name: str) -> NameForm:
+        """A list entry's name: the same tokens, weighted as an entry's (see ScreeningConfig.weight_of)."""
+        form = self(name)
+        weights = tuple(self.config.weight_of(token, in_entry=True) for token in form.tokens)
+        return form if weights == form.weights else NameForm(name, form.tokens, weights)
 
     def _form(self, name: str) -> NameForm:
         tokens = self.tokens(name)
@@ -132,35 +144,37 @@ class Normalizer:
         return ascii_text(word).replace(" ", "")
 
     def _canonical(self, raw: list[str]) -> tuple[str, ...]:
-        cfg = self.config
-        joined = _join_known(raw, cfg.canonical.keys() | cfg.extra_legal_forms)
-        return tuple(
-            cfg.canonical.get(token) or self._misspelt_canonical(token)
-            for token in joined
-            if token not in cfg.extra_legal_forms and not self._misspelt_legal_form(token)
-        )
+        joined = _join_known(raw, self._joinable)
+        out = []
+        for token in joined:
+            repaired = self._repaired.get(token)
+            if repaired is None:
+                repaired = self._repaired[token] = self._repair(token)
+            if repaired:
+                out.append(repaired)
+        return tuple(out)
 
-    def _misspelt_canonical(self, token: str) -> str:
-        """ "Technolgies", "Telecomunication": one edit (two when long) from a word with a canonical form."""
+    def _repair(self, token: str) -> str:
+        """The token's canonical form; "" for a legal form. Long words one edit away (two when very
+        long) from a legal form or a word with a canonical form count as misspellings of it:
+        "Corportion", "Technolgies", "Telecomunication"."""
+        cfg = self.config
+        if token in cfg.extra_legal_forms:
+            return ""
+        if token in cfg.canonical:
+            return cfg.canonical[token]
         if len(token) < _MISSPELT_MIN:
             return token
         allowed = 2 if len(token) >= _MISSPELT_TWO_EDITS else 1
-        for form, target in self._long_canonical:
+        # Misspellings rarely touch the first letter: compare only words that start alike.
+        for form, target in self._misspelling_targets.get(token[0], ()):
+            limit = 1 if target == "" else allowed
             if (
-                abs(len(form) - len(token)) <= allowed
-                and OSA.distance(form, token, score_cutoff=allowed) <= allowed
+                abs(len(form) - len(token)) <= limit
+                and OSA.distance(form, token, score_cutoff=limit) <= limit
             ):
                 return target
         return token
-
-    def _misspelt_legal_form(self, token: str) -> bool:
-        """ "Corportion", "Limted": one edit away from a long legal-form word."""
-        if len(token) < _MISSPELT_MIN or token in self.config.canonical:
-            return False
-        return any(
-            abs(len(form) - len(token)) <= 1 and OSA.distance(form, token, score_cutoff=1) <= 1
-            for form in self._long_legal_forms
-        )
 
 
 def _cp1252(match: re.Match[str]) -> str:

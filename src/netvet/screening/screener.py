@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.config import ScreeningConfig, default_config
-from netvet.screening.decisions import DecisionBook
+from netvet.screening.decisions import DecisionBook, DecisionRecord
 from netvet.screening.index import CandidateIndex
 from netvet.screening.lists import AffiliateGraph, ListEntry
 from netvet.screening.matcher import Comparison, NameMatcher, TokenAlignmentMatcher
@@ -105,7 +106,7 @@ class Screener:
         for entry_no, entry in enumerate(self.entries):
             seen: set[tuple[str, ...]] = set()
             for name in entry.names:
-                form = self.normalizer(name)
+                form = self.normalizer.entry_form(name)
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
@@ -147,65 +148,83 @@ class Screener:
                 score = min(1.0, max(0.0, score))
                 if entry_no not in best or score > best[entry_no][0]:
                     best[entry_no] = (score, listed_name, form, comparison)
-        results = [
-            self._result(query, no, score, listed_name, form, comparison, country, decisions)
-            for no, (score, listed_name, form, comparison) in best.items()
-            if score >= _REPORT_FLOOR
-        ]
-        results.sort(key=lambda r: (-_STATUS_ORDER[r.status], -r.score, r.list_id, r.entity_id))
-        results = _without_redundant_affiliates(results)
-        flagged = [r for r in results if r.status is not ScreeningStatus.CLEAR]
-        shown = flagged + [r for r in results if r.status is ScreeningStatus.CLEAR][:_MAX_CLEAR_SHOWN]
+        # Statuses (with decisions) first, models only for what is shown: most candidates are dropped.
+        ranked: list[_Hit] = []
+        for entry_no, (score, listed_name, form, comparison) in best.items():
+            if score < _REPORT_FLOOR:
+                continue
+            entry = self.entries[entry_no]
+            raw_status = self.config.status_for(score)
+            record = decisions.lookup(query.text, entry.list_id, entry.entity_id) if decisions else None
+            status = raw_status
+            if record is not None and record.entry_hash == self._hashes[entry_no]:
+                status = (
+                    ScreeningStatus.MATCH if record.decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
+                )
+            ranked.append(_Hit(score, entry_no, listed_name, form, comparison, raw_status, status, record))
+        ranked.sort(key=lambda h: (-_STATUS_ORDER[h.status], -h.score, self.entries[h.entry_no].list_id))
+        ranked = self._without_redundant_affiliates(ranked)
+        flagged = [h for h in ranked if h.status is not ScreeningStatus.CLEAR]
+        shown = flagged + [h for h in ranked if h.status is ScreeningStatus.CLEAR][:_MAX_CLEAR_SHOWN]
         status = max(
-            (r.status for r in flagged), key=_STATUS_ORDER.__getitem__, default=ScreeningStatus.CLEAR
+            (h.status for h in flagged), key=_STATUS_ORDER.__getitem__, default=ScreeningStatus.CLEAR
         )
-        return NameScreening(name=name, normalised=query.text, status=status, results=tuple(shown))
+        return NameScreening.model_construct(
+            name=name,
+            normalised=query.text,
+            status=status,
+            results=tuple(self._result(query, hit, country) for hit in shown),
+        )
 
-    def _result(
-        self,
-        query: NameForm,
-        entry_no: int,
-        score: float,
-        listed_name: str,
-        form: NameForm,
-        comparison: Comparison,
-        country: str | None,
-        decisions: DecisionBook | None,
-    ) -> ScreeningResult:
-        entry = self.entries[entry_no]
-        raw_status = self.config.status_for(score)
-        status = raw_status
+    def _without_redundant_affiliates(self, hits: list[_Hit]) -> list[_Hit]:
+        """Drop an affiliate's hit when its parent (or any ancestor) scored at least as well: "Huawei
+        Technologies" is Huawei, not each "Huawei Technologies <country>" subsidiary."""
+        best: dict[str, float] = {}
+        for hit in hits:
+            entity = self.entries[hit.entry_no].entity_id
+            best[entity] = max(best.get(entity, 0.0), hit.score)
+        return [
+            hit
+            for hit in hits
+            if not any(
+                best.get(a, -1.0) >= hit.score for a in self.graph.path(self.entries[hit.entry_no].entity_id)
+            )
+        ]
+
+    def _result(self, query: NameForm, hit: _Hit, country: str | None) -> ScreeningResult:
+        entry = self.entries[hit.entry_no]
+        entry_hash = self._hashes[hit.entry_no]
+        record = hit.record
         decision: Decision | None = None
         note = ""
-        entry_hash = self._hashes[entry_no]
-        record = decisions.lookup(query.text, entry.list_id, entry.entity_id) if decisions else None
         if record is not None:
             when = record.decided_at.date().isoformat()
             if record.entry_hash != entry_hash:
                 note = f"{record.decision.value} by {record.decided_by} on {when} lapsed: the entry changed since"
             else:
                 decision = record.decision
-                status = ScreeningStatus.MATCH if decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
                 note = f"{decision.value} by {record.decided_by} on {when}: {record.reason}"
+        comparison = hit.comparison
         features = dict(comparison.features)
         if country and entry.countries:
             features["same_country"] = 1.0 if country.upper() in entry.countries else 0.0
         path = self.graph.path(entry.entity_id)
-        return ScreeningResult(
+        # model_construct: every value here is built by this class from validated entries.
+        return ScreeningResult.model_construct(
             list_id=entry.list_id,
             entity_id=entry.entity_id,
             entity_name=entry.name,
-            matched_name=listed_name,
-            score=round(score, 4),
-            raw_status=raw_status,
-            status=status,
+            matched_name=hit.listed_name,
+            score=round(hit.score, 4),
+            raw_status=hit.raw_status,
+            status=hit.status,
             decision=decision,
             affiliate_path=path,
             lists=self.graph.lists_of(entry.entity_id),
             entry_hash=entry_hash,
-            explanation=Explanation(
+            explanation=Explanation.model_construct(
                 query_normalised=query.text,
-                matched_normalised=form.text,
+                matched_normalised=hit.form.text,
                 matcher=self.matcher.name,
                 pairs=comparison.pairs,
                 unmatched_query=comparison.unmatched_query,
@@ -218,16 +237,19 @@ class Screener:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    score: float
+    entry_no: int
+    listed_name: str
+    form: NameForm
+    comparison: Comparison
+    raw_status: ScreeningStatus
+    status: ScreeningStatus
+    record: DecisionRecord | None
+
+
 def screen_all(
     screener: Screener, names: Sequence[str], decisions: DecisionBook | None = None
 ) -> dict[str, NameScreening]:
     return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
-
-
-def _without_redundant_affiliates(results: list[ScreeningResult]) -> list[ScreeningResult]:
-    """Drop an affiliate's hit when its parent (or any ancestor) scored at least as well: "Huawei
-    Technologies" is Huawei, not each "Huawei Technologies <country>" subsidiary."""
-    best: dict[str, float] = {}
-    for r in results:
-        best[r.entity_id] = max(best.get(r.entity_id, 0.0), r.score)
-    return [r for r in results if not any(best.get(a, -1.0) >= r.score for a in r.affiliate_path)]
