@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from netvet.advisories.asset_index import AssetIndex
 from netvet.advisories.matcher import match_all
 from netvet.storage import Database
@@ -47,3 +49,4 @@ def test_store_round_trip_and_matches(db: Database) -> None:
             ("NVD:CVE-2023-90002", "A4", "not_affected"),
         }
         assert list_matches(conn, "default", ["fixed"]) == []
+        assert all(isinstance(r["matched_at"], datetime) for r in rows)

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Text,
     delete,
     func,
-    insert,
     select,
 )
 
@@ -163,32 +162,48 @@ def load_asset_views(conn: Connection, organization_id: str) -> list[AssetView]:
     ]
 
 
+_MATCH_COLUMNS = (
+    "organization_id",
+    "advisory_id",
+    "vulnerability",
+    "asset_id",
+    "cve",
+    "status",
+    "matched_by",
+    "explanation",
+    "matched_at",
+)
+
+
 def replace_matches(conn: Connection, organization_id: str, matches: Iterable[Match]) -> int:
-    """The organisation's match results, replaced whole (a new run supersedes the last)."""
+    """The organisation's match results, replaced whole (a new run supersedes the last).
+
+    Rows go through the driver's executemany: a large network gives millions of rows, where
+    SQLAlchemy's per-row parameter processing would cost more than the database does.
+    """
     conn.execute(delete(advisory_matches).where(advisory_matches.c.organization_id == organization_id))
-    now = datetime.now(UTC)
+    now: Any = datetime.now(UTC)
+    if conn.dialect.name == "sqlite":
+        # The text form SQLAlchemy's SQLite DateTime type writes and reads back.
+        now = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO advisory_matches ({', '.join(_MATCH_COLUMNS)}) "
+        f"VALUES ({', '.join([marker] * len(_MATCH_COLUMNS))})"
+    )
     count = 0
-    batch: list[dict[str, Any]] = []
+    batch: list[tuple[Any, ...]] = []
     for m in matches:
         batch.append(
-            {
-                "organization_id": organization_id,
-                "advisory_id": m.advisory_id,
-                "vulnerability": m.vulnerability,
-                "asset_id": m.asset_id,
-                "cve": m.cve,
-                "status": m.status.value,
-                "matched_by": m.matched_by,
-                "explanation": m.explanation,
-                "matched_at": now,
-            }
-        )
+            (organization_id, m.advisory_id, m.vulnerability, m.asset_id, m.cve, m.status.value,
+             m.matched_by, m.explanation, now)
+        )  # fmt: skip
         if len(batch) >= BATCH:
-            conn.execute(insert(advisory_matches), batch)
+            conn.exec_driver_sql(sql, batch)
             count += len(batch)
             batch = []
     if batch:
-        conn.execute(insert(advisory_matches), batch)
+        conn.exec_driver_sql(sql, batch)
         count += len(batch)
     return count
 
