@@ -85,3 +85,20 @@ def test_report_shows_the_plan_only_when_given(report_data: ReportData, plan: Pl
     page = render_html(report_data)
     assert '<section id="plan">' in page and "600 USD" in page and "A note from the planner." in page
     assert page.count('class="gantt-bar"') == 3
+
+
+def test_axis_helpers() -> None:
+    from netvet.report.plan_view import _ticks, money
+
+    assert money(38_289_450) == "38.3M" and money(950_000) == "950.0k" and money(12) == "12"
+    assert _ticks(date(2026, 11, 30), date(2027, 3, 7)) == [
+        date(2026, 12, 1),
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+        date(2027, 3, 1),
+    ]
+    assert _ticks(date(2026, 1, 5), date(2029, 6, 1)) == [
+        date(2027, 1, 1),
+        date(2028, 1, 1),
+        date(2029, 1, 1),
+    ]

@@ -55,10 +55,28 @@ def test_table_lists_findings_worst_first_until_the_limit(report_data: ReportDat
 
 
 def test_table_groups_findings_above_the_limit(report_data: ReportData) -> None:
-    report_data.findings = pl.concat([report_data.findings] * 3)  # 21 findings in 7 groups of 3
+    report_data.findings = pl.concat([report_data.findings] * 3)  # 21 findings
     rows, grouped = table_rows(report_data, limit=10)
-    assert grouped and len(rows) == 7
-    assert all(r.count == 3 and r.subject == "3 findings" for r in rows)
+    # 6 groups: the two 5G-removal findings (Huawei spelt two ways, both in GB) share one.
+    assert grouped and len(rows) == 6
+    counts = {r.rule_id: r.count for r in rows}
+    assert counts.pop("uk-dvd-5g-removal") == 6 and set(counts.values()) == {3}
+    assert sum(r.count for r in rows) == 21
     assert rows[0].status == "violation"
     few, _ = table_rows(report_data, limit=5)
     assert len(few) == 5
+
+
+def test_grouped_rows_join_spellings_of_one_vendor(report_data: ReportData) -> None:
+    rows, grouped = table_rows(report_data, limit=1)
+    assert grouped
+    everything, _ = table_rows(report_data, limit=100)  # not grouped: each finding, vendor as written
+    removal = [r for r in everything if r.rule_id == "uk-dvd-5g-removal"]
+    assert {r.vendor for r in removal} == {"Huawei Technologies Co.,Ltd.", "HUAWEI"}
+    import netvet.report.summary as summary
+
+    report_data.findings = pl.concat([report_data.findings] * 600)  # 4,200 findings, above the limit
+    rows, grouped = summary.table_rows(report_data, limit=2000)
+    removal = [r for r in rows if r.rule_id == "uk-dvd-5g-removal"]
+    assert grouped and len(removal) == 1
+    assert removal[0].vendor == "Huawei" and removal[0].count == 1200

@@ -159,6 +159,14 @@ def gather(
     frame = findings_frame(findings).filter(pl.col("organization_id") == organization_id)
     asset_sites = _asset_sites(db, organization_id, frame)
     statuses = site_statuses(frame, asset_sites)
+    if asset_sites:
+        # A finding that names only the asset gets the asset's site, so its country is known too.
+        frame = frame.with_columns(
+            pl.coalesce(
+                pl.col("site_id"),
+                pl.col("asset_id").replace_strict(asset_sites, default=None, return_dtype=pl.String),
+            ).alias("site_id")
+        )
     with db.connect() as conn:
         organization = store.get_organization(conn, organization_id)
         asset_count = store.count_assets(conn, organization_id)

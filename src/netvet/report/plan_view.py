@@ -34,8 +34,22 @@ class PlanSection:
     notes: tuple[str, ...]
 
 
-def _x_scale(start: date, end: date) -> tuple[float, int]:
-    return LEFT, max((end - start).days, 1)
+def _ticks(start: date, end: date) -> list[date]:
+    """Month starts when the plan spans under two years, else year starts."""
+    if (end - start).days < 730:
+        months = [
+            date(start.year + (start.month + i) // 12, (start.month + i) % 12 + 1, 1) for i in range(25)
+        ]
+        return [m for m in months if start < m <= end]
+    return [date(year, 1, 1) for year in range(start.year + 1, end.year + 1)]
+
+
+def money(value: float) -> str:
+    """Short axis labels: 38.3M, 950k."""
+    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return f"{value:.0f}"
 
 
 def gantt_chart(regions: Sequence[GanttRegion]) -> Markup:
@@ -75,7 +89,7 @@ def cost_chart(quarters: Sequence[QuarterCost], currency: str) -> Markup:
     top = max([q.cost for q in quarters] + [q.budget or 0.0 for q in quarters]) or 1.0
     slot = (RIGHT - 60) / len(quarters)
     parts = [f'<line x1="60" x2="{RIGHT}" y1="{base}" y2="{base}" stroke="#607d8b"/>']
-    parts.append(text(56, 20, f"{top:,.0f}", size=10, anchor="end"))
+    parts.append(text(56, 20, money(top), size=10, anchor="end"))
     parts.append(text(56, base, "0", size=10, anchor="end"))
     for index, quarter in enumerate(quarters):
         x = 60 + index * slot
