@@ -6,6 +6,7 @@ import polars as pl
 
 from netvet.model.findings import Finding
 from netvet.report.context import CLEAR, FINDING_COLUMNS, ReportData, findings_frame, site_statuses
+from netvet.storage import Database
 
 
 def test_findings_frame_from_objects_has_every_column(findings: list[Finding]) -> None:
@@ -56,9 +57,25 @@ def test_gather_reads_inventory_and_places_findings(report_data: ReportData) -> 
     assert sum(c.assets for c in report_data.vendor_counts) == 10
 
 
-def test_gather_keeps_only_the_organisations_findings(report_db, findings: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+def test_gather_keeps_only_the_organisations_findings(report_db: Database, findings: list[Finding]) -> None:
     from netvet.report.context import gather
 
     other = findings[0].model_copy(update={"organization_id": "other-operator"})
     data = gather(report_db, "default", [other], date(2026, 1, 1))
     assert data.findings.height == 0
+
+
+def test_report_reads_the_same_on_sqlite_and_postgresql(db: Database, findings: list[Finding]) -> None:
+    from netvet.ingest.importer import import_inventory
+    from netvet.report import forms
+    from netvet.report.context import gather
+
+    from .conftest import INVENTORY
+
+    import_inventory(db, INVENTORY)
+    data = gather(db, "default", findings, date(2026, 11, 25), ("us",))
+    assert (data.asset_count, data.site_count) == (10, 8)
+    assert {s.id: s.status for s in data.sites}["LON-1"] == "due"
+    rows = list(forms.us_covered_rows(db, data))
+    assert [r["equipment_id"] for r in rows] == ["BIL-1-BBU", "KAN-2-BBU"]
+    assert rows[0]["location"].startswith("BIL-1 / Billings West / 45.78000,-108.50000")
