@@ -145,3 +145,29 @@ def test_time_travel_with_the_shipped_packs() -> None:
     assert late[("ca-4g-removal", "ca-enb")] == "violation"
     assert late[("se-pts-central-functions-removal", "se-gnb")] == "violation"
     assert ("uk-2020-hrv-core", "uk-amf") not in late  # superseded by the DVD
+
+
+def test_covered_list_entries_count_only_from_the_day_they_were_listed() -> None:
+    kaspersky = EVIDENCE["Huawei Technologies Co., Ltd."][0].model_copy(
+        update={
+            "name": "Kaspersky",
+            "entity_id": "kaspersky",
+            "entity_name": "AO Kaspersky Lab",
+            "lists": ("fcc-covered",),
+        }
+    )
+    evidence = {**EVIDENCE, "Kaspersky": [kaspersky]}
+    network = frame(
+        asset("fw", vendor="Kaspersky", country="US", role="Firewall", domain="transport", technology=None)
+    )
+
+    def rules_on(day: date) -> set[str]:
+        return {
+            f.rule_id
+            for f in assess(network, evidence, shipped_packs(), day, jurisdictions=["us"]).findings()
+        }
+
+    assert "us-fcc-supply-chain-annual-report" not in rules_on(date(2022, 3, 24))
+    assert "us-fcc-supply-chain-annual-report" in rules_on(date(2022, 3, 25))
+    # Before its listing no US rule reaches Kaspersky at all.
+    assert rules_on(date(2022, 3, 24)) == set()
