@@ -389,3 +389,15 @@ def test_a_licence_date_window_does_not_cover_unknown_dates(make_pack: MakePack)
         ("needs-licence", "unknown"): "violation",
         ("needs-licence", "new"): "violation",
     }
+
+
+def test_summary_counts_findings_by_legal_status(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("law", "{type: removal}", "adopted: 2020-01-01")
+        + rule_yaml("advice", "{type: removal}", "adopted: 2020-01-01").replace(
+            "legal_status: binding", "legal_status: guidance"
+        )
+    )
+    summary = assess(frame(asset("a"), asset("b")), EVIDENCE, [pack], date(2021, 1, 1)).summary()
+    assert summary["findings_by_legal_status"] == {"binding": 2, "guidance": 2}
+    assert summary["findings_by_jurisdiction_and_status"] == {"tt": {"violation": 4}}

@@ -90,6 +90,9 @@ def print_assessment(result: Assessment) -> None:
         for deadline, jurisdiction, rule_id, status, count in deadlines.iter_rows():
             table.add_row(str(deadline), jurisdiction, rule_id, status, f"{count:,}")
         console.print(table)
+    footing = result.summary()["findings_by_legal_status"]
+    if footing:
+        console.print("by legal status: " + ", ".join(f"{k} {v:,}" for k, v in footing.items()))
     console.print(
         f"{result.assets_assessed:,} assets assessed; {result.assets_outside:,} outside the selected "
         f"jurisdictions (or without a site country); {len(result.rules_evaluated)} rules evaluated, "

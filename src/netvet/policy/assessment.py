@@ -85,6 +85,14 @@ class Assessment:
             "assets_outside_selected_jurisdictions": self.assets_outside,
             "findings": self.frame.height,
             "findings_by_jurisdiction_and_status": by_status,
+            # Guidance and contracts are not law: a reader weighs a violation by its legal footing.
+            "findings_by_legal_status": {
+                str(status): int(count)
+                for status, count in self.frame.group_by("legal_status")
+                .len()
+                .sort("legal_status")
+                .iter_rows()
+            },
             "next_deadlines": [
                 {"deadline": d.isoformat(), "jurisdiction": j, "rule_id": r, "status": s, "findings": n}
                 for d, j, r, s, n in self.next_deadlines().iter_rows()
