@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from packageurl import PackageURL
 
@@ -31,8 +32,9 @@ class MatchStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """One row: a tuple, because a large network yields millions of them."""
+
     advisory_id: str
     cve: str | None
     vulnerability: str
