@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import World
 from .test_inventory_api import wait_for_job
 
 ACME = "/api/v1/organizations/acme"
-# netvet.storage.screening.screen_inventory inserts result rows with one executemany whose first row
-# (a name that screened clear) has fewer keys than the rest, so every hit is stored without its list and
-# entity and no name reaches the rules. Strict: this fails loudly once screening storage is fixed.
-SCREENING_STORE_BUG = pytest.mark.xfail(
-    reason="screening results stored without list/entity (heterogeneous executemany in storage/screening.py)",
-    strict=True,
-)
 
 
 def assess(world: World, **body: object) -> dict[str, object]:
@@ -34,7 +25,6 @@ def test_rule_packs_list_and_detail(world: World) -> None:
     assert world.get("acme:viewer", "/api/v1/rule-packs/atlantis").status_code == 404
 
 
-@SCREENING_STORE_BUG
 def test_findings_need_a_stored_assessment_then_page_and_filter(world: World) -> None:
     world.upload("acme:analyst", "acme", "inventory.csv")
     before = world.get("acme:viewer", f"{ACME}/findings", params={"jurisdiction": "uk"})
@@ -86,7 +76,6 @@ def test_unknown_jurisdiction_is_refused_before_a_job_starts(world: World) -> No
     )
 
 
-@SCREENING_STORE_BUG
 def test_timeline_lists_dated_obligations_for_the_network(world: World) -> None:
     world.upload("acme:analyst", "acme", "inventory.csv")
     assess(world, jurisdictions=["uk"])  # screens the inventory, which the timeline reads

@@ -22,7 +22,7 @@ class PageRequest:
         return (self.page - 1) * self.page_size
 
 
-def page_request(
+async def page_request(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="1 is the first page.")] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:

@@ -20,6 +20,9 @@ CLI_ACTOR = "cli"
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request (costs throughput).")
+    ] = False,
 ) -> None:
     """Serve the REST API (/api/v1) and the dashboard (/) on the CLI's database."""
     import uvicorn
@@ -31,7 +34,7 @@ def serve(
     console.print(f"netvet on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
     console.print(f"database: {db.url}")
     try:
-        uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(db), host=host, port=port, log_level="info", access_log=access_log)
     finally:
         db.dispose()
 

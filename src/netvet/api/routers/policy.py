@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from netvet.api.paging import Paging
@@ -22,6 +23,8 @@ from netvet.storage.policy import rule_packs, run_timeline
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
 ORG = "/organizations/{organization_id}"
 StatusName = Literal["violation", "due", "licensed", "report"]
+RENDERED_PAGES = 1024
+_rendered_pages: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
 
 class RuleOut(BaseModel):
@@ -199,7 +202,7 @@ def list_findings(
     domain: Annotated[str | None, Query(max_length=16)] = None,
     site_id: Annotated[str | None, Query(max_length=128)] = None,
     asset_id: Annotated[str | None, Query(max_length=128)] = None,
-) -> FindingsPage:
+) -> Response:
     """One page of the stored findings of the latest assessment for the date (run one with POST /assessments)."""
     result = stored.latest_result(conn, organization_id, at, jurisdiction)
     if result is None:
@@ -213,14 +216,25 @@ def list_findings(
             kind="no-assessment",
         )
     wanted = stored.FindingFilter(jurisdiction, status, rule_id, vendor, domain, site_id, asset_id)
-    total, rows = stored.findings_page(conn, result.id, wanted, paging.offset, paging.page_size)
-    return FindingsPage(
-        assessment=assessment_out(result),
-        items=[FindingOut(**row) for row in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    # A stored result never changes (a re-run stores a new one), so a page can be kept once rendered.
+    key = (id(conn.engine), result.id, result.created_at, wanted, paging.offset, paging.page_size)
+    body = _rendered_pages.get(key)
+    if body is None:
+        total, rows = stored.findings_page(conn, result.id, wanted, paging.offset, paging.page_size)
+        page = FindingsPage(
+            assessment=assessment_out(result),
+            items=[FindingOut(**row) for row in rows],
+            total=total,
+            page=paging.page,
+            page_size=paging.page_size,
+        )
+        body = page.model_dump_json().encode()
+        _rendered_pages[key] = body
+        while len(_rendered_pages) > RENDERED_PAGES:
+            _rendered_pages.popitem(last=False)
+    else:
+        _rendered_pages.move_to_end(key)
+    return Response(body, media_type="application/json")
 
 
 @router.get(ORG + "/timeline", response_model=list[TimelineEventOut])
