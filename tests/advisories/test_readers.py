@@ -143,3 +143,25 @@ def test_cpe_parsing_and_nvd_attribute_semantics() -> None:
     assert not value_matches("15.*", "12.2")
     with pytest.raises(CpeSyntaxError):
         parse_cpe("cpe:2.3:x:cisco:ios:1:*:*:*:*:*:*:*")
+
+
+def test_nvd_firmware_and_device_both_marked_vulnerable_still_pair() -> None:
+    from netvet.advisories.nvd import read_nvd
+
+    config = {
+        "operator": "AND",
+        "nodes": [
+            {"operator": "OR", "negate": False, "cpeMatch": [
+                {"vulnerable": True, "criteria": "cpe:2.3:o:huawei:ar3200_firmware:v200r009c00:*:*:*:*:*:*:*"}]},
+            {"operator": "OR", "negate": False, "cpeMatch": [
+                {"vulnerable": True, "criteria": "cpe:2.3:h:huawei:ar3200:-:*:*:*:*:*:*:*"}]},
+        ],
+    }  # fmt: skip
+    doc = {
+        "format": "NVD_CVE",
+        "version": "2.0",
+        "vulnerabilities": [{"cve": {"id": "CVE-2020-1", "configurations": [config]}}],
+    }
+    [criterion] = read_nvd(doc)[0].vulnerabilities[0].criteria
+    assert criterion.product == "ar3200_firmware"
+    assert [p.product for p in criterion.platforms] == ["ar3200"]

@@ -107,6 +107,14 @@ def _criterion(match: dict[str, Any], ref: str, platforms: tuple[Criterion, ...]
 def _configuration_criteria(config: dict[str, Any], ref: str) -> list[Criterion]:
     nodes = [n for n in config.get("nodes") or [] if not n.get("negate")]
     if config.get("operator") == "AND" and len(nodes) > 1:
+        entries = [m for node in nodes for m in node.get("cpeMatch") or []]
+        hardware = [m for m in entries if parse_cpe(m["criteria"]).part == "h"]
+        software = [m for m in entries if parse_cpe(m["criteria"]).part != "h" and m.get("vulnerable")]
+        if hardware and software:
+            # Firmware AND device: the device is where it runs, whether or not the NVD marks the
+            # hardware itself vulnerable too.
+            platforms = tuple(_criterion(m, f"{ref} platform {m['criteria']}") for m in hardware)
+            return [_criterion(m, f"{ref} {m['criteria']}", platforms) for m in software]
         vulnerable = [
             (n, m) for n, node in enumerate(nodes) for m in node.get("cpeMatch") or [] if m.get("vulnerable")
         ]

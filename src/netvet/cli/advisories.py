@@ -128,12 +128,20 @@ def _vendor_aliases(db: Database, organization_id: str, assets: list[AssetView])
     from netvet.screening.api import vendor_evidence_for_names
     from netvet.storage.screening import vendor_evidence
 
-    with db.connect() as conn:
-        evidence = vendor_evidence(conn, organization_id)
-    names = {n for a in assets for n in (a.vendor, a.manufacturer) if n}
-    missing = names - set(evidence)
-    if missing:
-        evidence.update(vendor_evidence_for_names(sorted(missing)))
+    try:
+        with db.connect() as conn:
+            evidence = vendor_evidence(conn, organization_id)
+        names = {n for a in assets for n in (a.vendor, a.manufacturer) if n}
+        missing = names - set(evidence)
+        if missing:
+            evidence.update(vendor_evidence_for_names(sorted(missing)))
+    except Exception as exc:  # matching still works on normalised names alone
+        err_console.print(
+            f"[yellow]warning:[/] screening could not resolve vendor names ({exc}); "
+            "matching on normalised names only",
+            highlight=False,
+        )
+        return {}
     return {
         name: list(dict.fromkeys(e.entity_name for e in found if e.counts_as_restricted))
         for name, found in evidence.items()
