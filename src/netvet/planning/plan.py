@@ -104,6 +104,7 @@ class Plan(_Frozen):
     cost_per_quarter: list[QuarterCost]
     sites: dict[str, SiteLocation]
     notes: list[str]
+    model: dict[str, Any] = {}  # size of the optimiser's model: classes, columns, rows, components
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -260,4 +261,11 @@ def build_plan(instance: PlanningInstance, schedule: Schedule, report: SolveRepo
             for s, region in sorted({p.site_id: p.region for p in instance.packages}.items())
         },
         notes=notes,
+        model={
+            "classes": report.classes,
+            "columns": report.columns,
+            "rows": report.rows,
+            "components": report.components,
+            "neighbours_in_model": report.neighbours_in_model,
+        },
     )
