@@ -29,6 +29,7 @@ from netvet.storage.screening import (
 
 OrgOption = Annotated[str, typer.Option("--org", help="Organisation id.")]
 _STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
+NEAR_MISSES = 3  # clear candidates shown with a name's result, so "clear" says what it was compared with
 
 lists_app = typer.Typer(
     help="Restricted-party lists: what is loaded, load a published file, compare versions."
@@ -196,7 +197,7 @@ def screen_name(
 ) -> None:
     """Screen one name against every list, with explanations."""
     screener, book = _screener_from_db()
-    screening = screener.screen(name, country=country, decisions=book)
+    screening = screener.screen(name, country=country, decisions=book, near_misses=NEAR_MISSES)
     if as_json:
         typer.echo(json.dumps(screening_json(screening), ensure_ascii=False, indent=2))
         return
@@ -251,7 +252,7 @@ def screen_file(
                     {"line": line, "name": "", "status": None, "error": f"empty {column}", "results": []}
                 )
             else:
-                screening = screener.screen(name, country=country, decisions=book)
+                screening = screener.screen(name, country=country, decisions=book, near_misses=NEAR_MISSES)
                 counts[screening.status.value] += 1
                 out.append({"line": line, **screening_json(screening)})
             progress.advance(task)
@@ -316,27 +317,35 @@ def decide(
     name: Annotated[
         str, typer.Argument(help="The name as screened (any spelling that normalises the same).")
     ],
-    entity: Annotated[str, typer.Option("--entity", help="Entity id of the list entry.")],
-    list_id: Annotated[str, typer.Option("--list", help="List id of the entry.")],
+    entity: Annotated[
+        str, typer.Option("--entity", help="Entity id of the list entry (as screen-name prints it).")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why: kept with the decision.")],
-    confirm: Annotated[bool, typer.Option("--confirm", help="The name is this entry.")] = False,
-    dismiss: Annotated[bool, typer.Option("--dismiss", help="The name is not this entry.")] = False,
+    list_id: Annotated[
+        str | None,
+        typer.Option("--list", help="Only the entry on this list (default: every list the entity is on)."),
+    ] = None,
+    confirm: Annotated[bool, typer.Option("--confirm", help="The name is this entity.")] = False,
+    dismiss: Annotated[bool, typer.Option("--dismiss", help="The name is not this entity.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
 ) -> None:
-    """Confirm or dismiss a candidate; applies to every later screening of the name against the entry."""
+    """Confirm or dismiss a candidate; applies to every later screening of the name against the entry,
+    until the entry itself changes in a list reload."""
     if confirm == dismiss:
         raise fail("give exactly one of --confirm or --dismiss")
     decision = Decision.CONFIRMED if confirm else Decision.DISMISSED
     with database() as db, db.begin() as conn:
         try:
-            record = record_decision(conn, name, list_id, entity, decision, reason, by or getpass.getuser())
+            records = record_decision(conn, name, entity, decision, reason, by or getpass.getuser(), list_id)
         except LookupError as exc:
             raise fail(str(exc), EXIT_NOT_FOUND) from None
         except ValueError as exc:
             raise fail(str(exc)) from None
+    first = records[0]
     console.print(
-        f"{record.decision.value}: '{record.name}' (normalised '{record.name_key}') against "
-        f"{record.list_id}/{record.entity_id} by {record.decided_by} at {record.decided_at:%Y-%m-%d %H:%M} UTC"
+        f"{first.decision.value}: '{first.name}' (normalised '{first.name_key}') against {first.entity_id} on "
+        f"{', '.join(r.list_id for r in records)}, by {first.decided_by} at {first.decided_at:%Y-%m-%d %H:%M} UTC",
+        highlight=False,
     )
 
 

@@ -21,8 +21,9 @@ from netvet.screening.matcher import token_similarity
 from netvet.screening.normalize import NameForm
 
 # A token in more names than this only re-ranks names that rarer tokens proposed.
-_PROPOSE_LIMIT = 150
+_PROPOSE_LIMIT = 100
 _RELATIVE_FLOOR = 0.4
+_JOINABLE = 12
 
 
 def _deletions(token: str) -> set[str]:
@@ -94,12 +95,19 @@ class CandidateIndex:
         found: dict[str, float] = {}  # vocabulary token -> weight of the query token that led to it
         tokens = query.tokens
         weights = query.weights
-        keys = [*tokens, *(tokens[i] + tokens[i + 1] for i in range(len(tokens) - 1))]
-        key_weights = [*weights, *(max(weights[i], weights[i + 1]) for i in range(len(tokens) - 1))]
-        for token, weight in zip(keys, key_weights, strict=True):
-            if token in self._postings:
+        keys = list(zip(tokens, weights, strict=True))
+        # Words written apart ("hua wei", "hi silicon") are short; longer pairs are not joined.
+        keys.extend(
+            (tokens[i] + tokens[i + 1], max(weights[i], weights[i + 1]))
+            for i in range(len(tokens) - 1)
+            if len(tokens[i]) + len(tokens[i + 1]) <= _JOINABLE
+        )
+        postings = self._postings
+        for token, weight in keys:
+            if token in postings:
                 found[token] = max(found.get(token, 0.0), weight)
-            if len(token) >= cfg.typo_min_length:
+            elif len(token) >= cfg.typo_min_length:
+                # Only a word the lists do not contain is looked up as a possible misspelling.
                 for near in self._near(token):
                     found.setdefault(near, weight * 0.8)
         if not found:

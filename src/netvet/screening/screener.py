@@ -16,10 +16,8 @@ from netvet.screening.matcher import Comparison, NameMatcher, TokenAlignmentMatc
 from netvet.screening.normalize import NameForm, Normalizer
 
 _STATUS_ORDER = {ScreeningStatus.CLEAR: 0, ScreeningStatus.REVIEW: 1, ScreeningStatus.MATCH: 2}
-# Candidates below this are not reported at all; between it and the review threshold they are shown as
-# clear near misses, so a clear result still says what it was compared with.
+# Candidates below this are not reported at all, not even as near misses.
 _REPORT_FLOOR = 0.5
-_MAX_CLEAR_SHOWN = 3
 
 
 class Explanation(BaseModel):
@@ -128,8 +126,14 @@ class Screener:
         return [(i, self._forms[i]) for i in self.index.candidates(form)]
 
     def screen(
-        self, name: str, country: str | None = None, decisions: DecisionBook | None = None
+        self,
+        name: str,
+        country: str | None = None,
+        decisions: DecisionBook | None = None,
+        near_misses: int = 0,
     ) -> NameScreening:
+        """Screen one name. `near_misses` clear candidates are reported too (best first), so a person
+        reading a clear result sees what the name was compared with."""
         query = self.normalizer(name)
         best: dict[int, tuple[float, str, NameForm, Comparison]] = {}
         for form_id, form in self.candidates(query):
@@ -165,7 +169,10 @@ class Screener:
         ranked.sort(key=lambda h: (-_STATUS_ORDER[h.status], -h.score, self.entries[h.entry_no].list_id))
         ranked = self._without_redundant_affiliates(ranked)
         flagged = [h for h in ranked if h.status is not ScreeningStatus.CLEAR]
-        shown = flagged + [h for h in ranked if h.status is ScreeningStatus.CLEAR][:_MAX_CLEAR_SHOWN]
+        # Flagged hits, hits an analyst decided on (a dismissal stays visible), then near misses.
+        decided = [h for h in ranked if h.status is ScreeningStatus.CLEAR and h.record is not None]
+        rest = [h for h in ranked if h.status is ScreeningStatus.CLEAR and h.record is None]
+        shown = flagged + decided + rest[:near_misses]
         status = max(
             (h.status for h in flagged), key=_STATUS_ORDER.__getitem__, default=ScreeningStatus.CLEAR
         )

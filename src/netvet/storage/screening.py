@@ -370,36 +370,44 @@ def decision_history(conn: Connection) -> list[dict[str, Any]]:
 def record_decision(
     conn: Connection,
     name: str,
-    list_id: str,
     entity_id: str,
     decision: Decision,
     reason: str,
     decided_by: str,
-    screener: Screener | None = None,
-) -> DecisionRecord:
-    """Record an analyst's decision on `name` against the current version of one list entry."""
+    list_id: str | None = None,
+) -> list[DecisionRecord]:
+    """Record an analyst's decision on `name` against the current version of an entity's entry on one
+    list, or on every list it is on when `list_id` is None. Returns one record per entry."""
     if not reason.strip():
         raise ValueError("a decision needs a reason")
     lists, _ = current_lists(conn)
-    entry = next(
-        (e for lst in lists if lst.id == list_id for e in lst.entries if e.entity_id == entity_id), None
-    )
-    if entry is None:
-        raise LookupError(f"no entry {entity_id!r} in the current version of list {list_id!r}")
-    screener = screener or Screener([entry])
-    record = DecisionRecord(
-        name_key=screener.normalizer(name).text,
-        name=name,
-        list_id=list_id,
-        entity_id=entity_id,
-        decision=decision,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=_now(),
-        entry_hash=entry.content_hash,
-    )
-    conn.execute(decisions.insert().values(**record.model_dump()))
-    return record
+    entries = [
+        e
+        for lst in lists
+        if list_id is None or lst.id == list_id
+        for e in lst.entries
+        if e.entity_id == entity_id and e.is_active
+    ]
+    if not entries:
+        where = f"list {list_id!r}" if list_id else "any list"
+        raise LookupError(f"no entry {entity_id!r} in the current version of {where}")
+    name_key = Screener(entries[:1]).normalizer(name).text
+    records = []
+    for entry in entries:
+        record = DecisionRecord(
+            name_key=name_key,
+            name=name,
+            list_id=entry.list_id,
+            entity_id=entity_id,
+            decision=decision,
+            reason=reason.strip(),
+            decided_by=decided_by,
+            decided_at=_now(),
+            entry_hash=entry.content_hash,
+        )
+        conn.execute(decisions.insert().values(**record.model_dump()))
+        records.append(record)
+    return records
 
 
 # ---------------------------------------------------------------- screening runs
