@@ -133,3 +133,10 @@ def test_oasis_failing_case_is_reported_with_test_and_path(cli_env: Database) ->
     assert "test 6.1.6 at /vulnerabilities/0/product_status/known_not_affected/0" in flat(result.output)
     with cli_env.connect() as conn:
         assert count_advisories(conn) == 0
+
+
+def test_top_and_vex_before_match_say_what_to_do(cli_env: Database, tmp_path: Path) -> None:
+    for args in (["advisories", "top"], ["advisories", "vex", "--out", str(tmp_path / "vex")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 3
+        assert "netvet advisories match" in flat(result.output)

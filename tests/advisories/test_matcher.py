@@ -237,3 +237,42 @@ def test_assets_alike_share_one_evaluation_but_get_their_own_rows() -> None:
     assert {matches[f"t{i}"].status for i in range(3)} == {MatchStatus.AFFECTED}
     # The component's exact fixed version outranks the model's range, for that asset only.
     assert matches["t3"].status is MatchStatus.FIXED
+
+
+def test_csaf_purl_only_product_uses_the_purl_version() -> None:
+    import json
+
+    from netvet.advisories.reader import parse_document
+
+    from .conftest import ADVISORY_DATA
+
+    doc = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    doc["product_tree"]["full_product_names"] = [
+        {"name": "OpenSSL 3.0.1", "product_id": "CSAFPID-0100",
+         "product_identification_helper": {"purl": "pkg:generic/openssl/openssl@3.0.1"}}
+    ]  # fmt: skip
+    doc["vulnerabilities"][0]["product_status"]["known_affected"].append("CSAFPID-0100")
+    doc["vulnerabilities"][0]["remediations"][0]["product_ids"].append("CSAFPID-0100")
+    [advisory] = parse_document(json.dumps(doc).encode(), "purl.json").advisories
+    assets = [
+        AssetView(
+            "p1",
+            "Ericsson",
+            "Router 6675",
+            "22.Q3",
+            components=(ComponentView("openssl", "OpenSSL", "3.0.1"),),
+        ),
+        AssetView(
+            "p2",
+            "Ericsson",
+            "Router 6675",
+            "22.Q3",
+            components=(ComponentView("openssl", "OpenSSL", "3.0.7"),),
+        ),
+    ]
+    matches = {m.asset_id: m for m in match_all([advisory], AssetIndex.build(assets))}
+    assert {k: m.status for k, m in matches.items()} == {
+        "p1": MatchStatus.AFFECTED,
+        "p2": MatchStatus.UNKNOWN,
+    }
+    assert matches["p1"].matched_by == "purl:component openssl"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netvet.advisories.ranges import RangeOutcome, VersionRange, evaluate, parse_range_text, parse_vers
 from netvet.advisories.versions import IncomparableVersions, VersionComparator, sort_versions
@@ -104,3 +106,18 @@ def test_incomparable_version_is_unknown() -> None:
 def test_exact_version_on_another_train_is_simply_not_it() -> None:
     outcome, _ = evaluate(VersionRange.exact("12.2(55)EY"), "15.6(2)SP3", AUTO)
     assert outcome is RangeOutcome.OUT
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(st.integers(18, 26), st.integers(1, 12), st.integers(1, 9)),
+    st.tuples(st.integers(18, 26), st.integers(1, 12), st.integers(1, 9)),
+    st.tuples(st.integers(18, 26), st.integers(1, 12), st.integers(1, 9)),
+)
+def test_half_open_range_agrees_with_part_order(
+    lo: tuple[int, int, int], hi: tuple[int, int, int], version: tuple[int, int, int]
+) -> None:
+    lo, hi = min(lo, hi), max(lo, hi)
+    text = f"vers:generic/>={lo[0]}.{lo[1]}.R{lo[2]}|<{hi[0]}.{hi[1]}.R{hi[2]}"
+    outcome, _ = evaluate(parse_vers(text), f"{version[0]}.{version[1]}.R{version[2]}", AUTO)
+    assert (outcome is RangeOutcome.IN) == (lo <= version < hi)

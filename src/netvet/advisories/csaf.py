@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from packageurl import PackageURL
+
 from netvet.advisories.cpe import ANY, CpeSyntaxError, parse_cpe
 from netvet.advisories.csaf_paths import walk_branches
 from netvet.advisories.csaf_schema import schema_issues
@@ -86,6 +88,15 @@ def _product_from(
                 versions = VersionRange.exact(parsed.version)
         except CpeSyntaxError:
             cpe = None
+    if purl:
+        try:
+            package = PackageURL.from_string(purl)
+            vendor = vendor or package.namespace
+            product = product or package.name
+            if versions is None and package.version:
+                versions = VersionRange.exact(package.version)
+        except ValueError:
+            purl = None
     if vendor is None:
         vendor = publisher
     if product is None and branch is None:

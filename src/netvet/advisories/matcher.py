@@ -106,10 +106,10 @@ def _identity(criterion: Criterion) -> tuple[str | None, str | None, str]:
             return criterion.vendor or cpe.vendor, criterion.product or cpe.product, "cpe"
         except CpeSyntaxError:
             pass
-    if criterion.purl and not (criterion.vendor and criterion.product):
+    if criterion.purl:
         try:
             purl = PackageURL.from_string(criterion.purl)
-            return purl.namespace or criterion.vendor, purl.name, "purl"
+            return criterion.vendor or purl.namespace, criterion.product or purl.name, "purl"
         except ValueError:
             pass
     return criterion.vendor, criterion.product, "vendor+product"
