@@ -13,6 +13,7 @@ from netvet.report.charts import (
     family_labels,
     timeline_chart,
     vendor_family,
+    vendor_labels,
     vendor_share_chart,
     vendor_shares,
 )
@@ -36,6 +37,22 @@ def parse(markup: str) -> ET.Element:
 )
 def test_vendor_family_groups_spellings_by_first_word(written: str, family: str) -> None:
     assert vendor_family(written) == family
+
+
+def test_screening_groups_join_misspellings_and_other_scripts() -> None:
+    groups = {"Huawie": "huawei", "华为": "huawei", "HUAWEI": "huawei"}
+    counts = [
+        VendorCount("HUAWEI", "ran", 5),
+        VendorCount("Huawie", "ran", 2),
+        VendorCount("华为", "core", 1),
+    ]
+    _, rows = vendor_shares(counts, groups)
+    assert {row.domain: dict(row.segments) for row in rows} == {"core": {"Huawei": 1}, "ran": {"Huawei": 7}}
+    assert vendor_labels({"Huawie": 2, "HUAWEI": 5, "Nokia": 1}, groups) == {
+        "Huawie": "Huawei",
+        "HUAWEI": "Huawei",
+        "Nokia": "Nokia",
+    }
 
 
 def test_family_labels_take_the_commonest_spelling_and_soften_shouting() -> None:

@@ -37,10 +37,12 @@ def test_report_writes_one_html_file_with_the_assessments_findings(
     assert result.exit_code == 0, result.output
     expected = run_assessment(screened, "default", None, date.fromisoformat(AT)).frame.height
     assert expected > 0  # screening found Huawei and ZTE, the rules acted on them
-    assert f"10 assets, 8 sites, {expected:,} findings; written to {out}" in result.output
+    assert f"11 assets, 8 sites, {expected:,} findings; written to {out}" in result.output
     page = out.read_text(encoding="utf-8")
     assert page.count("<tr data-status=") == expected
     assert page.count('class="site s-') == 7
+    # Screening resolved the misspelt "Hauwei Technologies" to Huawei: the chart counts it with Huawei.
+    assert "ran: Huawei 5 assets" in page and "Hauwei" not in page.split('id="findings"')[0]
 
 
 def test_report_with_jurisdictions_names_them(screened: Database, tmp_path: Path) -> None:

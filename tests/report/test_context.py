@@ -43,7 +43,7 @@ def test_site_status_is_the_worst_finding_and_asset_only_findings_find_their_sit
 
 
 def test_gather_reads_inventory_and_places_findings(report_data: ReportData) -> None:
-    assert report_data.asset_count == 10
+    assert report_data.asset_count == 11
     assert report_data.site_count == 8
     assert report_data.countries == ["DE", "GB", "US"]
     by_id = {site.id: site for site in report_data.sites}
@@ -54,7 +54,7 @@ def test_gather_reads_inventory_and_places_findings(report_data: ReportData) -> 
     countries = dict(zip(report_data.findings["rule_id"], report_data.findings["country"], strict=False))
     assert countries["us-fcc-covered-list"] == "US"
     assert countries["uk-2020-hrv-access-cap"] is None
-    assert sum(c.assets for c in report_data.vendor_counts) == 10
+    assert sum(c.assets for c in report_data.vendor_counts) == 11
 
 
 def test_gather_keeps_only_the_organisations_findings(report_db: Database, findings: list[Finding]) -> None:
@@ -74,7 +74,7 @@ def test_report_reads_the_same_on_sqlite_and_postgresql(db: Database, findings: 
 
     import_inventory(db, INVENTORY)
     data = gather(db, "default", findings, date(2026, 11, 25), ("us",))
-    assert (data.asset_count, data.site_count) == (10, 8)
+    assert (data.asset_count, data.site_count) == (11, 8)
     assert {s.id: s.status for s in data.sites}["LON-1"] == "due"
     rows = list(forms.us_covered_rows(db, data))
     assert [r["equipment_id"] for r in rows] == ["BIL-1-BBU", "KAN-2-BBU"]

@@ -28,28 +28,37 @@ LABEL_WIDTH = 120
 TOP_VENDORS = len(SERIES_COLOURS)
 
 
-def vendor_family(name: str) -> str:
-    """How the share chart groups a vendor name as written: by its first word, case folded.
+def vendor_family(name: str, groups: Mapping[str, str] | None = None) -> str:
+    """The key a vendor name as written is grouped under in charts and summaries.
 
-    Inventories spell one vendor many ways ("Huawei", "HUAWEI TECHNOLOGIES CO., LTD"); the chart is a
-    picture of shares, not a screening decision, so the first word is a good enough grouping key.
+    Where screening resolved the name to a restricted-list entity (`groups`: name -> entity id), that
+    entity, so misspellings and other scripts ("Huawie", "华为") join it; otherwise its first word, case
+    folded ("HUAWEI TECHNOLOGIES CO., LTD" -> "huawei"). A picture of shares, not a screening decision.
     """
+    if groups and name in groups:
+        return groups[name]
     words = re.findall(r"\w+", name.casefold())
     return words[0] if words else name
 
 
-def family_labels(counts: Mapping[str, int]) -> dict[str, str]:
+def family_labels(counts: Mapping[str, int], groups: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each family's label: its first word as most often written, weighted by count ("ZTE", "Huawei");
     a long word written all in capitals is shown capitalised ("HUAWEI" -> "Huawei")."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for name, n in counts.items():
         words = re.findall(r"\w+", name)
-        spellings[vendor_family(name)][words[0] if words else name] += n
+        spellings[vendor_family(name, groups)][words[0] if words else name] += n
     labels = {}
     for family, seen in spellings.items():
         word = max(seen.items(), key=lambda item: (item[1], item[0] != item[0].upper(), item[0]))[0]
         labels[family] = word.capitalize() if word.isupper() and len(word) > 4 else word
     return labels
+
+
+def vendor_labels(counts: Mapping[str, int], groups: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Name as written -> the label of its family (see vendor_family and family_labels)."""
+    labels = family_labels(counts, groups)
+    return {name: labels[vendor_family(name, groups)] for name in counts}
 
 
 @dataclass(frozen=True)
@@ -59,16 +68,18 @@ class ShareRow:
     segments: tuple[tuple[str, int], ...]  # vendor family, assets
 
 
-def vendor_shares(counts: Sequence[VendorCount]) -> tuple[list[str], list[ShareRow]]:
+def vendor_shares(
+    counts: Sequence[VendorCount], groups: Mapping[str, str] | None = None
+) -> tuple[list[str], list[ShareRow]]:
     """The largest vendor families overall (the rest as "Other"), and each domain's split among them."""
     by_domain: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     overall: dict[str, int] = defaultdict(int)
     written: dict[str, int] = defaultdict(int)
     for count in counts:
         written[count.vendor] += count.assets
-    labels = family_labels(written)
+    labels = vendor_labels(written, groups)
     for count in counts:
-        family = labels[vendor_family(count.vendor)]
+        family = labels[count.vendor]
         by_domain[count.domain][family] += count.assets
         overall[family] += count.assets
     ranked = sorted(overall, key=lambda family: (-overall[family], family))
@@ -85,8 +96,8 @@ def vendor_shares(counts: Sequence[VendorCount]) -> tuple[list[str], list[ShareR
     return series, rows
 
 
-def vendor_share_chart(counts: Sequence[VendorCount]) -> Markup:
-    series, rows = vendor_shares(counts)
+def vendor_share_chart(counts: Sequence[VendorCount], groups: Mapping[str, str] | None = None) -> Markup:
+    series, rows = vendor_shares(counts, groups)
     colour = {family: SERIES_COLOURS[i] for i, family in enumerate(series) if family != "Other"}
     colour["Other"] = OTHER_COLOUR
     bar_width = WIDTH - LABEL_WIDTH - 70

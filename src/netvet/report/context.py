@@ -106,6 +106,8 @@ class ReportData:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     plan: Plan | None = None  # the planner's output, drawn when given (see netvet.report.plan_view)
     notes: list[str] = field(default_factory=list)
+    # Vendor name as written -> the restricted-list entity screening resolved it to (see charts.vendor_family).
+    vendor_groups: dict[str, str] = field(default_factory=dict)
 
     @property
     def site_count(self) -> int:

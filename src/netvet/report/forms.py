@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import select
 
-from netvet.report.charts import family_labels, vendor_family
+from netvet.report.charts import vendor_labels
 from netvet.report.context import STATUS_RANK, ReportData
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
@@ -182,8 +182,7 @@ def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) ->
     """The covered equipment grouped by vendor (first word, as in the share chart) and network part."""
     hits = us_hits(data, jurisdiction).with_columns(pl.col("vendor").fill_null(""))
     written = {str(name): int(n) for name, n in hits.group_by("vendor").len().iter_rows()}
-    labels = family_labels(written)
-    families = {name: labels[vendor_family(name)] for name in written}
+    families = vendor_labels(written, data.vendor_groups)
     hits = hits.with_columns(pl.col("vendor").replace_strict(families, return_dtype=pl.String))
     grouped = (
         hits.group_by("vendor", "domain")

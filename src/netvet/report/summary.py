@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 
-from netvet.report.charts import CapGauge, Obligation, family_labels, vendor_family
+from netvet.report.charts import CapGauge, Obligation, vendor_labels
 from netvet.report.context import STATUS_RANK, ReportData
 
 TABLE_LIMIT = 2000  # per-finding rows in the HTML table; above it, grouped rows
@@ -118,8 +118,7 @@ def table_rows(data: ReportData, limit: int | None = None) -> tuple[list[TableRo
         # Spellings of one vendor would split every group: group by the vendor as the share chart names it.
         frame = frame.with_columns(pl.col("vendor").fill_null(""))
         written = {str(name): int(n) for name, n in frame.group_by("vendor").len().iter_rows()}
-        labels = family_labels(written)
-        names = {name: labels[vendor_family(name)] if name else "" for name in written}
+        names = vendor_labels(written, data.vendor_groups)
         frame = frame.with_columns(pl.col("vendor").replace_strict(names, return_dtype=pl.String))
         frame = frame.group_by(
             "jurisdiction", "rule_id", "status", "rank", "deadline", "country", "vendor", "domain"
