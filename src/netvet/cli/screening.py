@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
@@ -82,18 +83,17 @@ def lists_show(
     with database() as db, db.begin() as conn:
         current_lists(conn)  # records shipped lists on first use
         versions = list_version_history(conn) if all_versions else latest_versions(conn)
-    table = Table(title="Restricted-party lists")
-    for column in ("list", "ver", "loaded", "as of", "entries", "origin", "sha256"):
-        table.add_column(column, no_wrap=True)
+    table = Table(title="Restricted-party lists", box=box.SIMPLE_HEAD)
+    for column in ("list", "v", "as of", "loaded", "entries", "origin (sha256)"):
+        table.add_column(column, no_wrap=column != "origin (sha256)", overflow="fold")
     for v in versions:
         table.add_row(
             v.list_id,
             str(v.version),
-            v.loaded_at.strftime("%Y-%m-%d"),
             v.info.as_of.isoformat() if v.info.as_of else "",
+            v.loaded_at.strftime("%Y-%m-%d"),
             str(v.entry_count),
-            v.origin if v.origin == "shipped" else f"{v.format} {v.file_name}",
-            v.sha256[:12],
+            f"{v.origin if v.origin == 'shipped' else v.format + ' ' + v.file_name} ({v.sha256[:8]})",
         )
     console.print(table)
 
