@@ -46,10 +46,6 @@ class Cpe:
     target_hw: str = ANY
     other: str = ANY
 
-    @property
-    def part_name(self) -> str:
-        return {"o": "operating system", "h": "hardware", "a": "application"}.get(self.part, self.part)
-
     def __str__(self) -> str:
         return "cpe:2.3:" + ":".join(_escape(getattr(self, a)) for a in ATTRIBUTES)
 

@@ -57,12 +57,6 @@ class VersionRange:
     def every(cls, text: str = "*") -> VersionRange:
         return cls(any_version=True, text=text)
 
-    def to_vers(self, default_scheme: str = "generic") -> str:
-        if self.any_version:
-            return f"vers:{self.scheme or default_scheme}/*"
-        parts = [(v if op == "=" else f"{op}{v}") for op, v in self.constraints]
-        return f"vers:{self.scheme or default_scheme}/{'|'.join(parts)}"
-
 
 def _split_constraint(text: str) -> tuple[str, str]:
     text = text.strip()
