@@ -165,3 +165,14 @@ def test_nvd_firmware_and_device_both_marked_vulnerable_still_pair() -> None:
     [criterion] = read_nvd(doc)[0].vulnerabilities[0].criteria
     assert criterion.product == "ar3200_firmware"
     assert [p.product for p in criterion.platforms] == ["ar3200"]
+
+
+def test_cve5_git_commit_range_is_unreadable() -> None:
+    from netvet.advisories.cve5 import read_cve5
+
+    doc = _json("cve5-huawei-ar.json")
+    doc["containers"]["cna"]["affected"][0]["versions"] = [
+        {"version": "1f2e3d4", "lessThan": "9a8b7c6", "status": "affected", "versionType": "git"}
+    ]
+    versions = read_cve5(doc).vulnerabilities[0].criteria[0].versions
+    assert versions is not None and not versions.readable

@@ -89,6 +89,9 @@ def _range(version: dict[str, Any]) -> VersionRange:
     )
     if upper is None:
         return VersionRange(constraints=(("=", start),), scheme=scheme, text=start)
+    if str(version.get("versionType", "")).lower() == "git":
+        # Commit ranges order only inside the repository's history, which netvet does not have.
+        return VersionRange.unreadable(f"git {start} < {upper}")
     if start.lower() not in _OPEN_LOWER:
         constraints.append((">=", start))
     if upper.strip() not in ("*", ""):
