@@ -10,6 +10,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from netvet import __version__
+from netvet.api.paging import RenderedPages
 from netvet.api.problems import install_problem_handlers
 from netvet.api.routers import admin, imports, inventory, jobs, organizations, policy, screening, submissions
 from netvet.api.worker import JobRunner
@@ -25,6 +26,8 @@ class AppConfig:
     session_lifetime: timedelta = timedelta(hours=12)
     # Mark the session cookie Secure (serve behind HTTPS); off for plain http://127.0.0.1.
     secure_cookies: bool = False
+    # Rendered findings pages kept in memory (stored results never change); 0 renders every request.
+    findings_page_cache: int = 1024
 
 
 def create_api(database: Database, config: AppConfig, runner: JobRunner) -> FastAPI:
@@ -39,6 +42,7 @@ def create_api(database: Database, config: AppConfig, runner: JobRunner) -> Fast
     api.state.database = database
     api.state.config = config
     api.state.jobs = runner
+    api.state.findings_pages = RenderedPages(config.findings_page_cache)
     install_problem_handlers(api)
     for area in (organizations, inventory, imports, jobs, screening, policy, admin, submissions):
         api.include_router(area.router)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from netvet.api.paging import Paging
+from netvet.api.paging import Paging, RenderedPages
 from netvet.api.policy_runs import assess_and_store, evidence_for
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.routers.jobs import accepted
@@ -23,8 +22,6 @@ from netvet.storage.policy import rule_packs, run_timeline
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
 ORG = "/organizations/{organization_id}"
 StatusName = Literal["violation", "due", "licensed", "report"]
-RENDERED_PAGES = 1024
-_rendered_pages: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
 
 class RuleOut(BaseModel):
@@ -187,6 +184,7 @@ def list_assessments(organization_id: str, who: Viewer, conn: ReadConnection) ->
 @router.get(ORG + "/findings", response_model=FindingsPage)
 def list_findings(
     organization_id: str,
+    request: Request,
     who: Viewer,
     conn: ReadConnection,
     paging: Paging,
@@ -217,8 +215,9 @@ def list_findings(
         )
     wanted = stored.FindingFilter(jurisdiction, status, rule_id, vendor, domain, site_id, asset_id)
     # A stored result never changes (a re-run stores a new one), so a page can be kept once rendered.
-    key = (id(conn.engine), result.id, result.created_at, wanted, paging.offset, paging.page_size)
-    body = _rendered_pages.get(key)
+    pages: RenderedPages = request.app.state.findings_pages
+    key = (result.id, result.created_at, wanted, paging.offset, paging.page_size)
+    body = pages.get(key)
     if body is None:
         total, rows = stored.findings_page(conn, result.id, wanted, paging.offset, paging.page_size)
         page = FindingsPage(
@@ -229,11 +228,7 @@ def list_findings(
             page_size=paging.page_size,
         )
         body = page.model_dump_json().encode()
-        _rendered_pages[key] = body
-        while len(_rendered_pages) > RENDERED_PAGES:
-            _rendered_pages.popitem(last=False)
-    else:
-        _rendered_pages.move_to_end(key)
+        pages.put(key, body)
     return Response(body, media_type="application/json")
 
 
