@@ -31,7 +31,7 @@ from netvet.storage.tables import assets, components, metadata
 advisories = Table(
     "advisories",
     metadata,
-    Column("id", String(256), primary_key=True),
+    Column("id", Text, primary_key=True),  # CSAF tracking ids have no length limit
     Column("source_format", String(8), nullable=False),
     Column("title", Text, nullable=False),
     Column("publisher", Text),
@@ -60,8 +60,8 @@ advisory_matches = Table(
     "advisory_matches",
     metadata,
     Column("organization_id", String(64), primary_key=True),
-    Column("advisory_id", String(256), primary_key=True),
-    Column("vulnerability", String(128), primary_key=True),
+    Column("advisory_id", Text, primary_key=True),
+    Column("vulnerability", Text, primary_key=True),
     Column("asset_id", String(128), primary_key=True),
     Column("cve", String(32)),
     Column("status", String(16), nullable=False),

@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "advisories",
-        sa.Column("id", sa.String(length=256), nullable=False),
+        sa.Column("id", sa.Text(), nullable=False),
         sa.Column("source_format", sa.String(length=8), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("publisher", sa.Text(), nullable=True),
@@ -45,8 +45,8 @@ def upgrade() -> None:
     op.create_table(
         "advisory_matches",
         sa.Column("organization_id", sa.String(length=64), nullable=False),
-        sa.Column("advisory_id", sa.String(length=256), nullable=False),
-        sa.Column("vulnerability", sa.String(length=128), nullable=False),
+        sa.Column("advisory_id", sa.Text(), nullable=False),
+        sa.Column("vulnerability", sa.Text(), nullable=False),
         sa.Column("asset_id", sa.String(length=128), nullable=False),
         sa.Column("cve", sa.String(length=32), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
