@@ -176,3 +176,8 @@ def test_cve5_git_commit_range_is_unreadable() -> None:
     ]
     versions = read_cve5(doc).vulnerabilities[0].criteria[0].versions
     assert versions is not None and not versions.readable
+
+
+def test_byte_order_mark_is_accepted() -> None:
+    raw = b"\xef\xbb\xbf" + (ADVISORY_DATA / "kev-catalog.json").read_bytes()
+    assert len(parse_document(raw, "bom.json").kev) == 1

@@ -45,6 +45,8 @@ def detect_format(doc: Any) -> SourceFormat | None:
 
 def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> ParsedDocument:
     check_size(source, len(raw), limit)
+    # Files saved by some Windows tools start with a UTF-8 byte order mark, which JSON forbids.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         doc = json.loads(raw)
     except UnicodeDecodeError as exc:
