@@ -110,3 +110,21 @@ def test_panels_for_large_countries_are_bounded(country: str) -> None:
     coords = {"US": (45.78, -108.5), "CA": (43.7, -79.4), "AU": (-33.87, 151.21)}[country]
     root = ET.fromstring(str(map_panel(country, [site("s", *coords, country=country)], "t")))
     assert float(root.get("width")) <= 370 and float(root.get("height")) <= 420  # type: ignore[arg-type]
+
+
+def test_a_dense_network_is_drawn_on_a_coarser_grid_with_every_site_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 2,000 sites on a lattice across Great Britain.
+    sites = [
+        site(f"S{i}", 50.5 + (i // 40) * 0.1, -4.0 + (i % 40) * 0.1, "violation" if i == 7 else "clear")
+        for i in range(2000)
+    ]
+    fine = markers(map_panel("GB", sites, "t"))
+    monkeypatch.setattr("netvet.report.geo.MAX_MARKERS_PER_PANEL", len(fine) // 3)
+    markup = map_panel("GB", sites, "t")
+    coarse = markers(markup)
+    assert len(coarse) <= len(fine) // 3
+    assert sum(int(c.get("data-sites")) for c in coarse) == 2000  # type: ignore[arg-type]
+    assert sum(1 for c in coarse if c.get("class") == "site s-violation") == 1
+    assert 'data-grid="1"' not in str(markup)

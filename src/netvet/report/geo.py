@@ -25,6 +25,7 @@ MAX_PANEL_HEIGHT = 420.0
 MIN_SPAN_DEGREES = 2.0
 MAX_VIEW_WIDTH_DEGREES = 90.0
 MARKER_RADIUS = 3
+MAX_MARKERS_PER_PANEL = 15_000
 
 Ring = tuple[tuple[float, float], ...]  # (longitude, latitude) points
 
@@ -137,6 +138,24 @@ def _path(ring: Ring, projection: Projection) -> str:
     return "M" + "L".join(points) + "Z" if len(points) > 2 else ""
 
 
+def _markers(
+    points: Sequence[tuple[tuple[float, float], SitePoint]], grid: int
+) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """Sites per cell of `grid` pixels: cell -> (worst status rank, sites, the worst site's id)."""
+    rank_of = {status: STATUS_RANK.get(status, len(STATUS_RANK)) for status in SITE_STATUSES}
+    markers: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for (x, y), site in points:
+        key = (round(x / grid), round(y / grid))
+        rank = rank_of[site.status]
+        previous = markers.get(key)
+        if previous is None:
+            markers[key] = (rank, 1, site.id)
+        else:
+            worse = rank < previous[0]
+            markers[key] = (min(previous[0], rank), previous[1] + 1, site.id if worse else previous[2])
+    return markers
+
+
 def map_panel(country: str | None, sites: Sequence[SitePoint], panel_id: str) -> Markup:
     """One country's sites over its outline and its neighbours', one marker per pixel and status."""
     outlines = load_outlines()
@@ -156,31 +175,27 @@ def map_panel(country: str | None, sites: Sequence[SitePoint], panel_id: str) ->
         fill = "#fdfdfb" if outline is home else "#eef1ec"
         parts.append(f'<path class="outline" d="{path}" fill="{fill}">{title(outline.name)}</path>')
     parts.append("</g>")
-    markers: dict[tuple[int, int], tuple[int, int, str]] = {}  # pixel -> (rank, sites, example site id)
-    rank_of = {status: STATUS_RANK.get(status, len(STATUS_RANK)) for status in SITE_STATUSES}
-    for site in sites:
-        if site.longitude is None or site.latitude is None:
-            continue
-        x, y = projection.point(site.longitude, site.latitude)
-        key = (round(x), round(y))
-        rank = rank_of[site.status]
-        previous = markers.get(key)
-        if previous is None:
-            markers[key] = (rank, 1, site.id)
-        else:
-            markers[key] = (
-                min(previous[0], rank),
-                previous[1] + 1,
-                site.id if rank < previous[0] else previous[2],
-            )
+    points = [
+        (projection.point(site.longitude, site.latitude), site)
+        for site in sites
+        if site.longitude is not None and site.latitude is not None
+    ]
+    markers = _markers(points, 1)
+    grid = 1
+    # A dense network on a small panel: coarser cells keep the file bounded (each marker ~120 bytes).
+    while len(markers) > MAX_MARKERS_PER_PANEL:
+        grid *= 2
+        markers = _markers(points, grid)
+    parts.append(f'<g stroke="#fff" stroke-width="0.5" data-grid="{grid}">')
     # Worst drawn last, so a violation is never hidden under a clear site.
     for (x, y), (rank, count, site_id) in sorted(markers.items(), key=lambda item: -item[1][0]):
         status = SITE_STATUSES[rank]
         label = f"{site_id}: {status}" if count == 1 else f"{count} sites here, worst {status}"
         parts.append(
-            f'<circle class="site s-{status}" data-sites="{count}" cx="{x}" cy="{y}" r="{MARKER_RADIUS}" '
-            f'fill="{STATUS_COLOURS[status]}" stroke="#fff" stroke-width="0.5">{title(label)}</circle>'
+            f'<circle class="site s-{status}" data-sites="{count}" cx="{x * grid}" cy="{y * grid}" '
+            f'r="{MARKER_RADIUS}" fill="{STATUS_COLOURS[status]}">{title(label)}</circle>'
         )
+    parts.append("</g>")
     name = home.name if home else (country or "Sites without a country")
     parts.append(text(6, 16, name, size=13, extra=' font-weight="600"'))
     return svg(
