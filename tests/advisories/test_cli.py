@@ -85,6 +85,7 @@ def test_directory_load_reports_each_file_and_stores_only_valid_ones(
     assert "test 6.1.26 at /document/category" in text
     assert "test 6.1.6 at /vulnerabilities/0/product_status/fixed/1" in text
     assert "not a CSAF 2.0 document, CVE JSON 5 record" in text
+    assert "1 file(s) loaded, 4 rejected" in text
     with cli_env.connect() as conn:
         assert count_advisories(conn) == 1  # only good.json
 

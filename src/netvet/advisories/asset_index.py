@@ -49,7 +49,7 @@ class AssetIndex:
     assets: Sequence[AssetView]
     vendor_key: VendorKey
     vendor_versions: VendorVersions
-    by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # -> asset groups
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     # Assets that look the same to matching (vendor, model, part number, versions as written) form
     # a group, evaluated once: an operator has thousands of one model on a handful of versions.

@@ -97,6 +97,7 @@ def load(
                 table.add_row(str(path), "-", "[red]unreadable[/]")
             progress.advance(task)
     console.print(table)
+    console.print(f"{len(files) - len(rejected)} file(s) loaded, {len(rejected)} rejected")
     for rejection in rejected:
         err_console.print(f"[bold red]rejected:[/] {rejection.source}", highlight=False, soft_wrap=True)
         for issue in rejection.issues[:SHOWN_ISSUES]:
