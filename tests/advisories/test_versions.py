@@ -82,6 +82,10 @@ def test_release_inside_range_that_semver_gets_wrong() -> None:
         (">=12.2(55)SE <12.2(55)SE12", "12.2(55)SE3", RangeOutcome.IN),
         ("V200R009C00 to V200R009C00SPC900", "V200R009C00SPC500", RangeOutcome.IN),
         ("all versions", "V1", RangeOutcome.IN),
+        ("V200R009C00SPC500 and earlier versions", "V200R009C00SPC300", RangeOutcome.IN),
+        ("versions prior to 22.10.R4", "22.10.R4", RangeOutcome.OUT),
+        ("up to and including 22.Q3", "22.Q3", RangeOutcome.IN),
+        ("releases before 12.2(55)SE12", "12.2(55)SE10", RangeOutcome.IN),
     ],
 )
 def test_ranges(text: str, version: str, expected: RangeOutcome) -> None:

@@ -115,7 +115,9 @@ def parse_range_text(text: str) -> VersionRange | None:
     if text.startswith("vers:"):
         return parse_vers(text)
     lowered = re.sub(r"\s+", " ", text.lower())
-    lowered = re.sub(r"^(?:all )?versions? ", "", lowered)
+    lowered = re.sub(r"^(?:all )?(?:versions?|releases?) ", "", lowered)
+    lowered = re.sub(r" (?:versions?|releases?)$", "", lowered)
+    lowered = lowered.replace("up to and including ", "through ")
     if lowered in {"*", "all", "all versions", "any", "any version"}:
         return VersionRange.every(raw)
     for pattern, op in _TEXT_PATTERNS:
