@@ -107,3 +107,16 @@ def test_forms_are_written_with_the_official_fields(screened: Database, tmp_path
             assert [row["requirement"].split(":")[0] for row in rows] == uk_rules
         else:
             assert all(row["equipment_id"].startswith(("BIL-", "KAN-")) for row in rows)  # US sites only
+
+
+def test_write_report_reuses_an_assessment_already_run(screened: Database, tmp_path: Path) -> None:
+    from netvet.report import load_report_data
+
+    assessment = run_assessment(screened, "default", ["uk"], date.fromisoformat(AT))
+    data = load_report_data(screened, "default", ["uk"], date.fromisoformat(AT), assessment=assessment)
+    assert data.findings.height == assessment.frame.height > 0
+    assert [pack.jurisdiction for pack in data.methods.packs] == ["uk"]
+    assert all(
+        item.version.startswith("v") for item in data.methods.lists
+    )  # the stored versions screening used
+    assert any("countries none of the selected rule packs covers" in note for note in data.notes)

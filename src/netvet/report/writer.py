@@ -66,7 +66,7 @@ def load_report_data(
             assessment = run_assessment(db, organization_id, jurisdictions, at, extra_policies)
         findings = assessment.frame
         if methods is None:
-            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies)
+            methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies, db)
         notes = assessment_notes(assessment)
     data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
     data.notes.extend(notes)
