@@ -124,7 +124,12 @@ def _products(doc: dict[str, Any]) -> dict[str, tuple[_Product, tuple[str, ...]]
         pid = rel["full_product_name"]["product_id"]
         if software is None:
             continue
-        if rel["category"] in ("installed_on", "default_component_of", "optional_component_of"):
+        if rel["category"] in (
+            "installed_on",
+            "default_component_of",
+            "external_component_of",
+            "optional_component_of",
+        ):
             found[pid] = (software[0], (rel["relates_to_product_reference"],))
         else:
             found[pid] = software
