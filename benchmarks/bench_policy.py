@@ -136,6 +136,7 @@ def main() -> None:
     )
     parser.add_argument("--assets", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--at", type=date.fromisoformat, default=date(2025, 6, 1))
+    parser.add_argument("--repeat", type=int, default=2, help="runs per size; the best is shown")
     args = parser.parse_args()
     console = Console()
     table = Table(title=f"Policy assessment, every shipped pack, at {args.at} (SQLite)")
@@ -154,17 +155,22 @@ def main() -> None:
             console.print(f"filling {count:,} assets ...")
             fill(url, count)
             db = open_database(url)
-            started = time.perf_counter()
-            result = run_assessment(db, "default", None, args.at, evidence=EVIDENCE)
-            total = time.perf_counter() - started
-            # The two phases on their own: one query into a frame, then the bulk evaluation.
-            started = time.perf_counter()
-            with db.connect() as conn:
-                frame = asset_frame(conn, "default")
-            read = time.perf_counter() - started
-            started = time.perf_counter()
-            assess(frame, EVIDENCE, rule_packs(), args.at, licences=shipped_licences()[0], roles=role_table())
-            evaluate = time.perf_counter() - started
+            # Best of --repeat runs: the machine is shared, and the minimum is the least disturbed figure.
+            total = read = evaluate = float("inf")
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                result = run_assessment(db, "default", None, args.at, evidence=EVIDENCE)
+                total = min(total, time.perf_counter() - started)
+                # The two phases on their own: one query into a frame, then the bulk evaluation.
+                started = time.perf_counter()
+                with db.connect() as conn:
+                    frame = asset_frame(conn, "default")
+                read = min(read, time.perf_counter() - started)
+                started = time.perf_counter()
+                assess(
+                    frame, EVIDENCE, rule_packs(), args.at, licences=shipped_licences()[0], roles=role_table()
+                )
+                evaluate = min(evaluate, time.perf_counter() - started)
             db.dispose()
             table.add_row(
                 f"{count:,}",
