@@ -276,3 +276,45 @@ def test_csaf_purl_only_product_uses_the_purl_version() -> None:
         "p2": MatchStatus.UNKNOWN,
     }
     assert matches["p1"].matched_by == "purl:component openssl"
+
+
+def test_csaf_installed_on_relationship_matches_on_the_pair() -> None:
+    import json
+
+    from netvet.advisories.reader import parse_document
+
+    from .conftest import ADVISORY_DATA
+
+    doc = json.loads((ADVISORY_DATA / "csaf-nokia-sros.json").read_text())
+    doc["document"]["publisher"]["name"] = "Huawei"
+    doc["product_tree"] = {
+        "branches": [
+            {"category": "vendor", "name": "Huawei", "branches": [
+                {"category": "product_name", "name": "VRP", "branches": [
+                    {"category": "product_version_range", "name": "vers:generic/<V200R009C00SPC500",
+                     "product": {"name": "VRP before V200R009C00SPC500", "product_id": "SW"}}]},
+                {"category": "product_name", "name": "AR3200",
+                 "product": {"name": "AR3200", "product_id": "HW"}}]}
+        ],
+        "relationships": [
+            {"category": "installed_on", "product_reference": "SW", "relates_to_product_reference": "HW",
+             "full_product_name": {"name": "VRP on AR3200", "product_id": "SW-ON-HW"}}
+        ],
+    }  # fmt: skip
+    doc["vulnerabilities"][0]["product_status"] = {"known_affected": ["SW-ON-HW"]}
+    doc["vulnerabilities"][0]["remediations"] = [
+        {"category": "vendor_fix", "details": "Upgrade.", "product_ids": ["SW-ON-HW"]}
+    ]
+    del doc["vulnerabilities"][0]["scores"]
+    [advisory] = parse_document(json.dumps(doc).encode(), "pair.json").advisories
+    assets = [
+        AssetView("h1", "Huawei", "AR3200", "V200R009C00SPC300"),
+        AssetView("h2", "Huawei", "AR3200", "V200R009C00SPC500"),
+        AssetView("h3", "Huawei", "S5700", "V200R009C00SPC300"),  # same VRP, other device
+    ]
+    matches = {m.asset_id: m for m in match_all([advisory], AssetIndex.build(assets))}
+    assert {k: m.status for k, m in matches.items()} == {
+        "h1": MatchStatus.AFFECTED,
+        "h2": MatchStatus.NOT_AFFECTED,
+    }
+    assert matches["h1"].matched_by == "vendor+product+platform"
