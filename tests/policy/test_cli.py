@@ -108,3 +108,12 @@ def test_rules_check_accepts_a_good_pack_and_names_a_clash(
     clash = write_pack(rule_yaml("uk-dvd-core", "{type: removal}", "adopted: 2024-01-01"), name="clash.yaml")
     result = runner.invoke(app, ["rules", "check", str(clash)], env={"COLUMNS": "300"})
     assert result.exit_code == 2 and "already defined" in result.output
+
+
+def test_assess_warns_when_nothing_was_screened(
+    cli_env: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _store(cli_env, NETWORK)
+    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org: {})
+    result = runner.invoke(app, ["assess", "--json", str(tmp_path / "out.json")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "netvet screen" in result.output

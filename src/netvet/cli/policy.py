@@ -98,6 +98,11 @@ def print_assessment(result: Assessment) -> None:
         f"jurisdictions (or without a site country); {len(result.rules_evaluated)} rules evaluated, "
         f"{len(result.rules_skipped)} not (see rules_skipped in the JSON)."
     )
+    if result.flagged_names == 0 and result.assets_assessed:
+        console.print(
+            "[yellow]no name is flagged by screening:[/] run `netvet screen` after an import, or the rules "
+            "have nothing to act on."
+        )
     if result.pending_review:
         pending = sum(result.pending_review.values())
         console.print(

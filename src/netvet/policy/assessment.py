@@ -51,6 +51,7 @@ class Assessment:
     assets_assessed: int
     assets_outside: int  # no site country, or a country none of the selected packs covers
     pending_review: dict[str, int] = field(default_factory=dict)  # name still in review -> assets
+    flagged_names: int = 0  # names screening flagged as restricted (0 often means: not screened yet)
 
     def findings(self) -> list[Finding]:
         return [Finding.model_validate(row) for row in self.frame.iter_rows(named=True)]
@@ -100,6 +101,7 @@ class Assessment:
             "rules_evaluated": list(self.rules_evaluated),
             "rules_skipped": dict(sorted(self.rules_skipped.items())),
             "pending_review": dict(sorted(self.pending_review.items())),
+            "names_flagged_by_screening": self.flagged_names,
         }
 
     def write_json(self, path: Path | str) -> Path:

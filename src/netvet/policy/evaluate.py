@@ -356,6 +356,7 @@ def assess(
         assets_assessed=in_scope.height,
         assets_outside=prepared.height - in_scope.height,
         pending_review=_pending_counts(in_scope, pending),
+        flagged_names=sum(1 for items in evidence.values() if any(e.counts_as_restricted for e in items)),
     )
 
 
