@@ -63,3 +63,13 @@ def test_sheet_names_stay_unique_and_within_excel_limits() -> None:
 def test_unknown_format_is_refused(report_data: ReportData, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="csv, json, xlsx"):
         write_export(report_data, "pdf", tmp_path / "f.pdf")
+
+
+def test_xlsx_continues_a_jurisdiction_on_a_new_sheet_past_the_row_limit(
+    report_data: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("netvet.report.exports.SHEET_ROW_LIMIT", 3)
+    workbook = load_workbook(write_export(report_data, "xlsx", tmp_path / "f.xlsx"), read_only=True)
+    assert workbook.sheetnames == ["UK", "UK (2)", "US"]  # UK has 4 findings, US 3
+    rows = [len(list(workbook[name].iter_rows(values_only=True))) - 1 for name in workbook.sheetnames]
+    assert rows == [3, 1, 3]

@@ -18,6 +18,7 @@ from netvet.report.summary import status_counts
 JSON_FORMAT = "netvet-findings/1"
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 SHEET_NAME_LIMIT = 31  # Excel's limit
+SHEET_ROW_LIMIT = 1_048_575  # Excel's 1,048,576 rows less the header
 
 
 def export_frame(data: ReportData) -> pl.DataFrame:
@@ -67,8 +68,21 @@ def sheet_name(jurisdiction: str, used: set[str]) -> str:
     return name
 
 
+def _new_sheet(workbook: Workbook, name: str, columns: list[str]) -> Any:
+    sheet = workbook.create_sheet(name)
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
 def write_xlsx(data: ReportData, path: Path) -> Path:
-    """One sheet per jurisdiction, in write-only mode so 100,000 rows stay in bounded memory."""
+    """One sheet per jurisdiction (continued on "XX (2)" past Excel's row limit), in write-only mode so
+    100,000 rows stay in bounded memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
     frame = export_frame(data)
@@ -76,24 +90,17 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     used: set[str] = set()
     jurisdictions = sorted({j or "" for j in frame.get_column("jurisdiction").to_list()})
     if not jurisdictions:
-        sheet = workbook.create_sheet(sheet_name("findings", used))
-        sheet.append(columns)
+        _new_sheet(workbook, sheet_name("findings", used), columns)
     for jurisdiction in jurisdictions:
-        sheet = workbook.create_sheet(sheet_name(jurisdiction, used))
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column)
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
         mine = (
             frame.filter(pl.col("jurisdiction") == jurisdiction)
             if jurisdiction
             else frame.filter(pl.col("jurisdiction").is_null())
         )
-        for row in mine.iter_rows():
-            sheet.append(list(row))
+        for start in range(0, max(mine.height, 1), SHEET_ROW_LIMIT):
+            sheet = _new_sheet(workbook, sheet_name(jurisdiction, used), columns)
+            for row in mine.slice(start, SHEET_ROW_LIMIT).iter_rows():
+                sheet.append(list(row))
     workbook.save(path)
     return path
 
