@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -176,15 +175,10 @@ def rule_packs(extra_policies: Sequence[Path | str] = ()) -> tuple[RulePack, ...
 
 
 def screening_evidence(conn: Connection, organization_id: str) -> dict[str, list[VendorEvidence]]:
-    """Screening's stored results for the organisation (netvet.storage.screening)."""
-    # Imported by name: the screening area owns that module and may land after this one.
-    try:
-        screening = importlib.import_module("netvet.storage.screening")
-    except ImportError as exc:
-        raise RuntimeError(
-            "screening results are not available (netvet.storage.screening is missing)"
-        ) from exc
-    evidence: dict[str, list[VendorEvidence]] = screening.vendor_evidence(conn, organization_id)
+    """Screening's stored results for the organisation (the latest run, with analysts' decisions)."""
+    from netvet.storage.screening import vendor_evidence
+
+    evidence = vendor_evidence(conn, organization_id)
     return evidence
 
 
