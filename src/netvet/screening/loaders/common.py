@@ -6,6 +6,7 @@ import hashlib
 from datetime import date
 from functools import lru_cache
 
+from normality import squash_spaces, stringify
 from rigour.territories import lookup_territory
 
 FORMATS = ("csl-csv", "csl-json", "ftm", "ofac-csv")
@@ -60,8 +61,14 @@ def stable_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest}"
 
 
+def text(value: object) -> str:
+    """A field as clean text: normality's stringify (None, numbers) and squash_spaces (runs of
+    whitespace, zero-width characters), so names compare and hash the same however a file spaced them."""
+    return squash_spaces(stringify(value) or "")
+
+
 def split_multi(value: str | None) -> list[str]:
     """CSL's multi-valued fields are separated by '; '."""
     if not value:
         return []
-    return [part.strip() for part in value.split(";") if part.strip()]
+    return [part for part in (text(p) for p in value.split(";")) if part]

@@ -18,6 +18,7 @@ from netvet.screening.loaders.common import (
     parse_date,
     split_multi,
     stable_id,
+    text,
 )
 
 CSL_URL = "https://www.trade.gov/consolidated-screening-list"
@@ -45,15 +46,15 @@ def _entry(
     source: str,
     line: int,
 ) -> ListEntry:
-    name = str(record.get("name") or "").strip()
+    name = text(record.get("name"))
     if not name:
         raise ListFileError(source, "the entry has no name", line, "name")
-    origin = str(record.get("source") or "").strip()
+    origin = text(record.get("source"))
     if not origin:
         raise ListFileError(source, "the entry names no source list", line, "source")
-    number = str(record.get("entity_number") or record.get("id") or "").strip()
+    number = text(record.get("entity_number") or record.get("id"))
     entity_id = f"csl-{number}" if number else stable_id("csl", origin, name)
-    notice = str(record.get("federal_register_notice") or "").strip()
+    notice = text(record.get("federal_register_notice"))
     kind = _KINDS.get(str(record.get("type") or "").strip().lower(), "organization")
     return ListEntry(
         entity_id=entity_id,
@@ -68,7 +69,7 @@ def _entry(
         delisted_on=parse_date(str(record.get("end_date") or ""), source, line, "end_date"),
         source="; ".join(p for p in (origin, notice) if p),
         source_url=str(record.get("source_information_url") or record.get("source_list_url") or ""),
-        note=str(record.get("remarks") or "").strip(),
+        note=text(record.get("remarks")),
     )
 
 
@@ -143,14 +144,14 @@ def _json_entry(list_id: str, record: dict[str, Any], source: str, number: int) 
     for address in raw_addresses:
         if not isinstance(address, dict):
             raise ListFileError(source, "each address must be an object", field="addresses")
-        parts = [str(address.get(k) or "").strip() for k in ("address", "city", "state", "postal_code")]
-        code = str(address.get("country") or "").strip()
+        parts = [text(address.get(k)) for k in ("address", "city", "state", "postal_code")]
+        code = text(address.get("country"))
         addresses.append(", ".join(p for p in (*parts, code) if p))
         found = country_code(code)
         if found:
             countries.append(found)
     try:
-        return _entry(list_id, record, [a.strip() for a in aliases], addresses, countries, source, number)
+        return _entry(list_id, record, [text(a) for a in aliases], addresses, countries, source, number)
     except ListFileError as exc:
         raise ListFileError(source, exc.message, field=exc.field) from exc
 

@@ -17,7 +17,7 @@ from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
 from netvet.screening.lists import ListEntry, ListInfo, ScreeningList
-from netvet.screening.loaders.common import ListFileError, decode, parse_date
+from netvet.screening.loaders.common import ListFileError, decode, parse_date, text
 
 _PARTY_SCHEMATA = ("LegalEntity", "Vessel", "Airplane")
 _KINDS = {"Person": "person", "Vessel": "vessel", "Airplane": "aircraft"}
@@ -74,11 +74,11 @@ class _Reader:
             return None
         if not any(schema.is_a(name) for name in _PARTY_SCHEMATA):
             return None
-        names = [n for n in proxy.get_type_values(registry.name) if n.strip()]
+        names = [n for n in (text(v) for v in proxy.get_type_values(registry.name)) if n]
         primary = proxy.get("name")
         if not names:
             raise ListFileError(self.source, f"entity {proxy.id} has no name", number, "properties.name")
-        name = primary[0] if primary else names[0]
+        name = text(primary[0]) if primary and text(primary[0]) else names[0]
         # first_seen is when the entity first appeared in the data (createdAt is a company's founding).
         added = parse_date(str(data.get("first_seen") or ""), self.source, number, "first_seen")
         countries = tuple(c.upper() for c in proxy.get_type_values(registry.country) if len(c) == 2)

@@ -7,7 +7,7 @@ import csv
 import io
 
 from netvet.screening.lists import ListEntry, ListInfo, ScreeningList
-from netvet.screening.loaders.common import ListFileError, country_code, decode
+from netvet.screening.loaders.common import ListFileError, country_code, decode, text
 
 SDN_COLUMNS = 12  # ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT,
 # Vess_flag, Vess_owner, Remarks
@@ -17,7 +17,7 @@ _KINDS = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft"}
 
 
 def _clean(value: str) -> str:
-    value = value.strip()
+    value = text(value)
     return "" if value == "-0-" else value
 
 
