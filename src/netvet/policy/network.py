@@ -82,7 +82,7 @@ def cap_findings(
     rows = []
     for organization_id, country, total, hits in groups.sort(list(GROUP)).iter_rows():
         share = hits / total if total else 0.0
-        if share <= cap:
+        if share <= cap or (rule.deadline_from_operator and deadlines.get(organization_id) is None):
             continue
         excess = hits - math.floor(cap * total + 1e-9)
         status, deadline = _status(rule, deadlines.get(organization_id, rule.deadline), at)
