@@ -3,6 +3,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netvet.report.context import SitePoint
 from netvet.report.geo import OUTLINES_FILE, load_outlines, map_panel, site_map
@@ -128,3 +130,28 @@ def test_a_dense_network_is_drawn_on_a_coarser_grid_with_every_site_counted(
     assert sum(int(c.get("data-sites")) for c in coarse) == 2000  # type: ignore[arg-type]
     assert sum(1 for c in coarse if c.get("class") == "site s-violation") == 1
     assert 'data-grid="1"' not in str(markup)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=35.0, max_value=70.0),
+            st.floats(min_value=-10.0, max_value=30.0),
+            st.sampled_from(["violation", "due", "report", "licensed", "clear"]),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_every_site_is_counted_once_inside_the_panel(points: list[tuple[float, float, str]]) -> None:
+    sites = [site(f"S{i}", lat, lon, status, country="DE") for i, (lat, lon, status) in enumerate(points)]
+    markup = map_panel("DE", sites, "p")
+    root = ET.fromstring(str(markup))
+    width, height = float(root.get("width")), float(root.get("height"))  # type: ignore[arg-type]
+    drawn = markers(markup)
+    assert sum(int(c.get("data-sites")) for c in drawn) == len(sites)  # type: ignore[arg-type]
+    for circle in drawn:
+        assert -1 <= float(circle.get("cx")) <= width + 1 and -1 <= float(circle.get("cy")) <= height + 1  # type: ignore[arg-type]
+    worst = min(points, key=lambda p: ["violation", "due", "report", "licensed", "clear"].index(p[2]))[2]
+    assert drawn[-1].get("class") == f"site s-{worst}"  # the worst status is drawn on top
