@@ -67,9 +67,13 @@ def add_people(db: Database) -> dict[str, str]:
     return tokens
 
 
+def create_world(db: Database, tokens: dict[str, str]) -> Iterator[World]:
+    app = create_app(db, AppConfig(import_job_bytes=50_000))
+    with TestClient(app) as client:
+        yield World(client, db, tokens)
+        app.state.jobs.wait_idle()  # no job may outlive its database
+
+
 @pytest.fixture
 def world(sqlite_db: Database) -> Iterator[World]:
-    tokens = add_people(sqlite_db)
-    app = create_app(sqlite_db, AppConfig(import_job_bytes=50_000))
-    with TestClient(app) as client:
-        yield World(client, sqlite_db, tokens)
+    yield from create_world(sqlite_db, add_people(sqlite_db))

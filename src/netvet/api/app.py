@@ -57,7 +57,7 @@ def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        runner.shutdown()
+        runner.wait_idle(timeout=600)  # let running jobs finish; the thread stays for the next start
 
     app = FastAPI(
         title="netvet",

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from netvet.model.inventory import Domain, OrganizationKind
 from netvet.storage.access import JobStatus, Role
 
 T = TypeVar("T")
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; netvet stores UTC, and RFC 3339 wants the offset shown."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 MAX_PAGE_SIZE = 1000
 
 
@@ -83,8 +91,8 @@ class ImportOut(BaseModel):
     file_name: str
     sha256: str
     format: str
-    started_at: datetime
-    finished_at: datetime
+    started_at: UtcDateTime
+    finished_at: UtcDateTime
     rows_added: int
     rows_updated: int
     rows_unchanged: int
@@ -108,9 +116,9 @@ class JobOut(BaseModel):
     kind: str
     status: JobStatus
     created_by: str
-    created_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None = None
+    finished_at: UtcDateTime | None = None
     progress: float | None = None
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
@@ -148,9 +156,9 @@ class TokenOut(BaseModel):
     username: str
     name: str
     prefix: str
-    created_at: datetime
-    last_used_at: datetime | None = None
-    revoked_at: datetime | None = None
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None = None
+    revoked_at: UtcDateTime | None = None
 
 
 class TokenCreate(BaseModel):
@@ -165,7 +173,7 @@ class TokenCreated(BaseModel):
 
 class AuditEntry(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     via: str
     action: str
@@ -183,4 +191,4 @@ class SubmissionOut(BaseModel):
     sha256: str
     size: int
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: UtcDateTime

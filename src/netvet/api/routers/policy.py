@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,16 +14,27 @@ from netvet.api.paging import Paging, RenderedPages
 from netvet.api.policy_runs import assess_and_store, evidence_for
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.routers.jobs import accepted
-from netvet.api.schemas import JobAccepted
+from netvet.api.schemas import JobAccepted, UtcDateTime
 from netvet.api.security import DB, Analyst, Caller, ReadConnection, Viewer
 from netvet.api.worker import JobContext
-from netvet.policy import UnknownJurisdictionError, select_packs
+from netvet.policy.loader import shipped_pack_paths
+from netvet.policy.rules import RulePack
 from netvet.storage import findings as stored
 from netvet.storage.policy import rule_packs, run_timeline
 
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
 ORG = "/organizations/{organization_id}"
 StatusName = Literal["violation", "due", "licensed", "report"]
+# The shipped packs, one file per jurisdiction named by its code; an enum, so the OpenAPI document lists them.
+Jurisdiction = StrEnum(  # type: ignore[misc]
+    "Jurisdiction", {path.stem: path.stem for path in shipped_pack_paths()}
+)
+
+
+@cache
+def shipped_packs() -> tuple[RulePack, ...]:
+    """Loaded once per process: the shipped files change only with an upgrade."""
+    return rule_packs()
 
 
 class RuleOut(BaseModel):
@@ -53,7 +66,7 @@ class RulePackDetail(RulePackOut):
 
 class AssessmentRequest(BaseModel):
     at: date | None = Field(default=None, description="Assess as on this date; default today.")
-    jurisdictions: list[Annotated[str, Field(min_length=1, max_length=16)]] | None = Field(
+    jurisdictions: list[Jurisdiction] | None = Field(
         default=None, max_length=50, description="Pack codes (uk, eu, us, ...); default every pack."
     )
 
@@ -62,7 +75,7 @@ class AssessmentOut(BaseModel):
     id: int
     at: date
     jurisdictions: list[str]
-    created_at: datetime
+    created_at: UtcDateTime
     created_by: str
     summary: dict[str, Any]
 
@@ -121,12 +134,12 @@ def _pack_out(pack: Any) -> dict[str, Any]:
 
 @router.get("/rule-packs", response_model=list[RulePackOut])
 def list_rule_packs(who: Caller) -> list[RulePackOut]:
-    return [RulePackOut(**_pack_out(pack)) for pack in rule_packs()]
+    return [RulePackOut(**_pack_out(pack)) for pack in shipped_packs()]
 
 
 @router.get("/rule-packs/{jurisdiction}", response_model=RulePackDetail)
 def get_rule_pack(jurisdiction: str, who: Caller) -> RulePackDetail:
-    pack = next((p for p in rule_packs() if p.jurisdiction == jurisdiction), None)
+    pack = next((p for p in shipped_packs() if p.jurisdiction == jurisdiction), None)
     if pack is None:
         raise not_found(f"rule pack {jurisdiction!r}")
     rules = [
@@ -148,13 +161,6 @@ def get_rule_pack(jurisdiction: str, who: Caller) -> RulePackDetail:
     return RulePackDetail(**_pack_out(pack), rule_list=rules)
 
 
-def check_jurisdictions(jurisdictions: list[str] | None) -> None:
-    try:
-        select_packs(rule_packs(), jurisdictions)
-    except UnknownJurisdictionError as exc:
-        raise Problem(422, str(exc), kind="unknown-jurisdiction") from None
-
-
 @router.post(
     ORG + "/assessments", status_code=202, response_model=JobAccepted, responses={202: {"model": JobAccepted}}
 )
@@ -162,11 +168,11 @@ def start_assessment(
     organization_id: str, body: AssessmentRequest, request: Request, who: Analyst, db: DB
 ) -> Any:
     """Assess the inventory on a date as a job; its findings are then served by GET /findings."""
-    check_jurisdictions(body.jurisdictions)
     at = body.at or date.today()
+    codes = [str(code) for code in body.jurisdictions] if body.jurisdictions else None
 
     def work(context: JobContext) -> dict[str, Any]:
-        return assess_and_store(db, organization_id, at, body.jurisdictions, who.user.username, who.via)
+        return assess_and_store(db, organization_id, at, codes, who.user.username, who.via)
 
     job_id = request.app.state.jobs.submit(organization_id, "assessment", who.user.username, work)
     return accepted(request, db, organization_id, job_id)
@@ -202,10 +208,11 @@ def list_findings(
     asset_id: Annotated[str | None, Query(max_length=128)] = None,
 ) -> Response:
     """One page of the stored findings of the latest assessment for the date (run one with POST /assessments)."""
-    result = stored.latest_result(conn, organization_id, at, jurisdiction)
+    code = str(jurisdiction) if jurisdiction else None
+    result = stored.latest_result(conn, organization_id, at, code)
     if result is None:
         when = f"on {at}" if at else "yet"
-        scope = f" covering {jurisdiction!r}" if jurisdiction else ""
+        scope = f" covering {code!r}" if code else ""
         raise Problem(
             404,
             f"no assessment stored {when}{scope}; start one with POST {ORG}/assessments".replace(
@@ -213,7 +220,7 @@ def list_findings(
             ),
             kind="no-assessment",
         )
-    wanted = stored.FindingFilter(jurisdiction, status, rule_id, vendor, domain, site_id, asset_id)
+    wanted = stored.FindingFilter(code, status, rule_id, vendor, domain, site_id, asset_id)
     # A stored result never changes (a re-run stores a new one), so a page can be kept once rendered.
     pages: RenderedPages = request.app.state.findings_pages
     key = (result.id, result.created_at, wanted, paging.offset, paging.page_size)
@@ -238,11 +245,10 @@ def get_timeline(
     who: Viewer,
     db: DB,
     jurisdiction: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated pack codes; default every pack.")
+        list[Jurisdiction] | None, Query(description="Pack codes (repeat the parameter); default every pack.")
     ] = None,
     today: Annotated[date | None, Query(description="Reference date for report dues; default today.")] = None,
 ) -> list[TimelineEventOut]:
-    codes = [c.strip() for c in jurisdiction.split(",") if c.strip()] if jurisdiction else None
-    check_jurisdictions(codes)
+    codes = [str(code) for code in jurisdiction] if jurisdiction else None
     events = run_timeline(db, organization_id, codes, evidence=evidence_for(db, organization_id), today=today)
     return [TimelineEventOut(**event.__dict__) for event in events]
