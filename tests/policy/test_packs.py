@@ -171,3 +171,28 @@ def test_covered_list_entries_count_only_from_the_day_they_were_listed() -> None
     assert "us-fcc-supply-chain-annual-report" in rules_on(date(2022, 3, 25))
     # Before its listing no US rule reaches Kaspersky at all.
     assert rules_on(date(2022, 3, 24)) == set()
+
+
+def test_the_shipped_temporary_general_license_covers_old_huawei_gear_until_it_expired() -> None:
+    licences, _ = shipped_licences()
+    network = frame(
+        asset("old", country="US", purchased_on=date(2018, 6, 1)),
+        asset("new", country="US", purchased_on=date(2019, 9, 1)),
+    )
+
+    def entity_list(day: date) -> dict[str | None, tuple[str, date | None]]:
+        result = assess(network, EVIDENCE, shipped_packs(), day, jurisdictions=["us"], licences=licences)
+        return {
+            f.asset_id: (f.status.value, f.deadline)
+            for f in result.findings()
+            if f.rule_id == "us-bis-entity-list"
+        }
+
+    assert entity_list(date(2019, 5, 15)) == {}  # before the listing
+    assert entity_list(date(2019, 5, 17))["old"][0] == "violation"  # listed, TGL not yet issued
+    assert entity_list(date(2019, 6, 1))["old"] == ("licensed", date(2019, 8, 19))
+    assert entity_list(date(2020, 6, 1)) == {
+        "old": ("licensed", date(2020, 8, 13)),
+        "new": ("violation", date(2019, 5, 16)),
+    }
+    assert entity_list(date(2020, 8, 14))["old"][0] == "violation"  # expired
