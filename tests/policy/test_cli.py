@@ -31,6 +31,7 @@ def test_rules_show_prints_dates_and_sources(cli_env: Database) -> None:
     result = runner.invoke(app, ["rules", "show", "uk-dvd-core"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "2023-12-31" in result.output and "[S45]" in result.output and "commsupdate.com" in result.output
+    assert "huawei, from 2022-10-13" in result.output  # the designation behind the rule
 
 
 def test_rules_show_unknown_rule_exits_not_found(cli_env: Database) -> None:

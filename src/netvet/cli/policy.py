@@ -243,6 +243,14 @@ def rules_show(
     if rule.wording:
         table.add_row("wording", rule.wording)
     table.add_row("vendors", rule.vendors.model_dump_json(exclude_defaults=True))
+    for name in rule.vendors.designations:
+        designation = pack.designation(name)
+        if designation is not None:
+            reach = ", ".join((*designation.entities, *designation.lists))
+            sources = "; ".join(source.render() for source in designation.sources)
+            table.add_row(
+                f"  {name}", f"{designation.title}: {reach}, from {designation.designated}. {sources}"
+            )
     table.add_row("scope", rule.scope.model_dump_json(exclude_defaults=True, exclude_none=True))
     table.add_row("effect", rule.effect.model_dump_json(exclude_none=True))
     if rule.supersedes:
