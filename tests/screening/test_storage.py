@@ -151,7 +151,7 @@ def test_a_dismissal_applies_at_once_survives_reloads_and_lapses_when_the_entry_
     screen_inventory(db)
     with db.begin() as conn:
         records = record_decision(
-            conn, "BOREALIS TELECOMS", "x2", Decision.DISMISSED, "a Norwegian ISP", "ana"
+            conn, "BOREALIS TELECOMS", None, "x2", Decision.DISMISSED, "a Norwegian ISP", "ana"
         )
     assert [r.list_id for r in records] == ["mylist"]
     with db.connect() as conn:
@@ -193,13 +193,15 @@ def test_a_dismissal_applies_at_once_survives_reloads_and_lapses_when_the_entry_
 
 def test_a_decision_needs_a_reason_and_a_known_entry(db: Database) -> None:
     with db.begin() as conn, pytest.raises(ValueError):
-        record_decision(conn, "Huawie", "huawei", Decision.DISMISSED, "  ", "ana")
+        record_decision(conn, "Huawie", "fcc-covered", "huawei", Decision.DISMISSED, "  ", "ana")
     with db.begin() as conn, pytest.raises(LookupError):
-        record_decision(conn, "Huawie", "no-such-entity", Decision.DISMISSED, "why", "ana")
+        record_decision(conn, "Huawie", None, "no-such-entity", Decision.DISMISSED, "why", "ana")
 
 
 def test_a_decision_without_a_list_covers_every_list_the_entity_is_on(db: Database) -> None:
     with db.begin() as conn:
-        records = record_decision(conn, "Huawie", "huawei", Decision.CONFIRMED, "invoice says Huawei", "ana")
+        records = record_decision(
+            conn, "Huawie", None, "huawei", Decision.CONFIRMED, "invoice says Huawei", "ana"
+        )
     assert {r.list_id for r in records} >= {"fcc-covered", "bis-entity", "ndaa-889"}
     assert all(r.name_key == "huawie" for r in records)

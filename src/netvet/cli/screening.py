@@ -336,7 +336,7 @@ def decide(
     decision = Decision.CONFIRMED if confirm else Decision.DISMISSED
     with database() as db, db.begin() as conn:
         try:
-            records = record_decision(conn, name, entity, decision, reason, by or getpass.getuser(), list_id)
+            records = record_decision(conn, name, list_id, entity, decision, reason, by or getpass.getuser())
         except LookupError as exc:
             raise fail(str(exc), EXIT_NOT_FOUND) from None
         except ValueError as exc:

@@ -370,11 +370,11 @@ def decision_history(conn: Connection) -> list[dict[str, Any]]:
 def record_decision(
     conn: Connection,
     name: str,
+    list_id: str | None,
     entity_id: str,
     decision: Decision,
     reason: str,
     decided_by: str,
-    list_id: str | None = None,
 ) -> list[DecisionRecord]:
     """Record an analyst's decision on `name` against the current version of an entity's entry on one
     list, or on every list it is on when `list_id` is None. Returns one record per entry."""
