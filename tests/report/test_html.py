@@ -73,3 +73,15 @@ def test_empty_inventory_still_renders(sqlite_db: Database, tmp_path: Path) -> N
     out = write_report(sqlite_db, "default", tmp_path / "empty.html", at=date(2026, 1, 1), findings=[])
     page = out.read_text(encoding="utf-8")
     assert "The inventory is empty." in page and "No site has coordinates." in page
+
+
+def test_forms_say_whether_their_rules_were_assessed(report_db: Database, findings: list[Finding]) -> None:
+    from netvet.report.context import gather
+
+    uk_only = [f for f in findings if f.jurisdiction == "uk"]
+    page = render_html(gather(report_db, "default", uk_only, date(2026, 11, 25), ("uk",)))
+    assert "The US rules were not part of this assessment." in page
+    us_abroad = [f for f in findings if f.asset_id == "BER-1-BBU"]  # a US rule, but at a German site
+    page = render_html(gather(report_db, "default", us_abroad, date(2026, 11, 25)))
+    assert "No equipment at a US site is flagged under the US rules." in page
+    assert "The UK rules were not part of this assessment." in page

@@ -39,6 +39,9 @@ def _environment() -> Environment:
 def report_context(data: ReportData) -> dict[str, Any]:
     """Everything the template shows, computed here so the template only lays it out."""
     findings = data.findings
+    assessed = {pack.jurisdiction for pack in data.methods.packs} | set(
+        findings.get_column("jurisdiction").to_list()
+    )
     gauges = cap_gauges(findings)
     dated = obligations(findings)
     rows, grouped = table_rows(data)
@@ -67,6 +70,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "finding_total": findings.height,
         "table_limit": summary.TABLE_LIMIT,
         "us_summary": forms.us_covered_summary(data),
+        "us_assessed": forms.US_JURISDICTION in assessed,
         "us_fields": forms.US_COVERED_FIELDS,
         "uk_rows": forms.uk_dvd_rows(data),
         "uk_fields": forms.UK_DVD_FIELDS,
