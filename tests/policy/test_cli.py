@@ -118,3 +118,37 @@ def test_assess_warns_when_nothing_was_screened(
     monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org: {})
     result = runner.invoke(app, ["assess", "--json", str(tmp_path / "out.json")], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "netvet screen" in result.output
+
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "policy"
+
+
+def test_the_documented_what_if_and_licence_files_work(stored: Database, tmp_path: Path) -> None:
+    _store(stored, [{"id": "mad-amf", "site_id": "MAD-DC", "country": "ES", "vendor": "Huawei Technologies Co., Ltd.",
+                     "role": "AMF", "domain": "core", "technology": "5G"}])  # fmt: skip
+    assert runner.invoke(app, ["licences", "add", str(DATA / "anssi-authorisation.yaml")]).exit_code == 0
+
+    def findings(day: str) -> dict[tuple[str, str], str]:
+        out = tmp_path / f"{day}.json"
+        args = [
+            "assess",
+            "--policy",
+            str(DATA / "whatif-es.yaml"),
+            "-j",
+            "es-whatif,fr",
+            "--at",
+            day,
+            "--json",
+            str(out),
+        ]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return {(f["rule_id"], f["asset_id"]): f["status"] for f in json.loads(out.read_text())["findings"]}
+
+    early = findings("2021-01-01")
+    assert early[("fr-anssi-5g-authorisation", "par-gnb")] == "licensed"
+    assert ("es-whatif-core", "mad-amf") not in early  # the what-if rule is "adopted" only in 2026
+    late = findings("2028-01-01")
+    assert late[("es-whatif-core", "mad-amf")] == "violation"
+    assert late[("fr-anssi-5g-authorisation", "par-gnb")] == "violation"  # the authorisation ended 2025-08-31
+    assert ("es-whatif-core", "mad-gnb") not in late  # Ericsson RAN is not reached
