@@ -158,3 +158,35 @@ def test_vendor_evidence_for_names_has_the_policy_engines_shape() -> None:
 @pytest.mark.parametrize("name", ["", "   ", "Co., Ltd.", "!!!"])
 def test_degenerate_names_screen_clear_without_error(name: str) -> None:
     assert screen_names([name])[name].status is ScreeningStatus.CLEAR
+
+
+def test_on_the_demo_network_listed_vendors_assets_are_flagged_and_ericsson_nokia_samsung_are_not() -> None:
+    from netvet.demo import generate_inventory
+
+    data = yaml.safe_load((DATA_DIR / "demo" / "vendors.yaml").read_text(encoding="utf-8"))
+    vendor_of = {name: key for key, spec in data["vendors"].items() for name in spec["spellings"]}
+    listed = {key for key, spec in data["vendors"].items() if spec["listed"]}
+    rows = list(generate_inventory(seed=3, sites=300))
+    names = {
+        n
+        for r in rows
+        for n in (r["vendor"], r.get("manufacturer"), *(c["supplier"] for c in r.get("components") or ()))
+        if n
+    }
+    screenings = screen_names(sorted(names))
+    flagged = {name for name, s in screenings.items() if s.status is not ScreeningStatus.CLEAR}
+    checked = {"listed": 0, "clean": 0}
+    for row in rows:
+        vendor = vendor_of[row["vendor"]]
+        asset_names = {
+            row["vendor"],
+            row["manufacturer"],
+            *(c["supplier"] for c in row.get("components") or ()),
+        } - {None}
+        if vendor in listed:
+            assert row["vendor"] in flagged, row["vendor"]
+            checked["listed"] += 1
+        elif vendor in {"ericsson", "nokia", "samsung"}:
+            assert not asset_names & flagged, (row["asset_id"], asset_names & flagged)
+            checked["clean"] += 1
+    assert checked["listed"] > 100 and checked["clean"] > 100
