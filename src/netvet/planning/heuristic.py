@@ -97,6 +97,9 @@ def list_schedule(
     cap_left = {r: [resources.capacity.get(r, 0.0)] * horizon for r in instance.regions}
     budget = resources.budget_per_quarter
     budget_left = [budget if budget is not None else float("inf")] * (max(quarter) + 1)
+    next_quarter = [horizon] * horizon  # first week of the following quarter
+    for t in range(horizon - 2, -1, -1):
+        next_quarter[t] = t + 1 if quarter[t + 1] != quarter[t] else next_quarter[t + 1]
     busy: list[set[str]] = [set() for _ in range(horizon)]
     adjacent: dict[str, set[str]] = defaultdict(set)
     for a, b in instance.neighbour_sites:
@@ -153,11 +156,10 @@ def list_schedule(
         near = adjacent.get(p.site_id, set())
         t = max(start, first_open[p.region])
         while t < horizon:
-            if (
-                caps[t] + _EPS >= p.crew_days
-                and budget_left[quarter[t]] + _EPS >= p.cost
-                and not (near and near & busy[t])
-            ):
+            if budget_left[quarter[t]] + _EPS < p.cost:
+                t = next_quarter[t]  # the rest of this quarter has no money for it either
+                continue
+            if caps[t] + _EPS >= p.crew_days and not (near and near & busy[t]):
                 break
             t += 1
         if t >= horizon:

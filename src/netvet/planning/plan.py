@@ -61,7 +61,7 @@ class UnmetDeadline(_Frozen):
     rule_ids: list[str]
     sites: int
     assets: int
-    days_late: int  # the worst, counting work not done in the horizon as late by the horizon's end
+    days_late: int  # the worst; work left out of the horizon counts as done in the week after it
     not_done_in_horizon: int
     cause: str
     fix: UnmetFix | None
@@ -196,16 +196,16 @@ def build_plan(instance: PlanningInstance, schedule: Schedule, report: SolveRepo
 
     fix = find_fix(instance, schedule)
     unmet = []
-    horizon_end = params.week_end(horizon - 1)
+    after_horizon = params.week_end(horizon)  # the earliest that work left out could finish
     for (deadline_text, region), late in late_groups(instance, schedule).items():
         deadline = date.fromisoformat(deadline_text)
         worst = 0
         undone = 0
         for p in late:
             week = schedule[p.index]
-            end = horizon_end if week is None else params.week_end(week)
+            end = after_horizon if week is None else params.week_end(week)
             undone += week is None
-            worst = max(worst, (end - deadline).days + (1 if week is None else 0))
+            worst = max(worst, (end - deadline).days)
         if not reachable(late[0]):
             cause = (
                 "the deadline falls before the end of the first week of the plan: no resources can meet it"

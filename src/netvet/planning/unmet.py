@@ -29,9 +29,12 @@ class Fix:
 
 
 def is_late(instance: PlanningInstance, p: WorkPackage, week: int | None) -> bool:
+    """Done after its deadline week, or not done although the deadline falls inside the horizon."""
     if p.deadline is None:
         return False
-    return week is None or week > p.deadline_week
+    if week is None:
+        return p.deadline_week < instance.horizon
+    return week > p.deadline_week
 
 
 def reachable(p: WorkPackage) -> bool:
@@ -115,22 +118,30 @@ def find_fix(instance: PlanningInstance, schedule: Schedule) -> Fix | None:
             floor_budget,
             "even these extras leave deadlines missed: neighbour or precedence rules hold the work back",
         )
-    # Give back what is not needed: budget by bisection, then crews one region at a time.
+    # Give back what is not needed: budget by bisection, then crews, every region a step at a time
+    # in one run (a region that turns late keeps its crews).
     if base_budget is not None and budget > floor_budget:
         low, high = floor_budget, budget
-        for _ in range(12):
+        for _ in range(8):
             mid = (low + high) / 2
             if misses(crews, mid):
                 low = mid
             else:
                 high = mid
         budget = high
-    for r in sorted(crews):
-        while crews[r] > floor_crews.get(r, 0):
-            trial = {**crews, r: crews[r] - 1}
-            if misses(trial, budget):
-                break
+    settled: set[str] = set()
+    while True:
+        trial = {r: n - 1 if n > floor_crews.get(r, 0) and r not in settled else n for r, n in crews.items()}
+        if trial == crews:
+            break
+        late_regions = {p.region for p in misses(trial, budget)}
+        if not late_regions:
             crews = trial
+            continue
+        settled |= {r for r in trial if trial[r] != crews[r] and r in late_regions}
+        if not settled & {r for r in trial if trial[r] != crews[r]}:
+            # The regions that turned late were not the ones lowered (a shared budget): stop here.
+            break
     exact = crews == floor_crews and math.isclose(budget, floor_budget, rel_tol=1e-6, abs_tol=1.0)
     note = (
         "least possible: equal to the cumulative floor"
