@@ -111,3 +111,23 @@ def test_the_jurisdiction_enum_is_exactly_the_shipped_packs(world: World) -> Non
     enum = document["components"]["schemas"]["Jurisdiction"]["enum"]
     packs = [p["jurisdiction"] for p in world.get("acme:viewer", "/api/v1/rule-packs").json()]
     assert sorted(enum) == sorted(packs)
+
+
+def test_report_download_of_the_stored_assessment(world: World) -> None:
+    world.upload("acme:analyst", "acme", "inventory.csv")
+    missing = world.get("acme:viewer", f"{ACME}/report")
+    assert missing.status_code == 404 and missing.json()["type"] == "urn:netvet:problem:no-assessment"
+    assess(world, at="2026-11-25", jurisdictions=["uk"])
+    response = world.get("acme:viewer", f"{ACME}/report", params={"jurisdiction": "uk"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert (
+        response.headers["content-disposition"]
+        == 'attachment; filename="netvet-report-acme-2026-11-25-uk.html"'
+    )
+    html = response.text
+    assert "<svg" in html and "Acme Telecom" in html
+    # Self-contained: nothing is fetched from elsewhere when the file is opened.
+    assert "<script src=" not in html and 'rel="stylesheet" href="http' not in html
+    findings = world.get("acme:viewer", f"{ACME}/findings", params={"jurisdiction": "uk"}).json()["items"]
+    assert all(f["rule_id"] in html for f in findings)
+    assert world.get("globex:admin", "/api/v1/organizations/globex/report").status_code == 404

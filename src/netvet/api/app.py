@@ -12,7 +12,19 @@ from fastapi import FastAPI
 from netvet import __version__
 from netvet.api.paging import RenderedPages
 from netvet.api.problems import install_problem_handlers
-from netvet.api.routers import admin, imports, inventory, jobs, organizations, policy, screening, submissions
+from netvet.api.routers import (
+    admin,
+    advisories,
+    imports,
+    inventory,
+    jobs,
+    organizations,
+    planning,
+    policy,
+    reports,
+    screening,
+    submissions,
+)
 from netvet.api.worker import JobRunner
 from netvet.storage import Database
 
@@ -44,7 +56,19 @@ def create_api(database: Database, config: AppConfig, runner: JobRunner) -> Fast
     api.state.jobs = runner
     api.state.findings_pages = RenderedPages(config.findings_page_cache)
     install_problem_handlers(api)
-    for area in (organizations, inventory, imports, jobs, screening, policy, admin, submissions):
+    for area in (
+        organizations,
+        inventory,
+        imports,
+        jobs,
+        screening,
+        policy,
+        reports,
+        planning,
+        advisories,
+        admin,
+        submissions,
+    ):
         api.include_router(area.router)
     api.include_router(screening.org_router)
     return api

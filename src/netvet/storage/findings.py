@@ -254,3 +254,19 @@ def ids_with_status(result_id: int, column: str, status: str) -> Any:
 def ids_with_findings(result_id: int, column: str) -> Any:
     col = assessment_findings.c[column]
     return select(col).where(assessment_findings.c.result_id == result_id, col.is_not(None)).distinct()
+
+
+def result_frame(conn: Connection, result: StoredResult, jurisdiction: str | None = None) -> pl.DataFrame:
+    """Every stored finding of a result (optionally one jurisdiction's) as the policy engine's frame."""
+    query = (
+        select(*(assessment_findings.c[name] for name in FINDING_FIELDS))
+        .where(assessment_findings.c.result_id == result.id)
+        .order_by(assessment_findings.c.seq)
+    )
+    if jurisdiction is not None:
+        query = query.where(assessment_findings.c.jurisdiction == jurisdiction)
+    rows = [dict(row) for row in conn.execute(query).mappings()]
+    frame = (
+        pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(schema=list(FINDING_FIELDS))
+    )
+    return frame.with_columns(pl.lit(result.organization_id).alias("organization_id"))
