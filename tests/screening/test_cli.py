@@ -126,6 +126,11 @@ def test_decide_dismisses_and_screen_applies_it(cli_env: Database, tmp_path: Pat
     assert "dismissed" in result.output and "fcc-covered" in flat(result.output)
     second = flat(runner.invoke(app, ["screen"]).output)
     assert "clear 1" in second
+    listed = json.loads(runner.invoke(app, ["decisions", "--json"]).output)
+    assert {(d["name"], d["entity_id"], d["decided_by"], d["reason"], d["in_force"]) for d in listed} == {
+        ("HUAWIE", "huawei", "ana", "a bakery", True)
+    }
+    assert "a bakery" in flat(runner.invoke(app, ["decisions"]).output)
     rescreened = json.loads(runner.invoke(app, ["screen-name", "Huawie", "--json"]).output)
     assert rescreened["status"] == "clear"
     assert rescreened["results"][0]["decision"] == "dismissed"

@@ -20,6 +20,7 @@ from netvet.storage.screening import (
     ListDiff,
     current_lists,
     decision_book,
+    decision_history,
     diff_versions,
     latest_versions,
     list_version_history,
@@ -349,9 +350,41 @@ def decide(
     )
 
 
+def decisions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Analysts' decisions, newest first: who, when, why, and whether each is still in force."""
+    with database() as db, db.begin() as conn:
+        lists, _ = current_lists(conn)
+        rows = decision_history(conn)
+    hashes = {(e.list_id, e.entity_id): e.content_hash for lst in lists for e in lst.entries}
+    for row in rows:
+        current = hashes.get((row["list_id"], row["entity_id"]))
+        row["in_force"] = current == row["entry_hash"]
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Screening decisions ({len(rows)})", box=box.SIMPLE_HEAD)
+    for column in ("when", "who", "name", "entity", "list", "decision", "reason", "in force"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            f"{row['decided_at']:%Y-%m-%d %H:%M}",
+            row["decided_by"],
+            row["name"],
+            row["entity_id"],
+            row["list_id"],
+            row["decision"],
+            row["reason"],
+            "yes" if row["in_force"] else "no: entry changed",
+        )
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(lists_app, name="lists")
     app.command("screen-name")(screen_name)
     app.command("screen-file")(screen_file)
     app.command("screen")(screen)
     app.command("decide")(decide)
+    app.command("decisions")(decisions)
