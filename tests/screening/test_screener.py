@@ -190,3 +190,9 @@ def test_on_the_demo_network_listed_vendors_assets_are_flagged_and_ericsson_noki
             assert not asset_names & flagged, (row["asset_id"], asset_names & flagged)
             checked["clean"] += 1
     assert checked["listed"] > 100 and checked["clean"] > 100
+
+
+def test_an_absurdly_long_name_is_cut_to_rigours_name_limit_and_screened_quickly() -> None:
+    name = "Huawei Technologies " * 5000
+    screening = screen_names([name])[name]
+    assert len(screening.normalised) <= 400

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
+from rigour._core import MAX_NAME_LENGTH
 from rigour.names import remove_org_types
 from rigour.text.normalize import Cleanup, Normalize, normalize
 from rigour.text.translit import ascii_text
@@ -84,6 +85,8 @@ class Normalizer:
         return NameForm(original=name, tokens=tokens, weights=weights)
 
     def tokens(self, name: str) -> tuple[str, ...]:
+        # rigour's own limit for a name; anything longer is not a company name and would only cost time.
+        name = name[:MAX_NAME_LENGTH]
         if _C1_CONTROL.search(name):
             # Windows-1252 punctuation that went through a Latin-1 decode (the real CSL has "Gui\x92an").
             name = _C1_CONTROL.sub(_cp1252, name)
