@@ -168,3 +168,14 @@ def test_delta_lines_need_a_known_op() -> None:
             "d",
         )
     assert caught.value.line == 2 and caught.value.field == "op"
+
+
+def test_ofac_bytes_that_are_not_utf8_are_read_as_windows_1252() -> None:
+    sdn = '36,"CAF\xc9 AEROCARIBE",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'.encode("cp1252")
+    (entry,) = read_ofac_csv(sdn, "sdn.csv").entries
+    assert entry.name == "CAFÉ AEROCARIBE"
+
+
+def test_csl_json_accepts_a_bare_array_of_entries() -> None:
+    (entry,) = read_csl_json(b'[{"name": "Acme Radio", "source": "Entity List (EL)"}]', "bare.json").entries
+    assert entry.name == "Acme Radio"

@@ -22,6 +22,7 @@ from netvet.storage.screening import (
     record_decision,
     screen_inventory,
     vendor_evidence,
+    version_entries,
 )
 
 from .conftest import import_rows
@@ -205,3 +206,16 @@ def test_a_decision_without_a_list_covers_every_list_the_entity_is_on(db: Databa
         )
     assert {r.list_id for r in records} >= {"fcc-covered", "bis-entity", "ndaa-889"}
     assert all(r.name_key == "huawie" for r in records)
+
+
+def test_an_ofac_folder_loads_its_three_files(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "sdn.csv").write_text(
+        '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+    )
+    (tmp_path / "alt.csv").write_text('36,12,"aka","AERO-CARIBBEAN",-0- \n')
+    (tmp_path / "add.csv").write_text('36,25,-0- ,"Havana","Cuba",-0- \n')
+    outcome = load_list_file(db, tmp_path, "ofac-csv")
+    assert outcome.version.list_id == "ofac-sdn" and outcome.version.entry_count == 1
+    with db.connect() as conn:
+        (entry,) = version_entries(conn, outcome.version.id)
+    assert entry.aliases == ("AERO-CARIBBEAN",) and entry.countries == ("CU",)

@@ -16,6 +16,7 @@ from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.loaders import FORMATS, ListFileError
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
+from netvet.storage import Database
 from netvet.storage.screening import (
     ListDiff,
     current_lists,
@@ -277,7 +278,8 @@ def screen_file(
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
-def screen_and_report(db: Any, org: str) -> None:
+def screen_and_report(db: Database, org: str) -> None:
+    """Screen the stored inventory, print the counts and what changed since the previous screening."""
     with progress_bar() as progress:
         task = progress.add_task("screening the inventory", total=None)
 

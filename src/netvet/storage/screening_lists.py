@@ -305,6 +305,8 @@ def parse_list_file(
     For OFAC, alt.csv and add.csv beside sdn.csv are read too (and hashed with it). For FollowTheMoney, a
     delta file is applied to `previous`.
     """
+    if format == "ofac-csv" and path.is_dir():
+        path = path / "sdn.csv"  # a folder holding sdn.csv, alt.csv and add.csv
     data = _read(path)
     digest = hashlib.sha256(data)
     source = str(path)

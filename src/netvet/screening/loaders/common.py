@@ -24,10 +24,13 @@ class ListFileError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-def decode(data: bytes, source: str) -> str:
+def decode(data: bytes, source: str, legacy: str | None = None) -> str:
+    """UTF-8 text; `legacy` names the encoding to fall back to for formats that predate UTF-8."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if legacy is not None:
+            return data.decode(legacy, errors="replace").rstrip("\x1a")
         # Count the line the bad byte sits on, so the user can find it.
         line = data[: exc.start].count(b"\n") + 1
         raise ListFileError(source, f"not UTF-8 text ({exc.reason})", line=line) from exc

@@ -113,7 +113,8 @@ def read_csl_json(data: bytes, source: str, list_id: str = "csl") -> ScreeningLi
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ListFileError(source, f"not valid JSON: {exc.msg}", exc.lineno) from exc
-    results = document.get("results") if isinstance(document, dict) else None
+    # trade.gov's download wraps the entries in {"results": [...]}; a bare array is accepted too.
+    results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         raise ListFileError(source, 'not a CSL JSON file: no "results" list', field="results")
     entries: list[ListEntry] = []

@@ -22,8 +22,9 @@ def _clean(value: str) -> str:
 
 
 def _rows(data: bytes, source: str, width: int) -> list[tuple[int, list[str]]]:
-    text = decode(data, source)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # OFAC's legacy files predate UTF-8: bytes that are not UTF-8 are read as Windows-1252.
+    content = decode(data, source, legacy="cp1252")
+    reader = csv.reader(io.StringIO(content, newline=""))
     rows: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
