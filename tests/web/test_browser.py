@@ -177,7 +177,7 @@ def test_pages_fit_a_phone(browser: Any, live_server: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     log_in(page, base)
     upload(page, base, DATA / "web" / "inventory-e2e.csv")
-    for path in ("/", "/imports", "/findings", "/screening", "/sites", "/timeline"):
+    for path in ("/", "/imports", "/findings", "/screening", "/sites", "/timeline", "/plans", "/advisories"):
         page.goto(base + path)
         assert no_sideways_scroll(page), path
     page.goto(base + "/")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from .conftest import log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
-PAGES = ("/", "/sites", "/findings", "/screening", "/imports", "/timeline")
+PAGES = ("/", "/sites", "/findings", "/screening", "/imports", "/timeline", "/plans", "/advisories")
 
 
 def test_every_page_needs_a_login(client: TestClient) -> None:
@@ -95,3 +95,22 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     csrf = log_in(client, "ann")
     client.post("/logout", data={"csrf_token": csrf})
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_plan_started_from_the_dashboard_shows_its_summary(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    assert "run one from the" in client.get("/plans").text  # no assessment yet
+    client.post(
+        "/imports",
+        data={"csrf_token": csrf},
+        files={"file": ("inventory.csv", (API_DATA / "inventory.csv").read_bytes())},
+    )
+    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25"})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    started = client.post(
+        "/plans", data={"csrf_token": csrf, "start": "2026-11-25", "crews": "1", "greedy": "true"}
+    )
+    assert "Planning started" in started.text
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    page = client.get("/plans").text
+    assert "Latest plan" in page and "site visits" in page and "job-succeeded" in page

@@ -48,7 +48,7 @@ def create_api(database: Database, config: AppConfig, runner: JobRunner) -> Fast
         version=__version__,
         description="Inventory, screening, findings, timeline and reports of one organisation per token.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN; the JSON document is enough
         redoc_url=None,
     )
     api.state.database = database

@@ -14,9 +14,11 @@ from fastapi.templating import Jinja2Templates
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
 from netvet.api.routers.imports import run_upload_import, save_upload
+from netvet.api.routers.planning import PLAN_JOB, PlanRequest, make_plan
 from netvet.api.security import DB, SESSION_COOKIE, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
+from netvet.planning import Plan
 from netvet.report.charts import CapGauge, cap_gauge_chart, vendor_share_chart
 from netvet.report.context import SitePoint, VendorCount
 from netvet.report.geo import site_map
@@ -406,3 +408,65 @@ def timeline_page(request: Request, who: Web, db: DB, jurisdiction: str | None =
         error=error,
         today=today,
     )
+
+
+# --- plans and advisories ----------------------------------------------------------------------------
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request, who: Web, db: DB) -> HTMLResponse:
+    with db.connect() as conn:
+        jobs = [j for j in access.list_jobs(conn, who.organization_id, limit=200) if j["kind"] == PLAN_JOB]
+        has_assessment = stored.latest_result(conn, who.organization_id) is not None
+    latest = next((j for j in jobs if j["status"] == access.JobStatus.SUCCEEDED.value and j["result"]), None)
+    plan = Plan.model_validate(latest["result"]) if latest else None
+    return render(
+        request,
+        "plans.html",
+        who,
+        jobs=jobs,
+        plan=plan,
+        plan_job=latest,
+        has_assessment=has_assessment,
+        today=date.today().isoformat(),
+    )
+
+
+@router.post("/plans")
+def start_plan(
+    request: Request,
+    who: WebForm,
+    db: DB,
+    start: Annotated[str, Form()] = "",
+    crews: Annotated[int, Form()] = 2,
+    greedy: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    if not who.can(access.Role.ANALYST):
+        return back("/plans", "Only an analyst may plan.")
+    try:
+        body = PlanRequest(
+            start=date.fromisoformat(start) if start else None, crews=crews, greedy=greedy, time_limit=30
+        )
+    except ValueError as exc:
+        return back("/plans", f"Not started: {exc}")
+    org, actor = who.organization_id, who.user.username
+
+    def work(_context: Any) -> dict[str, Any]:
+        return make_plan(db, org, body, actor, "session")
+
+    job_id = request.app.state.jobs.submit(org, PLAN_JOB, actor, work)
+    return back("/plans", f"Planning started (job {job_id[:8]}); reload this page to see it.")
+
+
+@router.get("/advisories", response_class=HTMLResponse)
+def advisories_page(request: Request, who: Web, db: DB) -> HTMLResponse:
+    from netvet.api.routers.advisories import ranked_priorities
+    from netvet.storage import advisories as advisory_store
+
+    with db.connect() as conn:
+        ranked = ranked_priorities(conn, who.organization_id, 50)
+        matches = advisory_store.list_matches(conn, who.organization_id)
+    by_status: dict[str, int] = {}
+    for match in matches:
+        by_status[match["status"]] = by_status.get(match["status"], 0) + 1
+    return render(request, "advisories.html", who, ranked=ranked, by_status=by_status)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from sqlalchemy import Connection
 
 from netvet.advisories.matcher import MatchStatus
 from netvet.advisories.priority import prioritise
@@ -73,6 +74,11 @@ def patch_first(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> list[PriorityOut]:
     """Affected vulnerabilities ranked by CVSS, CISA KEV and the most critical domain hit."""
+    return ranked_priorities(conn, organization_id, limit)
+
+
+def ranked_priorities(conn: Connection, organization_id: str, limit: int) -> list[PriorityOut]:
+    """The patch-first ranking (shared with the dashboard)."""
     rows = store.list_matches(conn, organization_id, [MatchStatus.AFFECTED.value])
     wanted = {r["advisory_id"] for r in rows}
     vulnerabilities = {

@@ -58,6 +58,7 @@ class CandidateOut(BaseModel):
     assets: int
     decision: Decision | None = None
     reason: str | None = None
+    decided_by: str | None = None
 
 
 class DecisionIn(BaseModel):
