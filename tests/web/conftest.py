@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from netvet.api import AppConfig, create_app
+from netvet.model.inventory import OrganizationKind
 from netvet.storage import Database, access
 from netvet.storage import inventory as store
 
@@ -27,6 +28,8 @@ def web_db(sqlite_db: Database) -> Database:
         store.ensure_organization(conn, "acme", "Acme Telecom")
         access.create_user(conn, "acme", "ann", access.Role.ANALYST, PASSWORD)
         access.create_user(conn, "acme", "vic", access.Role.VIEWER, PASSWORD)
+        store.ensure_organization(conn, "ofcom", "Ofcom", kind=OrganizationKind.REGULATOR)
+        access.create_user(conn, "ofcom", "reg", access.Role.ADMIN, PASSWORD)
     return sqlite_db
 
 

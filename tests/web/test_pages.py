@@ -114,3 +114,33 @@ def test_a_plan_started_from_the_dashboard_shows_its_summary(client: TestClient)
     client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
     page = client.get("/plans").text
     assert "Latest plan" in page and "site visits" in page and "job-succeeded" in page
+
+
+def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    client.post(
+        "/imports",
+        data={"csrf_token": csrf},
+        files={"file": ("inventory.csv", (API_DATA / "inventory.csv").read_bytes())},
+    )
+    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25"})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    overview = client.get("/").text
+    assert (
+        "Submit the report to a regulator" in overview and '<option value="ofcom">Ofcom</option>' in overview
+    )
+    sent = client.post(
+        "/submissions", data={"csrf_token": csrf, "regulator_id": "ofcom", "title": "Q4 return"}
+    )
+    assert "Report submitted to ofcom" in sent.text
+    regulator = TestClient(client.app)
+    log_in(regulator, "reg")
+    page = regulator.get("/").text
+    assert "Reports submitted to ofcom" in page and "Q4 return" in page and "acme" in page
+    assert 'href="/findings"' not in page  # a regulator's menu has no operator pages
+    link = page.split('href="/api/v1/organizations/ofcom/submissions/')[1].split('"')[0]
+    report = regulator.get(f"/api/v1/organizations/ofcom/submissions/{link}")
+    assert report.status_code == 200 and "Acme Telecom" in report.text
+    # The regulator reaches none of acme's data.
+    assert regulator.get("/api/v1/organizations/acme/assets").status_code == 404
+    assert regulator.get("/api/v1/organizations/acme/report").status_code == 404

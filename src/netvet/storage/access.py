@@ -556,3 +556,13 @@ def list_audit(
     total = int(conn.execute(select(func.count()).select_from(audit_log).where(where)).scalar_one())
     query = select(audit_log).where(where).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
     return total, [dict(row) for row in conn.execute(query).mappings()]
+
+
+def regulators(conn: Connection) -> list[tuple[str, str]]:
+    """(id, name) of every regulator organisation: the addresses an operator may submit reports to."""
+    query = (
+        select(organizations.c.id, organizations.c.name)
+        .where(organizations.c.kind == "regulator")
+        .order_by(organizations.c.name)
+    )
+    return [(row.id, row.name) for row in conn.execute(query)]

@@ -158,6 +158,8 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         result = stored.latest_result(conn, org)
         gauges = _gauges(conn, result) if result else []
         jobs = access.list_jobs(conn, org, limit=5)
+        regulators = access.regulators(conn)
+        sent = access.list_submissions(conn, org, regulator=False)[:5]
         open_candidates = sum(1 for c in browse.review_queue(conn, org) if c["decision"] is None)
     counts["vendors"] = len({vendor for vendor, _, _ in by_vendor})
     share = vendor_share_chart([VendorCount(v, d, n) for v, d, n in by_vendor]) if by_vendor else None
@@ -173,6 +175,8 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         jobs=jobs,
         open_candidates=open_candidates,
         today=date.today().isoformat(),
+        regulators=regulators,
+        sent=sent,
     )
 
 
@@ -470,3 +474,49 @@ def advisories_page(request: Request, who: Web, db: DB) -> HTMLResponse:
     for match in matches:
         by_status[match["status"]] = by_status.get(match["status"], 0) + 1
     return render(request, "advisories.html", who, ranked=ranked, by_status=by_status)
+
+
+# --- submitting the report to a regulator -------------------------------------------------------------
+
+
+@router.post("/submissions")
+def submit_report(
+    who: WebForm,
+    db: DB,
+    regulator_id: Annotated[str, Form()],
+    title: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Send the report of the latest stored assessment to a regulator, which then sees it (and only it)."""
+    from netvet.api.problems import Problem
+    from netvet.api.routers.reports import report_html
+
+    if not who.can(access.Role.ANALYST):
+        return back("/", "Only an analyst may submit reports.")
+    with db.connect() as conn:
+        if regulator_id not in dict(access.regulators(conn)):
+            return back("/", "No such regulator.")
+    try:
+        html, stem = report_html(db, who.organization_id, None, None)
+    except Problem as exc:
+        return back("/", f"Not submitted: {exc.detail}")
+    with db.begin() as conn:
+        submission_id = access.create_submission(
+            conn,
+            organization_id=who.organization_id,
+            regulator_id=regulator_id,
+            title=title.strip() or stem,
+            file_name=f"{stem}.html",
+            media_type="text/html; charset=utf-8",
+            content=html.encode(),
+            submitted_by=who.user.username,
+        )
+        access.record_audit(
+            conn,
+            who.organization_id,
+            who.user.username,
+            "session",
+            "submission.create",
+            f"submission {submission_id}",
+            {"regulator": regulator_id},
+        )
+    return back("/", f"Report submitted to {regulator_id} (submission {submission_id}).")
