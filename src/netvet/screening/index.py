@@ -84,6 +84,12 @@ class CandidateIndex:
                 self._near_cache[token] = found
         return found
 
+    def _members(self, token: str) -> frozenset[int]:
+        members = self._posting_sets.get(token)
+        if members is None:
+            members = self._posting_sets[token] = frozenset(self._postings[token])
+        return members
+
     def candidates(self, query: NameForm) -> list[int]:
         """Name ids worth scoring, best first, at most `max_candidate_names`.
 
@@ -114,18 +120,20 @@ class CandidateIndex:
             return []
         ordered = sorted(found, key=lambda t: len(self._postings[t]))
         scores: dict[int, float] = defaultdict(float)
-        for token in ordered:
-            ids = self._postings[token]
+        for position, token in enumerate(ordered):
+            ids: Iterable[int] = self._postings[token]
             gain = found[token] * self._idf[token]
-            if len(ids) <= _PROPOSE_LIMIT or not scores:
-                if len(ids) > cfg.max_postings and scores:
+            if not scores and len(self._postings[token]) > _PROPOSE_LIMIT and position + 1 < len(ordered):
+                # Only common words: propose the names that have the two rarest of them.
+                both = self._members(token) & self._members(ordered[position + 1])
+                ids = both or ids
+            if not scores or len(self._postings[token]) <= _PROPOSE_LIMIT:
+                if len(self._postings[token]) > cfg.max_postings and scores:
                     break
                 for name_id in ids:
                     scores[name_id] += gain
             else:
-                members = self._posting_sets.get(token)
-                if members is None:
-                    members = self._posting_sets[token] = frozenset(ids)
+                members = self._members(token)
                 for name_id in scores:
                     if name_id in members:
                         scores[name_id] += gain
