@@ -88,3 +88,20 @@ def test_a_regulator_sees_no_operator_data_and_none_of_its_own_inventory_routes(
     response = world.get("ofcom:admin", "/api/v1/organizations/ofcom/assets")
     assert response.status_code == 403 and "regulator" in response.json()["detail"]
     assert world.get("ofcom:admin", "/api/v1/organizations/ofcom/submissions").status_code == 200
+
+
+REGULATOR_ROUTES = ("/users", "/tokens", "/audit", "/submissions")
+
+
+def test_a_regulator_reaches_only_its_submissions_and_its_own_people(world: World) -> None:
+    for method, path, _ in operations(world):
+        if "{organization_id}" not in path:
+            continue
+        rest = path.split("{organization_id}", 1)[1]
+        response = world.client.request(method, concrete(path, "ofcom"), headers=world.headers("ofcom:admin"))
+        submitting = (method, rest) == ("post", "/submissions")  # only operators submit reports
+        if (rest == "" or rest.startswith(REGULATOR_ROUTES)) and not submitting:
+            assert response.status_code != 403, (method, path)
+        else:
+            assert response.status_code == 403, (method, path, response.text)
+            assert "regulator" in response.json()["detail"]
