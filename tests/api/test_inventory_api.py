@@ -124,3 +124,10 @@ def test_imports_are_listed_newest_first_and_audited(world: World) -> None:
         ("acme-analyst", "inventory.import", "token"),
     ]
     assert audit["items"][1]["detail"]["rows_added"] == 5
+
+
+def test_an_upload_named_like_a_directory_is_still_just_a_file(world: World) -> None:
+    content = (API_DATA / "inventory.csv").read_bytes()
+    for name in ("..", "../../etc/passwd.csv", "."):
+        response = world.upload("acme:analyst", "acme", name, content=content, format="csv")
+        assert response.status_code == 201, (name, response.text)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from .conftest import log_in
+from .conftest import PASSWORD, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
 PAGES = ("/", "/sites", "/findings", "/screening", "/imports", "/timeline", "/plans", "/advisories")
@@ -144,3 +144,19 @@ def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client:
     # The regulator reaches none of acme's data.
     assert regulator.get("/api/v1/organizations/acme/assets").status_code == 404
     assert regulator.get("/api/v1/organizations/acme/report").status_code == 404
+
+
+def test_login_only_redirects_within_the_site(client: TestClient) -> None:
+    from netvet.web.pages import local_path
+
+    assert local_path("/findings?status=due") == "/findings?status=due"
+    for elsewhere in ("//evil.example", "/\\evil.example", "https://evil.example", ""):
+        assert local_path(elsewhere) == "/"
+    page = client.get("/login", params={"next": "//evil.example"})
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/login",
+        data={"username": "ann", "password": PASSWORD, "csrf_token": token, "next": "//evil.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/"

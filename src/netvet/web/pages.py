@@ -55,11 +55,18 @@ def back(path: str, message: str) -> RedirectResponse:
 # --- login -----------------------------------------------------------------------------------------
 
 
+def local_path(target: str) -> str:
+    """Where to go after login: a path on this site only ("//host" and "/\\host" lead elsewhere)."""
+    if target.startswith("/") and target[1:2] not in ("/", "\\"):
+        return target
+    return "/"
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
     # Login CSRF: a random value in a cookie that the form must echo (double submit).
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", None, next=next if next.startswith("/") else "/", csrf=token)
+    response = render(request, "login.html", None, next=local_path(next), csrf=token)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response
 
@@ -93,9 +100,7 @@ def login(
         config = request.app.state.config
         cookie, _ = access.create_session(conn, user.id, config.session_lifetime)
         access.record_audit(conn, user.organization_id, user.username, "session", "session.login")
-    response = RedirectResponse(
-        next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
-    )
+    response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         cookie,

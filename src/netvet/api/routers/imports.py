@@ -62,7 +62,9 @@ def run_upload_import(
 
 async def save_upload(upload: UploadFile) -> tuple[Path, int]:
     """Copy the upload to a private temporary directory under its own (sanitised) file name."""
-    name = Path(upload.filename or "upload.csv").name or "upload.csv"
+    name = Path(upload.filename or "").name
+    if name in ("", ".", ".."):
+        name = "upload.csv"
     folder = Path(tempfile.mkdtemp(prefix="netvet-upload-"))
     path = folder / name
     size = 0

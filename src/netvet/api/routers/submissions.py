@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -82,7 +83,8 @@ def submission_content(
     row = access.get_submission(conn, submission_id, organization_id, with_content=True)
     if row is None:
         raise not_found(f"submission {submission_id}")
-    disposition = f'attachment; filename="{row["file_name"].replace(chr(34), "")}"'
+    safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", row["file_name"]) or "report"
+    disposition = f'attachment; filename="{safe_name}"'
     return Response(
         row["content"], media_type=row["media_type"], headers={"Content-Disposition": disposition}
     )
