@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -254,9 +254,3 @@ class _Hit:
     raw_status: ScreeningStatus
     status: ScreeningStatus
     record: DecisionRecord | None
-
-
-def screen_all(
-    screener: Screener, names: Sequence[str], decisions: DecisionBook | None = None
-) -> dict[str, NameScreening]:
-    return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
