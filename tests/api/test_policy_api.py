@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+
 from .conftest import World
 from .test_inventory_api import wait_for_job
 
@@ -131,3 +136,17 @@ def test_report_download_of_the_stored_assessment(world: World) -> None:
     findings = world.get("acme:viewer", f"{ACME}/findings", params={"jurisdiction": "uk"}).json()["items"]
     assert all(f["rule_id"] in html for f in findings)
     assert world.get("globex:admin", "/api/v1/organizations/globex/report").status_code == 404
+
+
+@pytest.mark.browser
+def test_report_download_as_pdf(world: World) -> None:
+    if not Path("/usr/bin/chromium").exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing in CI")
+        pytest.skip("/usr/bin/chromium not found: the PDF is printed by Chromium")
+    world.upload("acme:analyst", "acme", "inventory.csv")
+    assess(world, at="2026-11-25", jurisdictions=["uk"])
+    response = world.get("acme:viewer", f"{ACME}/report", params={"format": "pdf"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response.headers["content-disposition"].endswith('.pdf"')
