@@ -106,6 +106,8 @@ def _print_diff(diff: ListDiff) -> None:
         f"{diff.list_id}: {start} -> version {diff.to_version}: "
         f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
     )
+    if diff.from_version is None:
+        return  # a first version: every entry is new, listing them says nothing
     for label, entries in (("+", diff.added), ("-", diff.removed)):
         for entry in entries[:50]:
             console.print(f"  {label} {entry.entity_id}  {entry.name}", highlight=False)
