@@ -1,4 +1,4 @@
-"""Precision and recall on the labelled evaluation set (565 names: real spellings, suffixes,
+"""Precision and recall on the labelled evaluation set (over 500 names: real spellings, suffixes,
 abbreviations, Chinese script, romanisations, typos and subsidiaries of listed vendors; other telecom
 vendors and look-alike names as hard negatives). `match` and `review` both count as flagged."""
 

@@ -16,6 +16,8 @@ from netvet.screening.normalize import default_normalizer
         ("华为技术有限公司", ("huawei", "tech")),
         ("华为", ("huawei",)),
         ("中兴通讯股份有限公司", ("zhongxing", "telecom")),
+        ("華為技術有限公司", ("huawei", "tech")),  # traditional characters, as in Taiwan and Hong Kong
+        ("中興通訊股份有限公司", ("zhongxing", "telecom")),
         ("ZTE Corporation", ("zte",)),
         ("ZTE Corportion", ("zte",)),  # a misspelt legal form is still a legal form
         ("Huawei Technolgies", ("huawei", "tech")),  # a misspelt canonical word still maps
