@@ -57,6 +57,20 @@ def test_screen_file_writes_one_result_per_row(cli_env: Database, tmp_path: Path
     assert rows[2]["error"] == "empty supplier"
 
 
+def test_screen_file_reads_semicolon_separated_files(cli_env: Database, tmp_path: Path) -> None:
+    source = tmp_path / "lieferanten.csv"
+    source.write_text(
+        "nr;lieferant;land\n1;Huawei Technologies Deutschland GmbH;DE\n2;Ericsson GmbH;DE\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.json"
+    result = runner.invoke(
+        app,
+        ["screen-file", str(source), "--column", "lieferant", "--country-column", "land", "--json", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["status"] for r in json.loads(out.read_text(encoding="utf-8"))] == ["match", "clear"]
+
+
 def test_screen_file_names_a_missing_column(cli_env: Database, tmp_path: Path) -> None:
     source = tmp_path / "suppliers.csv"
     source.write_text("id,vendor\n1,ZTE\n", encoding="utf-8")

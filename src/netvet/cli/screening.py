@@ -235,7 +235,15 @@ def screen_file(
     """Screen a CSV file of names in bulk, one result per input row."""
     try:
         with file.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+            # Spreadsheets export with commas, semicolons or tabs depending on the locale.
+            try:
+                dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+                    fh.read(8192), delimiters=",;\t|"
+                )
+            except csv.Error:
+                dialect = csv.excel
+            fh.seek(0)
+            reader = csv.DictReader(fh, dialect=dialect)
             header = reader.fieldnames or []
             for wanted in (column, country_column):
                 if wanted is not None and wanted not in header:
