@@ -147,7 +147,7 @@ def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client:
 
 
 def test_login_only_redirects_within_the_site(client: TestClient) -> None:
-    from netvet.web.pages import local_path
+    from netvet.web.login import local_path
 
     assert local_path("/findings?status=due") == "/findings?status=due"
     for elsewhere in ("//evil.example", "/\\evil.example", "https://evil.example", ""):

@@ -8,15 +8,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from netvet.web import login, pages, remediation
 from netvet.web.auth import CsrfRejected, LoginRequired, login_url
-from netvet.web.pages import router, templates
+from netvet.web.rendering import templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def mount_dashboard(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(router)
+    for area in (login, pages, remediation):
+        app.include_router(area.router)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)

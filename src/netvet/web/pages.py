@@ -2,127 +2,28 @@
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
 from netvet.api.routers.imports import run_upload_import, save_upload
-from netvet.api.routers.planning import PLAN_JOB, PlanRequest, make_plan
-from netvet.api.security import DB, SESSION_COOKIE, Principal
+from netvet.api.security import DB, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
-from netvet.planning import Plan
 from netvet.report.charts import CapGauge, cap_gauge_chart, vendor_share_chart
 from netvet.report.context import SitePoint, VendorCount
 from netvet.report.geo import site_map
-from netvet.report.svg import STATUS_COLOURS
 from netvet.storage import access, browse
 from netvet.storage import findings as stored
 from netvet.storage import inventory as store
-from netvet.web.auth import LOGIN_CSRF_COOKIE, Web, WebForm, WebUser
+from netvet.web.auth import Web, WebForm
+from netvet.web.rendering import PAGE_SIZE, back, render
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
-templates.env.globals["status_colours"] = STATUS_COLOURS
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 50
-
-
-def render(
-    request: Request, name: str, who: WebUser | None, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        name,
-        {"who": who, "message": request.query_params.get("message"), **context},
-        status_code=status_code,
-    )
-
-
-def back(path: str, message: str) -> RedirectResponse:
-    from urllib.parse import urlencode
-
-    return RedirectResponse(f"{path}?{urlencode({'message': message})}", status_code=303)
-
-
-# --- login -----------------------------------------------------------------------------------------
-
-
-def local_path(target: str) -> str:
-    """Where to go after login: a path on this site only ("//host" and "/\\host" lead elsewhere)."""
-    if target.startswith("/") and target[1:2] not in ("/", "\\"):
-        return target
-    return "/"
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    # Login CSRF: a random value in a cookie that the form must echo (double submit).
-    token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", None, next=local_path(next), csrf=token)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
-    return response
-
-
-@router.post("/login", response_model=None)
-def login(
-    request: Request,
-    db: DB,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-) -> Response:
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf_token, expected):
-        return render(
-            request, "login.html", None, 403, next=next, csrf=expected, error="The form expired; try again."
-        )
-    with db.begin() as conn:
-        user = access.check_password(conn, username, password)
-        if user is None:
-            return render(
-                request,
-                "login.html",
-                None,
-                401,
-                next=next,
-                csrf=expected,
-                error="Wrong user name or password.",
-            )
-        config = request.app.state.config
-        cookie, _ = access.create_session(conn, user.id, config.session_lifetime)
-        access.record_audit(conn, user.organization_id, user.username, "session", "session.login")
-    response = RedirectResponse(local_path(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        httponly=True,
-        samesite="lax",
-        secure=config.secure_cookies,
-        max_age=int(config.session_lifetime.total_seconds()),
-    )
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, who: WebForm, db: DB) -> RedirectResponse:
-    with db.begin() as conn:
-        access.end_session(conn, request.cookies.get(SESSION_COOKIE, ""))
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
-
-
-# --- overview and map ------------------------------------------------------------------------------
 
 
 def _gauges(conn: Any, result: stored.StoredResult | None) -> list[CapGauge]:
@@ -417,111 +318,3 @@ def timeline_page(request: Request, who: Web, db: DB, jurisdiction: str | None =
         error=error,
         today=today,
     )
-
-
-# --- plans and advisories ----------------------------------------------------------------------------
-
-
-@router.get("/plans", response_class=HTMLResponse)
-def plans_page(request: Request, who: Web, db: DB) -> HTMLResponse:
-    with db.connect() as conn:
-        jobs = [j for j in access.list_jobs(conn, who.organization_id, limit=200) if j["kind"] == PLAN_JOB]
-        has_assessment = stored.latest_result(conn, who.organization_id) is not None
-    latest = next((j for j in jobs if j["status"] == access.JobStatus.SUCCEEDED.value and j["result"]), None)
-    plan = Plan.model_validate(latest["result"]) if latest else None
-    return render(
-        request,
-        "plans.html",
-        who,
-        jobs=jobs,
-        plan=plan,
-        plan_job=latest,
-        has_assessment=has_assessment,
-        today=date.today().isoformat(),
-    )
-
-
-@router.post("/plans")
-def start_plan(
-    request: Request,
-    who: WebForm,
-    db: DB,
-    start: Annotated[str, Form()] = "",
-    crews: Annotated[int, Form()] = 2,
-    greedy: Annotated[bool, Form()] = False,
-) -> RedirectResponse:
-    if not who.can(access.Role.ANALYST):
-        return back("/plans", "Only an analyst may plan.")
-    try:
-        body = PlanRequest(
-            start=date.fromisoformat(start) if start else None, crews=crews, greedy=greedy, time_limit=30
-        )
-    except ValueError as exc:
-        return back("/plans", f"Not started: {exc}")
-    org, actor = who.organization_id, who.user.username
-
-    def work(_context: Any) -> dict[str, Any]:
-        return make_plan(db, org, body, actor, "session")
-
-    job_id = request.app.state.jobs.submit(org, PLAN_JOB, actor, work)
-    return back("/plans", f"Planning started (job {job_id[:8]}); reload this page to see it.")
-
-
-@router.get("/advisories", response_class=HTMLResponse)
-def advisories_page(request: Request, who: Web, db: DB) -> HTMLResponse:
-    from netvet.api.routers.advisories import ranked_priorities
-    from netvet.storage import advisories as advisory_store
-
-    with db.connect() as conn:
-        ranked = ranked_priorities(conn, who.organization_id, 50)
-        matches = advisory_store.list_matches(conn, who.organization_id)
-    by_status: dict[str, int] = {}
-    for match in matches:
-        by_status[match["status"]] = by_status.get(match["status"], 0) + 1
-    return render(request, "advisories.html", who, ranked=ranked, by_status=by_status)
-
-
-# --- submitting the report to a regulator -------------------------------------------------------------
-
-
-@router.post("/submissions")
-def submit_report(
-    who: WebForm,
-    db: DB,
-    regulator_id: Annotated[str, Form()],
-    title: Annotated[str, Form()] = "",
-) -> RedirectResponse:
-    """Send the report of the latest stored assessment to a regulator, which then sees it (and only it)."""
-    from netvet.api.problems import Problem
-    from netvet.api.routers.reports import report_html
-
-    if not who.can(access.Role.ANALYST):
-        return back("/", "Only an analyst may submit reports.")
-    with db.connect() as conn:
-        if regulator_id not in dict(access.regulators(conn)):
-            return back("/", "No such regulator.")
-    try:
-        html, stem = report_html(db, who.organization_id, None, None)
-    except Problem as exc:
-        return back("/", f"Not submitted: {exc.detail}")
-    with db.begin() as conn:
-        submission_id = access.create_submission(
-            conn,
-            organization_id=who.organization_id,
-            regulator_id=regulator_id,
-            title=title.strip() or stem,
-            file_name=f"{stem}.html",
-            media_type="text/html; charset=utf-8",
-            content=html.encode(),
-            submitted_by=who.user.username,
-        )
-        access.record_audit(
-            conn,
-            who.organization_id,
-            who.user.username,
-            "session",
-            "submission.create",
-            f"submission {submission_id}",
-            {"regulator": regulator_id},
-        )
-    return back("/", f"Report submitted to {regulator_id} (submission {submission_id}).")
