@@ -157,7 +157,9 @@ def print_plan(plan: Plan) -> None:
             table.add_column(column)
         for u in plan.unmet:
             if u.fix is None:
-                remedy = u.cause
+                remedy = "none: the deadline passed before the plan's first week ends"
+                if "need more crew-days" in u.cause:
+                    remedy += "; some sites also need more crews in one week (see unscheduled)"
             else:
                 parts = [f"+{n} crews in {r}" for r, n in u.fix.extra_crews.items()]
                 if u.fix.extra_budget_per_quarter:
@@ -220,7 +222,8 @@ def plan_command(
     precedence: Annotated[
         list[str] | None,
         typer.Option(
-            "--precedence", help="BEFORE>AFTER, optionally @site (default), @region or @network, e.g. transport>ran@site; repeatable."
+            "--precedence",
+            help="BEFORE>AFTER, optionally @site (default), @region or @network, e.g. transport>ran@site; repeatable.",
         ),
     ] = None,
     catalogue_file: Annotated[
