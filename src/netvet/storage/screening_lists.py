@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 from netvet.screening.lists import LISTS_DIR, ListEntry, ListInfo, ScreeningList, shipped_lists
 from netvet.screening.loaders import (
@@ -190,11 +191,19 @@ def sync_shipped_lists(conn: Connection) -> list[ListVersion]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         current = latest.get(shipped.id)
         if current is None or current.sha256 != digest:
-            added.append(
-                store_list_version(
-                    conn, shipped, origin="shipped", format=SHIPPED_FORMAT, file_name=path.name, sha256=digest
-                )
-            )
+            try:
+                with conn.begin_nested():
+                    version = store_list_version(
+                        conn,
+                        shipped,
+                        origin="shipped",
+                        format=SHIPPED_FORMAT,
+                        file_name=path.name,
+                        sha256=digest,
+                    )
+            except IntegrityError:
+                continue  # another process (the API, a second CLI) recorded the same version just now
+            added.append(version)
     return added
 
 
