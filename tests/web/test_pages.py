@@ -6,6 +6,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from netvet.api import AppConfig, create_app
+from netvet.storage import Database
+
 from .conftest import PASSWORD, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
@@ -160,3 +163,19 @@ def test_login_only_redirects_within_the_site(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_a_large_upload_from_the_dashboard_becomes_a_job(web_db: Database) -> None:
+    with TestClient(create_app(web_db, AppConfig(import_job_bytes=10))) as small_jobs:
+        csrf = log_in(small_jobs, "ann")
+        data = (API_DATA / "inventory.csv").read_bytes()
+        response = small_jobs.post(
+            "/imports", data={"csrf_token": csrf}, files={"file": ("inventory.csv", data)}
+        )
+        assert "is large: importing it as job" in response.text
+        small_jobs.app.state.jobs.wait_idle(60)  # type: ignore[attr-defined]
+        assert "inventory.csv" in small_jobs.get("/imports").text
+        overview = small_jobs.get("/").text
+        assert (
+            '<td class="job-succeeded">succeeded</td>' in overview and 'http-equiv="refresh"' not in overview
+        )
