@@ -95,7 +95,7 @@ def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
     app.state.config = config
     app.state.jobs = runner
     app.mount(API_PREFIX, create_api(database, config, runner))
-    from netvet.web import mount_dashboard
+    from netvet.web import mount_dashboard  # here: the dashboard itself imports API modules
 
     mount_dashboard(app)
     return app
