@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from netvet.model.inventory import Domain
 from netvet.planning import PlanMethod, check_plan, solve
+from netvet.planning.optimiser import optimise
+from netvet.planning.plan import build_plan
 
 from .builders import START, catalogue, instance, network
 
@@ -58,3 +60,12 @@ def test_every_emitted_plan_passes_the_checker(inst) -> None:  # type: ignore[no
         assert plan.bound <= plan.objective + 1e-6
         assert 0 <= plan.gap <= 1
     assert optimised.objective <= greedy.objective + 1e-6
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_plans_repaired_without_the_neighbour_rows_also_pass(inst) -> None:  # type: ignore[no-untyped-def]
+    schedule, report = optimise(inst, time_limit=5, max_neighbour_sites=0)
+    plan = build_plan(inst, schedule, report)
+    assert check_plan(plan.to_json_dict(), inst) == []
+    assert plan.bound <= plan.objective + 1e-6

@@ -409,7 +409,8 @@ def optimise(
             f"{len(neighbour_sites)} sites have neighbours: the neighbour rule is applied by the repair "
             "step, not the model (the bound is that of the relaxation)"
         )
-    components = _components(instance, neighbours)
+    # Neighbour pairs tie regions together even when the rule is left to the repair step.
+    components = _components(instance, instance.neighbour_sites)
     report.components = len(components)
     parts = []
     for regions in components:
