@@ -14,9 +14,10 @@ from netvet.api.routers.imports import run_upload_import, save_upload
 from netvet.api.security import DB, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
-from netvet.report.charts import CapGauge, cap_gauge_chart, vendor_share_chart
+from netvet.report.charts import cap_gauge_chart, vendor_share_chart
 from netvet.report.context import SitePoint, VendorCount
 from netvet.report.geo import site_map
+from netvet.report.summary import cap_gauges
 from netvet.storage import access, browse
 from netvet.storage import findings as stored
 from netvet.storage import inventory as store
@@ -24,30 +25,6 @@ from netvet.web.auth import Web, WebForm
 from netvet.web.rendering import PAGE_SIZE, back, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _gauges(conn: Any, result: stored.StoredResult | None) -> list[CapGauge]:
-    if result is None:
-        return []
-    _, rows = stored.findings_page(conn, result.id, stored.FindingFilter(), 0, 100_000)
-    seen: set[str] = set()
-    gauges = []
-    for row in rows:
-        if row["cap"] is None or row["measured_share"] is None or row["rule_id"] in seen:
-            continue
-        seen.add(row["rule_id"])
-        gauges.append(
-            CapGauge(
-                label=row["rule_id"],
-                measured_share=row["measured_share"],
-                cap=row["cap"],
-                status=row["status"],
-                excess=row["excess"],
-                metric=row["cap_metric"],
-                deadline=row["deadline"],
-            )
-        )
-    return gauges
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -62,7 +39,8 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         counts = {"assets": store.count_assets(conn, org), "sites": store.count_sites(conn, org)}
         by_vendor = store.assets_by_vendor_and_domain(conn, org)
         result = stored.latest_result(conn, org)
-        gauges = _gauges(conn, result) if result else []
+        # The report's own reading of cap findings, so dashboard and report show the same gauges.
+        gauges = cap_gauges(stored.result_frame(conn, result)) if result else []
         jobs = access.list_jobs(conn, org, limit=5)
         regulators = access.regulators(conn)
         sent = access.list_submissions(conn, org, regulator=False)[:5]

@@ -33,3 +33,23 @@ def back(path: str, message: str) -> RedirectResponse:
     from urllib.parse import urlencode
 
     return RedirectResponse(f"{path}?{urlencode({'message': message})}", status_code=303)
+
+
+def job_outcome(job: dict[str, Any]) -> str:
+    """One line on what a finished job did (or why it failed), for the jobs tables."""
+    if job.get("error"):
+        error = job["error"]
+        return str(error.get("detail") or error.get("title") or "failed")
+    result = job.get("result") or {}
+    if "summary" in result:
+        return f"{result['summary'].get('findings', 0):,} findings stored"
+    if "rows_added" in result:
+        return f"{result['rows_added']:,} added, {result['rows_updated']:,} updated, {result['rows_unchanged']:,} unchanged"
+    if "names_screened" in result:
+        return f"{result['names_screened']:,} names screened, {result['names_flagged']:,} flagged"
+    if "tasks" in result:
+        return f"{len(result['tasks']):,} site visits, {result.get('total_cost', 0):,.0f} {result.get('currency', '')}"
+    return ""
+
+
+templates.env.filters["job_outcome"] = job_outcome
