@@ -196,3 +196,37 @@ def test_an_absurdly_long_name_is_cut_to_rigours_name_limit_and_screened_quickly
     name = "Huawei Technologies " * 5000
     screening = screen_names([name])[name]
     assert len(screening.normalised) <= 400
+
+
+class _CountingMatcher:
+    """Wraps the real matcher and counts comparisons."""
+
+    def __init__(self) -> None:
+        from netvet.screening.matcher import TokenAlignmentMatcher
+
+        self.inner = TokenAlignmentMatcher()
+        self.name = self.inner.name
+        self.calls = 0
+
+    def compare(self, query, candidate):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.inner.compare(query, candidate)
+
+
+def test_candidates_come_from_the_index_never_a_scan_of_the_list() -> None:
+    words = ["alpha", "borealis", "cygnus", "delta", "epsilon", "fornax", "gemini", "hydra", "indus", "lyra"]
+    filler = [
+        ListEntry(
+            entity_id=f"f{i}", list_id="filler", name=f"{words[i % 10]} {words[i // 10 % 10]} Trading {i}"
+        )
+        for i in range(5000)
+    ]
+    matcher = _CountingMatcher()
+    screener = Screener([*filler, *all_entries(shipped_lists())], matcher=matcher)
+    assert screener.name_count > 5000
+    for name in ("Huawei Technologies", "Hauwei", "Borealis Lyra Trading 77", "Ericsson AB", "中兴通讯"):
+        before = matcher.calls
+        screener.screen(name)
+        assert matcher.calls - before <= screener.config.max_candidate_names
+    # The one name among 50 "Borealis Lyra Trading <n>" that carries the number is found first.
+    assert screener.screen("Borealis Lyra Trading 91").results[0].entity_id == "f91"
