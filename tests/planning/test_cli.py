@@ -117,3 +117,31 @@ def test_bad_inputs_name_the_file_and_field(cli_env: Database, tmp_path: Path) -
     assert result.exit_code == 2 and "precedence" in flat(result.output)
     result = runner.invoke(app, ["plan", "--check", str(tmp_path / "missing.json")])
     assert result.exit_code == 3
+
+
+def test_plan_from_a_live_assessment(cli_env: Database, tmp_path: Path) -> None:
+    # The whole chain: import, screen, then plan assesses the UK rules on the start date itself.
+    imported(tmp_path)
+    assert runner.invoke(app, ["screen"]).exit_code == 0
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", "--jurisdiction", "uk", "--start", "2026-11-30", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    by_site = {t["site_id"]: t for t in plan["tasks"]}
+    assert set(by_site) == {"LON-1", "LON-2", "LON-3", "LON-CORE", "MAN-1"}  # not MAN-2 (Ericsson)
+    assert by_site["LON-1"]["deadline"] == "2027-12-31"
+    assert by_site["LON-CORE"]["deadline"] == "2023-12-31"  # the core deadline drives that site
+    assert plan["parameters"]["jurisdictions"] == ["uk"]
+    check = runner.invoke(app, ["plan", "--check", str(out)])
+    assert check.exit_code == 0 and "stored inventory" in flat(check.output)
+
+
+def test_default_horizon_reaches_a_quarter_past_the_last_deadline() -> None:
+    from datetime import date
+
+    from netvet.cli.planning import default_horizon, read_findings_file
+
+    findings = read_findings_file(DATA / "findings.json")
+    # 2027-12-31 is 56 weeks after 2026-11-30; plus 13.
+    assert default_horizon(findings, date(2026, 11, 30)) == 56 + 13
+    assert default_horizon([], date(2026, 11, 30)) == 52
