@@ -240,6 +240,15 @@ def plan_command(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1, help="Seconds the optimiser may take.")
     ] = 100.0,
+    gap: Annotated[
+        float,
+        typer.Option(
+            "--gap",
+            min=0,
+            max=1,
+            help="Stop once the plan is proven within this relative gap (0.005 = 0.5%).",
+        ),
+    ] = 0.005,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Write the plan here (default: output dir).")
     ] = None,
@@ -287,7 +296,7 @@ def plan_command(
                 advance=1,
                 description=f"scheduling {len(instance.packages):,} packages (up to {time_limit:.0f} s)",
             )
-            plan = solve(instance, PlanMethod.GREEDY if greedy else PlanMethod.OPTIMISE, time_limit)
+            plan = solve(instance, PlanMethod.GREEDY if greedy else PlanMethod.OPTIMISE, time_limit, gap)
             progress.update(task, advance=1)
     except DataFileError as exc:
         raise fail(str(exc)) from None
