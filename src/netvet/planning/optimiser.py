@@ -306,13 +306,21 @@ def _alpha_weeks(
     return weeks
 
 
-def _order_by_weeks(instance: PlanningInstance, weeks: dict[int, int]) -> Schedule:
+def _order_by_weeks(
+    instance: PlanningInstance, weeks: dict[int, int], levels_first: bool = False
+) -> Schedule:
+    """List-schedule in the order of the given weeks.
+
+    The MILP's weeks already respect region- and network-wide precedence, and following them as
+    they are never moves a site later than the MILP put it. Weeks rounded from the LP may not, so
+    that order puts the work such rules hold back after what it waits for (`levels_first`).
+    """
     horizon = instance.horizon
 
     def key(p: WorkPackage) -> tuple[float, ...]:
         return (float(weeks.get(p.index, horizon)), *edf_key(p))
 
-    return list_schedule(instance, priority_order(instance, key, levels_first=False))
+    return list_schedule(instance, priority_order(instance, key, levels_first=levels_first))
 
 
 def _components(instance: PlanningInstance, neighbours: list[tuple[str, str]]) -> list[list[str]]:
@@ -452,7 +460,7 @@ def optimise(
         if relaxed.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             lp_bound = float(relaxed.getInfo().objective_function_value)
             rounded = _order_by_weeks(
-                sub, _alpha_weeks(sub, model, np.asarray(relaxed.getSolution().col_value))
+                sub, _alpha_weeks(sub, model, np.asarray(relaxed.getSolution().col_value)), levels_first=True
             )
             value = total_exposure(sub, rounded)
             if value < incumbent_value:
