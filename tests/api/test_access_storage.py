@@ -22,7 +22,13 @@ def test_tokens_sessions_and_the_append_only_log(db: Database) -> None:
         access.record_audit(conn, "acme", "ann", "token", "inventory.import", "a.csv", {"rows": 1})
     with db.begin() as conn:
         found = access.user_for_token(conn, secret)
-        assert found is not None and found.username == "ann" and found.organization_kind == "operator"
+        assert (
+            found is not None and found.user.username == "ann" and found.user.organization_kind == "operator"
+        )
+        assert found.stale  # never used: the first request records its use
+        access.touch_token(conn, found.token_id)
+        touched = access.user_for_token(conn, secret)
+        assert touched is not None and not touched.stale
         session = access.session_for(conn, cookie)
         assert session is not None and session.csrf_token == csrf
         assert access.session_for(conn, expired) is None

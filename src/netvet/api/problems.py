@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from netvet.ingest import InventoryFileError
@@ -116,6 +117,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, request)
 
+    async def on_database_busy(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, OperationalError)
+        if "database is locked" not in str(exc.orig):
+            return await on_error(request, exc)
+        # SQLite holds one writer at a time; a long job (a large import) can keep it past the wait.
+        problem = Problem(
+            503,
+            "the database is busy with a long job; retry shortly",
+            kind="database-busy",
+            headers={"Retry-After": "5"},
+        )
+        return problem_response(problem, request)
+
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
         # Never leak a traceback or data to the client; the server log has the details.
         return problem_response(Problem(500, "an unexpected error occurred; see the server log"), request)
@@ -123,6 +137,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(OperationalError, on_database_busy)
     app.add_exception_handler(Exception, on_error)
 
 

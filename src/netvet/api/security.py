@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
 from netvet.api.problems import Problem, not_found
 from netvet.storage import Database, access
@@ -17,6 +19,8 @@ from netvet.storage import Database, access
 SESSION_COOKIE = "netvet_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOUCH_WAIT_MS = 50
+SQLITE_WAIT_MS = 5000  # pysqlite's default wait, restored on the pooled connection
 
 bearer = HTTPBearer(auto_error=False, description="An API token from `netvet tokens create`.")
 
@@ -57,11 +61,13 @@ def principal(
     db: Annotated[Database, Depends(database)],
 ) -> Principal:
     if credentials is not None:
-        with db.begin() as conn:
-            user = access.user_for_token(conn, credentials.credentials)
-        if user is None:
+        with db.connect() as conn:
+            use = access.user_for_token(conn, credentials.credentials)
+        if use is None:
             raise _unauthorized("the token is unknown, revoked, or its user is disabled")
-        return Principal(user, "token")
+        if use.stale:
+            touch_token(db, use.token_id)
+        return Principal(use.user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         with db.connect() as conn:
@@ -73,6 +79,19 @@ def principal(
                     raise Problem(403, f"a session write needs the {CSRF_HEADER} header", kind="csrf")
             return Principal(session.user, "session", session.csrf_token)
     raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")
+
+
+def touch_token(db: Database, token_id: int) -> None:
+    """Record the token's use, best effort: a busy database (a long job writing) must neither fail nor
+    slow a read over a timestamp, so on SQLite this write does not wait for the lock."""
+    with suppress(OperationalError), db.begin() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {TOUCH_WAIT_MS}")
+        try:
+            access.touch_token(conn, token_id)
+        finally:
+            if db.is_sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
 
 
 def _unauthorized(detail: str) -> Problem:

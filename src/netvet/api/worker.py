@@ -8,15 +8,19 @@ that a stopped process left unfinished is marked failed when the next server sta
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from sqlalchemy.exc import OperationalError
 
 from netvet.api.problems import Problem, inventory_problem
 from netvet.ingest import InventoryFileError
 from netvet.storage import Database, access
 
 log = logging.getLogger(__name__)
+LOCKED_RETRIES = 3
 
 
 class JobContext:
@@ -52,7 +56,7 @@ class JobRunner:
         with self.database.begin() as conn:
             access.update_job(conn, job_id, status=access.JobStatus.RUNNING.value, started_at=access.now())
         try:
-            result = work(JobContext(self.database, job_id))
+            result = self._attempt(job_id, work)
         except Exception as exc:  # a job's failure is its result, never the worker's end
             error = job_error(exc)
             if error["status"] == 500:
@@ -72,12 +76,30 @@ class JobRunner:
                 result=result,
             )
 
+    def _attempt(self, job_id: str, work: JobWork) -> dict[str, Any]:
+        """Run the work; again (a few times) when SQLite refused a write because a request wrote at the
+        same moment. Each step of a job is its own transaction, rolled back whole when it fails."""
+        for attempt in range(LOCKED_RETRIES):
+            try:
+                return work(JobContext(self.database, job_id))
+            except OperationalError as exc:
+                if not database_locked(exc):
+                    raise
+                log.warning("job %s: the database was locked (attempt %d); retrying", job_id, attempt + 1)
+                time.sleep(0.5 * 2**attempt)
+        return work(JobContext(self.database, job_id))
+
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Block until every job submitted so far has finished (tests, shutdown)."""
         self._pool.submit(lambda: None).result(timeout)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+def database_locked(exc: OperationalError) -> bool:
+    """SQLite's answer when another connection holds the write lock (or wrote since this one read)."""
+    return "database is locked" in str(exc.orig)
 
 
 def job_error(exc: Exception) -> dict[str, Any]:

@@ -366,8 +366,15 @@ def revoke_token(conn: Connection, token_id: int) -> None:
     )
 
 
-def user_for_token(conn: Connection, secret: str) -> User | None:
-    """The active user a live token belongs to, or None (unknown, revoked, or user disabled)."""
+@dataclass(frozen=True)
+class TokenUse:
+    user: User
+    token_id: int
+    stale: bool  # last_used_at is older than TOKEN_LAST_USED_STEP: worth a (best-effort) touch
+
+
+def user_for_token(conn: Connection, secret: str) -> TokenUse | None:
+    """The active user a live token belongs to, or None (unknown, revoked, or user disabled). Reads only."""
     query = (
         _user_query()
         .add_columns(api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
@@ -378,10 +385,12 @@ def user_for_token(conn: Connection, secret: str) -> User | None:
     if row is None or row["disabled_at"] is not None:
         return None
     last_used = _aware(row["last_used_at"])
-    moment = now()
-    if last_used is None or moment - last_used > TOKEN_LAST_USED_STEP:
-        conn.execute(update(api_tokens).where(api_tokens.c.id == row["token_id"]).values(last_used_at=moment))
-    return _user(row)
+    stale = last_used is None or now() - last_used > TOKEN_LAST_USED_STEP
+    return TokenUse(_user(row), int(row["token_id"]), stale)
+
+
+def touch_token(conn: Connection, token_id: int) -> None:
+    conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=now()))
 
 
 # --- browser sessions ----------------------------------------------------------------------------
