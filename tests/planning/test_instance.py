@@ -96,3 +96,8 @@ def test_network_findings_are_noted_not_planned() -> None:
 def test_start_moves_back_to_monday() -> None:
     inst = instance(network(), start=START + timedelta(days=3))
     assert inst.parameters.start == START
+
+
+def test_cyclic_precedence_is_refused() -> None:
+    with pytest.raises(ValueError, match="cycle"):
+        instance(network(), precedence=["core>ran@site", "ran>transport@network", "transport>core"])

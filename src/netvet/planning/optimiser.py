@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
@@ -355,7 +355,6 @@ def _subinstance(instance: PlanningInstance, regions: set[str]) -> tuple[Plannin
     if len(keep) == len(instance.packages):
         return instance, keep
     new_index = {old: new for new, old in enumerate(keep)}
-    from dataclasses import replace
 
     packages = [replace(instance.packages[old], index=new) for new, old in enumerate(keep)]
     sites = {p.site_id for p in packages}

@@ -94,6 +94,7 @@ class PlanningParameters:
             raise ValueError("the budget per quarter cannot be negative")
         if self.neighbour_km is not None and self.neighbour_km < 0:
             raise ValueError("the neighbour distance cannot be negative")
+        _check_acyclic(self.precedence)
 
     def week_start(self, week: int) -> date:
         return self.start + timedelta(weeks=week)
@@ -104,6 +105,24 @@ class PlanningParameters:
 
     def week_of(self, day: date) -> int:
         return (day - self.start).days // 7
+
+
+def _check_acyclic(rules: tuple[PrecedenceRule, ...]) -> None:
+    """Rules that put a domain (through others) before itself can never all hold."""
+    after: dict[Domain, set[Domain]] = {}
+    for rule in rules:
+        after.setdefault(rule.before, set()).add(rule.after)
+    for start in after:
+        seen: set[Domain] = set()
+        stack = list(after[start])
+        while stack:
+            domain = stack.pop()
+            if domain == start:
+                cycle = ", ".join(str(r) for r in rules)
+                raise ValueError(f"the precedence rules form a cycle through {start.value}: {cycle}")
+            if domain not in seen:
+                seen.add(domain)
+                stack.extend(after.get(domain, ()))
 
 
 def quarter_label(day: date) -> str:
