@@ -19,6 +19,10 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 POSTGRES_URL_VAR = "NETVET_TEST_POSTGRES_URL"
 
+# Rich fixes a console's width when the console is created (at import, during collection) and wraps
+# there; tests read whole lines of command output, so every worker gets a wide terminal from the start.
+os.environ["COLUMNS"] = "200"
+
 
 def shared_data(*parts: str) -> Path:
     """A file under ../shared/data, or a visible skip where this checkout has none (never in CI)."""

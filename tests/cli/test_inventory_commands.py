@@ -73,3 +73,17 @@ def test_demo_generates_imports_and_summarises(cli_env: Database, tmp_path: Path
     assert str(report) in result.output.replace("\n", "") and "<svg" in report.read_text(encoding="utf-8")
     unknown = runner.invoke(app, ["demo", "--country", "XX"])
     assert unknown.exit_code == 2 and "no demo network for XX" in flat(unknown.output)
+
+
+def test_bare_jurisdiction_flag_means_every_country() -> None:
+    from netvet.cli import with_bare_jurisdiction
+
+    assert with_bare_jurisdiction(["assess", "--jurisdiction"]) == ["assess", "--jurisdiction", "all"]
+    assert with_bare_jurisdiction(["assess", "-j", "--at", "2028-01-01"]) == [
+        "assess",
+        "-j",
+        "all",
+        "--at",
+        "2028-01-01",
+    ]
+    assert with_bare_jurisdiction(["assess", "-j", "uk,de"]) == ["assess", "-j", "uk,de"]

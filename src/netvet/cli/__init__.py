@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from netvet.cli import advisories, demo, inventory, planning, policy, report, screening, serve
@@ -24,5 +26,23 @@ for area in (inventory, demo, policy, advisories, serve, report, screening, plan
     area.register(app)
 
 
+JURISDICTION_FLAGS = ("--jurisdiction", "-j")
+
+
+def with_bare_jurisdiction(argv: list[str]) -> list[str]:
+    """`--jurisdiction` given with no value means every asset under its own country's rules.
+
+    Click options cannot take an optional value, so a bare flag (last, or followed by another option)
+    is given the value `all` before parsing.
+    """
+    fixed: list[str] = []
+    for position, arg in enumerate(argv):
+        fixed.append(arg)
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        if arg in JURISDICTION_FLAGS and (following is None or following.startswith("-")):
+            fixed.append("all")
+    return fixed
+
+
 def main() -> None:
-    app()
+    app(args=with_bare_jurisdiction(sys.argv[1:]), prog_name="netvet")

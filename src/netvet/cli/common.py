@@ -27,8 +27,9 @@ EXIT_NOT_FOUND = 3
 
 
 def fail(message: str, code: int = EXIT_INVALID_INPUT) -> typer.Exit:
-    """Print an error to stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print an error to stderr, on one line whatever the terminal width (paths stay greppable), and
+    return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
