@@ -41,7 +41,8 @@ def test_review_queue_and_a_decision(world: World) -> None:
     ] == [candidate["id"]]
     entry = world.get("acme:viewer", f"{ACME}/audit").json()["items"][0]
     assert entry["action"] == "screening.dismissed" and entry["detail"]["reason"] == "a local router reseller"
-    # Another organisation can neither decide acme's candidate nor read its analyst's reason.
+    # Another organisation can neither decide acme's candidate nor read its analyst's reason, and
+    # acme's dismissal does not clear the same name in another organisation's inventory.
     assert (
         world.post(
             "globex:analyst", f"{GLOBEX}/screening/candidates/{candidate['id']}/decision", json=body
@@ -53,3 +54,5 @@ def test_review_queue_and_a_decision(world: World) -> None:
     theirs = world.get("globex:admin", f"{GLOBEX}/screening/candidates?state=all").json()
     assert theirs and all("router reseller" not in (c["reason"] or "") for c in theirs)
     assert all(c["decided_by"] in (None, "globex-analyst") for c in theirs)
+    still_open = world.get("globex:admin", f"{GLOBEX}/screening/candidates").json()
+    assert [c["name"] for c in still_open] == ["China Mobile Intl"]

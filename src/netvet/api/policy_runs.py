@@ -104,7 +104,16 @@ def decide_candidate(
     if found is None:
         return None
     try:
-        record_decision(conn, found["name"], found["list_id"], found["entity_id"], decision, reason, actor)
+        record_decision(
+            conn,
+            found["name"],
+            found["list_id"],
+            found["entity_id"],
+            decision,
+            reason,
+            actor,
+            organization_id,
+        )
     except (ValueError, LookupError) as exc:
         raise DecisionRefused(str(exc)) from exc
     access.record_audit(

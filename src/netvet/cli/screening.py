@@ -341,6 +341,7 @@ def decide(
     confirm: Annotated[bool, typer.Option("--confirm", help="The name is this entity.")] = False,
     dismiss: Annotated[bool, typer.Option("--dismiss", help="The name is not this entity.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
+    org: OrgOption = "default",
 ) -> None:
     """Confirm or dismiss a candidate; applies to every later screening of the name against the entry,
     until the entry itself changes in a list reload."""
@@ -349,7 +350,9 @@ def decide(
     decision = Decision.CONFIRMED if confirm else Decision.DISMISSED
     with database() as db, db.begin() as conn:
         try:
-            records = record_decision(conn, name, list_id, entity, decision, reason, by or getpass.getuser())
+            records = record_decision(
+                conn, name, list_id, entity, decision, reason, by or getpass.getuser(), org
+            )
         except LookupError as exc:
             raise fail(str(exc), EXIT_NOT_FOUND) from None
         except ValueError as exc:
@@ -364,11 +367,12 @@ def decide(
 
 def decisions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    org: OrgOption = "default",
 ) -> None:
     """Analysts' decisions, newest first: who, when, why, and whether each is still in force."""
     with database() as db, db.begin() as conn:
         lists, _ = current_lists(conn)
-        rows = decision_history(conn)
+        rows = decision_history(conn, org)
     hashes = {(e.list_id, e.entity_id): e.content_hash for lst in lists for e in lst.entries}
     for row in rows:
         current = hashes.get((row["list_id"], row["entity_id"]))

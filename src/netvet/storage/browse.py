@@ -141,14 +141,8 @@ def review_queue(conn: Connection, organization_id: str) -> list[dict[str, Any]]
     """The latest screening run's candidates that need an analyst (raw status review), with the
     decision in force for each (None while open) and how many assets carry the name."""
     from netvet.storage import screening
-    from netvet.storage.access import users
 
-    book = screening.decision_book(conn)
-    # Screening decisions are kept per name and list entry, not per organisation; another
-    # organisation's analyst's reason and name are not shown here.
-    colleagues = set(
-        conn.execute(select(users.c.username).where(users.c.organization_id == organization_id)).scalars()
-    )
+    book = screening.decision_book(conn, organization_id)
     usage: dict[str, int] = dict(
         conn.execute(
             select(assets.c.vendor, func.count())
@@ -171,14 +165,8 @@ def review_queue(conn: Connection, organization_id: str) -> list[dict[str, Any]]
                 "explanation": row["explanation"],
                 "assets": int(usage.get(row["name"], 0)),
                 "decision": current.decision.value if current else None,
-                "reason": (
-                    current.reason if current.decided_by in colleagues else "decided by another organisation"
-                )
-                if current
-                else None,
-                "decided_by": (current.decided_by if current.decided_by in colleagues else None)
-                if current
-                else None,
+                "reason": current.reason if current else None,
+                "decided_by": current.decided_by if current else None,
             }
         )
     return sorted(queue, key=lambda c: (c["decision"] is not None, -c["score"], c["name"]))

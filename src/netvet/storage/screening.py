@@ -86,6 +86,9 @@ decisions = Table(
     "screening_decisions",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    # Each organisation's analysts decide for their own inventory: one operator's dismissal never
+    # clears a name for another.
+    Column("organization_id", String(64), nullable=False, server_default="default"),
     Column("name_key", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("list_id", String(64), nullable=False),
@@ -96,6 +99,7 @@ decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("entry_hash", String(32), nullable=False),
     Index("ix_screening_decisions_key", "list_id", "entity_id"),
+    Index("ix_screening_decisions_org", "organization_id"),
 )
 
 runs = Table(
@@ -139,8 +143,13 @@ results = Table(
 # ---------------------------------------------------------------- decisions
 
 
-def decision_book(conn: Connection) -> DecisionBook:
-    query = select(decisions).order_by(decisions.c.decided_at, decisions.c.id)
+def decision_book(conn: Connection, organization_id: str = "default") -> DecisionBook:
+    """The organisation's decisions, oldest first (a later decision on the same candidate wins)."""
+    query = (
+        select(decisions)
+        .where(decisions.c.organization_id == organization_id)
+        .order_by(decisions.c.decided_at, decisions.c.id)
+    )
     return DecisionBook(
         DecisionRecord(
             name_key=row.name_key,
@@ -157,8 +166,12 @@ def decision_book(conn: Connection) -> DecisionBook:
     )
 
 
-def decision_history(conn: Connection) -> list[dict[str, Any]]:
-    query = select(decisions).order_by(decisions.c.decided_at.desc(), decisions.c.id.desc())
+def decision_history(conn: Connection, organization_id: str = "default") -> list[dict[str, Any]]:
+    query = (
+        select(decisions)
+        .where(decisions.c.organization_id == organization_id)
+        .order_by(decisions.c.decided_at.desc(), decisions.c.id.desc())
+    )
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
@@ -170,6 +183,7 @@ def record_decision(
     decision: Decision,
     reason: str,
     decided_by: str,
+    organization_id: str = "default",
 ) -> list[DecisionRecord]:
     """Record an analyst's decision on `name` against the current version of an entity's entry on one
     list, or on every list it is on when `list_id` is None. Returns one record per entry."""
@@ -200,7 +214,7 @@ def record_decision(
             decided_at=utc_now(),
             entry_hash=entry.content_hash,
         )
-        conn.execute(decisions.insert().values(**record.model_dump()))
+        conn.execute(decisions.insert().values(organization_id=organization_id, **record.model_dump()))
         records.append(record)
     return records
 
@@ -298,7 +312,7 @@ def screen_inventory(
     started = utc_now()
     with db.begin() as conn:
         lists, versions = current_lists(conn)
-        book = decision_book(conn)
+        book = decision_book(conn, organization_id)
         names = distinct_supplier_names(conn, organization_id)
         previous = latest_run_id(conn, organization_id)
         before = _statuses(conn, previous)
@@ -369,7 +383,7 @@ def vendor_evidence(conn: Connection, organization_id: str) -> dict[str, list[Ve
     (confirmed: match; dismissed: clear, kept so the rules can see the dismissal) unless the entry changed
     since it was taken.
     """
-    book = decision_book(conn)
+    book = decision_book(conn, organization_id)
     evidence: dict[str, list[VendorEvidence]] = {}
     for row in stored_results(conn, organization_id):
         found = evidence.setdefault(row["name"], [])
