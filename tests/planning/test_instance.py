@@ -23,6 +23,21 @@ def test_only_violation_and_due_findings_become_work() -> None:
     assert inst.packages[1].deadline_week == -1
 
 
+def test_a_missing_licence_alone_is_not_replacement_work() -> None:
+    net = network()
+    net.add("A", [Domain.RAN], START - timedelta(days=30), status=FindingStatus.VIOLATION)
+    net.add("B", [Domain.RAN], START - timedelta(days=30), status=FindingStatus.VIOLATION)
+    net.add("B", [Domain.CORE], START + timedelta(days=60))
+    licence_only = {net.assets[0].id, net.assets[1].id}
+    net.findings = [
+        f.model_copy(update={"effect": "licence"}) if f.asset_id in licence_only else f for f in net.findings
+    ]
+    inst = instance(net)
+    assert [p.site_id for p in inst.packages] == ["B"]
+    assert [a for p in inst.packages for a in p.asset_ids] == [net.assets[2].id]
+    assert any("need only a licence" in note for note in inst.notes)
+
+
 def test_jurisdiction_filter() -> None:
     net = network()
     net.add("A", [Domain.RAN], START + timedelta(days=30), jurisdiction="UK")

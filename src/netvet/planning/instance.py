@@ -142,10 +142,16 @@ def build_instance(
     asset_deadline: dict[str, date | None] = {}
     asset_rules: dict[str, set[str]] = defaultdict(set)
     skipped_network = 0
+    licence_assets: set[str] = set()
     for finding in findings:
         if finding.status not in PLANNED_STATUSES:
             continue
         if jurisdictions and finding.jurisdiction.upper() not in jurisdictions:
+            continue
+        if finding.effect == "licence" and finding.asset_id is not None:
+            # A missing licence (the US Entity List's, say) is cured by a licence, not by ripping the
+            # equipment out: such findings alone make no replacement work.
+            licence_assets.add(finding.asset_id)
             continue
         if finding.asset_id is None:
             skipped_network += 1
@@ -167,6 +173,12 @@ def build_instance(
                 min(prior, deadline) if prior and deadline else (prior or deadline)
             )
         asset_rules[finding.asset_id].add(finding.rule_id)
+    unplanned_licences = licence_assets - asset_rules.keys()
+    if unplanned_licences:
+        notes.append(
+            f"{len(unplanned_licences)} asset(s) need only a licence or authorisation (no removal or ban "
+            "reaches them) and are not planned for replacement"
+        )
     if skipped_network:
         notes.append(
             f"{skipped_network} network-wide finding(s) (such as caps) name no asset and are not planned: "
