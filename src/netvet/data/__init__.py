@@ -63,6 +63,26 @@ def _key_path(path: Sequence[str | int]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
+def _bad_timestamp(node: yaml.Node | None, path: tuple[str | int, ...] = ()) -> tuple[int | None, str]:
+    """Where the first scalar that YAML reads as a date but cannot build as one stands."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.SafeLoader(node.value).construct_yaml_timestamp(node)
+        except ValueError:
+            return node.start_mark.line + 1, _key_path(path)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            found = _bad_timestamp(value, (*path, key_node.value))
+            if found[0] is not None:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _bad_timestamp(item, (*path, index))
+            if found[0] is not None:
+                return found
+    return None, ""
+
+
 def parse_yaml_text(text: str, source: Path | str, schema_name: str) -> Any:
     """Parse YAML text and validate it against a shipped schema, naming file, line and key on error."""
     try:
@@ -71,6 +91,11 @@ def parse_yaml_text(text: str, source: Path | str, schema_name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataFileError(source, f"not valid YAML: {exc.problem}", line=line) from exc
+    except ValueError as exc:
+        # The text composed (syntax is fine) but PyYAML raises a bare ValueError when it builds an
+        # impossible date such as 2020-13-01; find the node to name its line and key.
+        line, key = _bad_timestamp(yaml.compose(text, Loader=yaml.SafeLoader))
+        raise DataFileError(source, f"not a valid date: {exc}", line=line, key=key) from exc
     validator = jsonschema.Draft202012Validator(load_schema(schema_name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
