@@ -87,3 +87,18 @@ def test_bare_jurisdiction_flag_means_every_country() -> None:
         "2028-01-01",
     ]
     assert with_bare_jurisdiction(["assess", "-j", "uk,de"]) == ["assess", "-j", "uk,de"]
+
+
+def test_command_line_writes_are_audited(cli_env: Database, tmp_path: Path) -> None:
+    from netvet.storage import access
+
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("asset_id,site_id,vendor,role\n,S1,Nokia,BBU\n", encoding="utf-8")
+    assert runner.invoke(app, ["import", str(bad)]).exit_code == 2  # nothing written, nothing audited
+    with cli_env.connect() as conn:
+        total, entries = access.list_audit(conn, "default", 10, 0)
+    assert total == 1
+    (entry,) = entries
+    assert (entry["action"], entry["via"], entry["target"]) == ("inventory.import", "cli", EXAMPLE.name)
+    assert entry["detail"]["added"] == 5

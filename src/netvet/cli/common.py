@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -15,8 +17,9 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from sqlalchemy import Connection
 
-from netvet.storage import Database, open_database
+from netvet.storage import Database, access, open_database
 
 console = Console()
 err_console = Console(stderr=True)
@@ -52,3 +55,8 @@ def progress_bar(transient: bool = False) -> Progress:
         console=err_console,
         transient=transient,
     )
+
+
+def audit(conn: Connection, organization_id: str, action: str, target: str, detail: dict[str, Any]) -> None:
+    """Record a write made from the command line in the audit log the API lists (who: the OS user)."""
+    access.record_audit(conn, organization_id, getpass.getuser(), "cli", action, target, detail)

@@ -9,7 +9,15 @@ import typer
 from rich.table import Table
 
 from netvet import __version__
-from netvet.cli.common import EXIT_INVALID_INPUT, console, database, err_console, fail, progress_bar
+from netvet.cli.common import (
+    EXIT_INVALID_INPUT,
+    audit,
+    console,
+    database,
+    err_console,
+    fail,
+    progress_bar,
+)
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.settings import get_settings
 from netvet.storage import Database
@@ -53,7 +61,7 @@ def run_import(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return import_inventory(
+            report = import_inventory(
                 db, file, fmt, organization_id, skip_invalid, rejects, advance, replace=replace
             )
     except InventoryFileError as exc:
@@ -62,6 +70,22 @@ def run_import(
         if len(exc.errors) > SHOWN_ERRORS:
             err_console.print(f"... and {len(exc.errors) - SHOWN_ERRORS} more")
         raise fail(str(exc), EXIT_INVALID_INPUT) from None
+    with db.begin() as conn:
+        audit(
+            conn,
+            organization_id,
+            "inventory.import",
+            file.name,
+            {
+                "import_id": report.import_id,
+                "sha256": report.sha256,
+                "added": report.rows_added,
+                "updated": report.rows_updated,
+                "rejected": report.rows_rejected,
+                "removed": report.rows_removed,
+            },
+        )
+    return report
 
 
 def import_command(

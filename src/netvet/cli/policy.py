@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
+from netvet.cli.common import EXIT_NOT_FOUND, audit, console, database, fail, progress_bar
 from netvet.data import DataFileError
 from netvet.policy import Assessment, UnknownJurisdictionError
 from netvet.policy.loader import load_licence_data, load_packs
@@ -284,6 +284,7 @@ def licences_add(
         packs = rule_packs(policy or [])
         with database() as db, db.begin() as conn:
             added, extended = add_licence_document(conn, organization, data, str(file), packs)
+            audit(conn, organization, "licences.add", file.name, {"licences": added, "extensions": extended})
     console.print(f"stored {added} licence(s) and {extended} extension(s) from {file} for {organization}")
 
 

@@ -12,7 +12,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail, progress_bar
+from netvet.cli.common import EXIT_NOT_FOUND, audit, console, database, fail, progress_bar
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.loaders import FORMATS, ListFileError
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
@@ -352,6 +352,13 @@ def decide(
         try:
             records = record_decision(
                 conn, name, list_id, entity, decision, reason, by or getpass.getuser(), org
+            )
+            audit(
+                conn,
+                org,
+                f"screening.{decision.value}",
+                name,
+                {"entity_id": entity, "lists": [r.list_id for r in records], "reason": reason},
             )
         except LookupError as exc:
             raise fail(str(exc), EXIT_NOT_FOUND) from None
