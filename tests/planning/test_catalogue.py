@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from netvet.cli.planning import load_catalogue
 from netvet.data import DataFileError, role_table
+from netvet.data import cost_catalogue as load_catalogue
 from netvet.model.inventory import Domain
 
 

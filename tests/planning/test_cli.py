@@ -139,7 +139,8 @@ def test_plan_from_a_live_assessment(cli_env: Database, tmp_path: Path) -> None:
 def test_default_horizon_reaches_a_quarter_past_the_last_deadline() -> None:
     from datetime import date
 
-    from netvet.cli.planning import default_horizon, read_findings_file
+    from netvet.cli.planning import read_findings_file
+    from netvet.planning import default_horizon
 
     findings = read_findings_file(DATA / "findings.json")
     # 2027-12-31 is 56 weeks after 2026-11-30; plus 13.

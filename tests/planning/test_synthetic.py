@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from netvet.cli.planning import load_catalogue
+from netvet.data import cost_catalogue as load_catalogue
 from netvet.data import role_table
 from netvet.planning import (
     CrewTable,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -14,9 +13,8 @@ from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, console, database, err_console, fail, progress_bar
 from netvet.cli.policy import DEFAULT_ORGANIZATION, OrgOption, parse_day, parse_jurisdictions
-from netvet.data import DATA_DIR, DataFileError, load_yaml_file, role_table
+from netvet.data import DataFileError, cost_catalogue, load_yaml_file, role_table
 from netvet.model.findings import Finding
-from netvet.model.inventory import Asset
 from netvet.planning import (
     CostCatalogue,
     CrewTable,
@@ -27,19 +25,15 @@ from netvet.planning import (
     PrecedenceRule,
     build_instance,
     check_plan,
+    default_horizon,
     solve,
 )
-from netvet.planning.instance import PLANNED_STATUSES
 from netvet.settings import get_settings
 from netvet.storage import Database
+from netvet.storage.inventory import planned_assets_and_sites
 
 EXIT_PLAN_VIOLATIONS = 1
 DEFAULT_CREWS = 2
-
-
-def load_catalogue(path: Path | None = None) -> CostCatalogue:
-    """The shipped cost catalogue, or the user's (same schema). Raises DataFileError."""
-    return CostCatalogue.from_mapping(load_yaml_file(path or DATA_DIR / "costs.yaml", "costs.schema.json"))
 
 
 def parse_crews(value: str | None) -> CrewTable:
@@ -78,30 +72,6 @@ def read_findings_file(path: Path) -> list[Finding]:
     return findings
 
 
-def default_horizon(findings: Sequence[Finding], start: date) -> int:
-    """Up to a quarter past the latest deadline still ahead: at least a year, at most five."""
-    ahead = [
-        f.deadline
-        for f in findings
-        if f.deadline is not None and f.deadline >= start and f.status in PLANNED_STATUSES
-    ]
-    weeks = ((max(ahead) - start).days // 7 + 13) if ahead else 52
-    return max(52, min(260, weeks))
-
-
-def gather(db: Database, organization: str, findings: Sequence[Finding]) -> tuple[list[Any], list[Any]]:
-    """The sites and the assets the findings name, from the stored inventory."""
-    from netvet.storage.inventory import iter_assets, iter_sites
-
-    wanted = sorted({f.asset_id for f in findings if f.asset_id and f.status in PLANNED_STATUSES})
-    with db.connect() as conn:
-        assets: list[Asset] = []
-        for i in range(0, len(wanted), 5000):  # stay under SQL parameter limits
-            assets.extend(iter_assets(conn, organization, wanted[i : i + 5000]))
-        sites = list(iter_sites(conn, organization))
-    return assets, sites
-
-
 def assessed_findings(
     db: Database, organization: str, jurisdictions: list[str] | None, at: date
 ) -> list[Finding]:
@@ -123,7 +93,7 @@ def _instance_for(
         if findings_file
         else assessed_findings(db, organization, jurisdictions, parameters.start)
     )
-    assets, sites = gather(db, organization, findings)
+    assets, sites = planned_assets_and_sites(db, organization, findings)
     return build_instance(findings, assets, sites, catalogue, parameters, role_table()), findings
 
 
@@ -269,7 +239,7 @@ def plan_command(
     except ValueError as exc:
         raise fail(f"--precedence: {exc}") from None
     try:
-        catalogue = load_catalogue(catalogue_file)
+        catalogue = cost_catalogue(catalogue_file)
         crew_table = parse_crews(crews)
         with database() as db, progress_bar(transient=True) as progress:
             task = progress.add_task("reading findings", total=4)
@@ -288,7 +258,7 @@ def plan_command(
                 jurisdictions=tuple(jurisdictions or ()),
             )
             progress.update(task, advance=1, description="reading the inventory")
-            assets, sites = gather(db, organization, findings)
+            assets, sites = planned_assets_and_sites(db, organization, findings)
             progress.update(task, advance=1, description="building work packages")
             instance = build_instance(findings, assets, sites, catalogue, parameters, role_table())
             progress.update(
@@ -345,7 +315,7 @@ def check_command(
                 organization,
                 findings_file,
                 parameters,
-                load_catalogue(catalogue_file),
+                cost_catalogue(catalogue_file),
                 list(parameters.jurisdictions) or None,
             )
         if not instance.packages:

@@ -17,6 +17,7 @@ import jsonschema
 import yaml
 
 from netvet.model.roles import RoleTable
+from netvet.planning.catalogue import CostCatalogue
 
 DATA_DIR = Path(str(resources.files("netvet") / "data"))
 SCHEMA_DIR = DATA_DIR / "schemas"
@@ -118,3 +119,8 @@ def load_yaml_file(path: Path | str, schema_name: str) -> Any:
 def role_table() -> RoleTable:
     """The shipped role-to-domain table."""
     return RoleTable.from_mapping(load_yaml_file(DATA_DIR / "roles.yaml", "roles.schema.json"))
+
+
+def cost_catalogue(path: Path | str | None = None) -> CostCatalogue:
+    """The shipped cost catalogue, or the user's in the same schema. Raises DataFileError."""
+    return CostCatalogue.from_mapping(load_yaml_file(path or DATA_DIR / "costs.yaml", "costs.schema.json"))

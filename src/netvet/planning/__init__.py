@@ -18,7 +18,13 @@ from netvet.planning.gantt import GanttRegion, gantt_by_region
 from netvet.planning.heuristic import greedy_schedule, total_exposure
 from netvet.planning.instance import PlanningInstance, WorkPackage, build_instance
 from netvet.planning.optimiser import SolveReport, optimise
-from netvet.planning.parameters import CrewTable, PlanningParameters, PrecedenceRule, PrecedenceScope
+from netvet.planning.parameters import (
+    CrewTable,
+    PlanningParameters,
+    PrecedenceRule,
+    PrecedenceScope,
+    default_horizon,
+)
 from netvet.planning.plan import Plan, PlanTask, build_plan
 
 
@@ -72,6 +78,7 @@ __all__ = [
     "WorkPackage",
     "build_instance",
     "check_plan",
+    "default_horizon",
     "gantt_by_region",
     "make_plan",
     "solve",

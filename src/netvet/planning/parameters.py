@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from netvet.model.findings import Finding, FindingStatus
 from netvet.model.inventory import Domain
 
 _PRECEDENCE = re.compile(r"^\s*(\w+)\s*(?:>|before)\s*(\w+)\s*(?:@\s*(\w+))?\s*$", re.IGNORECASE)
@@ -127,3 +128,16 @@ def _check_acyclic(rules: tuple[PrecedenceRule, ...]) -> None:
 
 def quarter_label(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def default_horizon(findings: Iterable[Finding], start: date) -> int:
+    """Up to a quarter past the latest deadline still ahead: at least a year, at most five."""
+    ahead = [
+        f.deadline
+        for f in findings
+        if f.deadline is not None
+        and f.deadline >= start
+        and f.status in (FindingStatus.VIOLATION, FindingStatus.DUE)
+    ]
+    weeks = ((max(ahead) - start).days // 7 + 13) if ahead else 52
+    return max(52, min(260, weeks))

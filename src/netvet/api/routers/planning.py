@@ -13,12 +13,20 @@ from netvet.api.routers.jobs import accepted, job_out
 from netvet.api.schemas import JobAccepted, JobOut
 from netvet.api.security import DB, Analyst, ReadConnection, Viewer
 from netvet.api.worker import JobContext
-from netvet.cli.planning import default_horizon, gather, load_catalogue
-from netvet.data import role_table
+from netvet.data import cost_catalogue, role_table
 from netvet.model.findings import Finding
-from netvet.planning import CrewTable, Plan, PlanMethod, PlanningParameters, build_instance, solve
+from netvet.planning import (
+    CrewTable,
+    Plan,
+    PlanMethod,
+    PlanningParameters,
+    build_instance,
+    default_horizon,
+    solve,
+)
 from netvet.storage import Database, access
 from netvet.storage import findings as stored
+from netvet.storage.inventory import planned_assets_and_sites
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["planning"], responses=PROBLEM_RESPONSES)
 PLAN_JOB = "plan"
@@ -51,8 +59,8 @@ def make_plan(db: Database, organization_id: str, body: PlanRequest, actor: str,
         budget_per_quarter=body.budget_per_quarter,
         jurisdictions=tuple(result.jurisdictions),
     )
-    assets, sites = gather(db, organization_id, findings)
-    instance = build_instance(findings, assets, sites, load_catalogue(), parameters, role_table())
+    assets, sites = planned_assets_and_sites(db, organization_id, findings)
+    instance = build_instance(findings, assets, sites, cost_catalogue(), parameters, role_table())
     plan = solve(instance, PlanMethod.GREEDY if body.greedy else PlanMethod.OPTIMISE, body.time_limit)
     with db.begin() as conn:
         access.record_audit(
