@@ -26,8 +26,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from netvet.cli.planning import gather, load_catalogue, read_findings_file
-from netvet.data import role_table
+from netvet.cli.planning import read_findings_file
+from netvet.data import cost_catalogue, role_table
 from netvet.planning import (
     CrewTable,
     Plan,
@@ -41,6 +41,7 @@ from netvet.planning import (
 )
 from netvet.planning.synthetic import synthetic_network
 from netvet.storage import open_database
+from netvet.storage.inventory import planned_assets_and_sites
 
 START = date(2026, 11, 30)
 
@@ -60,11 +61,11 @@ def demo_instance(crews: int) -> PlanningInstance | None:
         return None
     db = open_database(f"sqlite:///{home / 'netvet.sqlite'}")
     try:
-        assets, sites = gather(db, "default", findings)
+        assets, sites = planned_assets_and_sites(db, "default", findings)
     finally:
         db.dispose()
     params = PlanningParameters(start=START, horizon_weeks=120, crews=CrewTable(crews))
-    return build_instance(findings, assets, sites, load_catalogue(), params, role_table())
+    return build_instance(findings, assets, sites, cost_catalogue(), params, role_table())
 
 
 def synthetic_instance(
@@ -85,7 +86,7 @@ def synthetic_instance(
         neighbour_km=neighbour_km,
         precedence=tuple(PrecedenceRule.parse(p) for p in precedence),
     )
-    return build_instance(findings, assets, site_list, load_catalogue(), params, role_table())
+    return build_instance(findings, assets, site_list, cost_catalogue(), params, role_table())
 
 
 def run(name: str, instance: PlanningInstance, time_limit: float, table: Table) -> Plan:
