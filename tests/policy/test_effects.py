@@ -88,6 +88,24 @@ def test_removal_without_a_date_is_broken_from_the_day_it_takes_effect(make_pack
     assert statuses(pack, network, date(2020, 1, 27)) == {}  # not adopted yet
 
 
+def test_unknown_technology_stays_inside_a_5g_rule_and_says_so(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "5g-out",
+            "{type: removal}",
+            "adopted: 2020-07-14\ndeadline: 2027-12-31\nscope: {technologies: [5G]}",
+        )
+    )
+    network = frame(asset("nr"), asset("blank", technology=None), asset("lte", technology="4G"))
+    result = assess(network, EVIDENCE, [pack], date(2028, 1, 5))
+    found = {f.asset_id: f for f in result.findings()}
+    assert set(found) == {"nr", "blank"}
+    assert (
+        "technology unknown" in found["blank"].explanation
+        and "technology unknown" not in found["nr"].explanation
+    )
+
+
 # --- caps --------------------------------------------------------------------------------------------
 
 

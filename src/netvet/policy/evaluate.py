@@ -93,8 +93,9 @@ def _asset_text() -> pl.Expr:
             pl.col("role"),
             pl.lit(" ("),
             pl.col("domain"),
-            pl.lit(", ").repeat_by(pl.col("technology").is_not_null().cast(pl.UInt32)).list.join(""),
-            pl.col("technology").fill_null(""),
+            pl.lit(", "),
+            # Said outright: an unknown technology keeps the asset inside 5G/4G rules (frame.scope_expr).
+            pl.col("technology").fill_null("technology unknown"),
             pl.lit(") at site "),
             pl.col("site_id"),
             pl.lit(" in "),

@@ -90,7 +90,7 @@ def _window_expr(column: str, window: DateWindow, unknown_matches: bool) -> pl.E
 def scope_expr(scope: Scope, unknown_dates_match: bool = True) -> pl.Expr:
     """A boolean expression over a prepared asset frame selecting what the scope covers.
 
-    For a rule an unknown date keeps the asset in scope (the operator must show the date); for a licence
+    For a rule an unknown date (or technology) keeps the asset in scope (the operator must show the date); for a licence
     (`unknown_dates_match=False`) it keeps the asset out (a licence covers only what it can be shown to).
     """
     expr = pl.lit(True)
@@ -99,7 +99,12 @@ def scope_expr(scope: Scope, unknown_dates_match: bool = True) -> pl.Expr:
     if scope.roles:
         expr = expr & pl.col("role_key").is_in([role_key(r) for r in scope.roles])
     if scope.technologies:
-        expr = expr & pl.col("technology_key").is_in([t.strip().upper() for t in scope.technologies])
+        # Like an unknown date, an unknown technology keeps the asset inside a rule (the operator must
+        # show it is not 5G) and outside a licence.
+        in_technology = pl.col("technology_key").is_in([t.strip().upper() for t in scope.technologies])
+        if unknown_dates_match:
+            in_technology = in_technology | pl.col("technology_key").is_null()
+        expr = expr & in_technology
     if scope.site_kinds:
         expr = expr & pl.col("site_kind_key").is_in([text_key(k) for k in scope.site_kinds])
     if scope.regions:
