@@ -299,3 +299,40 @@ def test_written_inventory_imports_the_same(db: Database, tmp_path: Path) -> Non
         assert write_inventory(rows, out) == 4
         shutil.copy(out, tmp_path / f"again{suffix}")
         assert import_inventory(db, tmp_path / f"again{suffix}").rows_read == 4
+
+
+def test_rows_are_numbered_by_the_line_they_start_on(db: Database, tmp_path: Path) -> None:
+    rows = ['A1,S1,"Camden\nTown",London,GB,,,Huawei,,,,,,,BBU,,,,,', "A2,S1,,,GB,abc,,Huawei,,,,,,,BBU,,,,,"]
+    with pytest.raises(InventoryFileError) as caught:
+        import_inventory(db, write_csv(tmp_path / "multiline.csv", rows=rows))
+    assert [(e.row, e.column) for e in caught.value.errors] == [(4, "latitude")]
+
+
+def test_a_file_without_some_site_columns_keeps_the_stored_site_details(db: Database, tmp_path: Path) -> None:
+    import_inventory(db, write_csv(tmp_path / "full.csv"))
+    slim = tmp_path / "slim.csv"
+    slim.write_text("asset_id,site_id,vendor,role\nA1,S1,Huawei,BBU\n", encoding="utf-8")
+    import_inventory(db, slim)
+    with db.connect() as conn:
+        site = {s.id: s for s in store.iter_sites(conn, "default")}["S1"]
+    assert (site.name, site.region, site.country) == ("Camden", "London", "GB")
+    assert site.latitude == pytest.approx(51.539)
+
+
+def test_a_rejected_row_leaves_its_site_untouched(db: Database, tmp_path: Path) -> None:
+    # Row 3 fills S1's empty region but contradicts its country: it is rejected whole.
+    rows = ["A1,S1,Camden,,GB,,,Huawei,,,,,,,BBU,,,,,", "A2,S1,,Elsewhere,DE,,,Huawei,,,,,,,BBU,,,,,"]
+    report = import_inventory(db, write_csv(tmp_path / "partial.csv", rows=rows), skip_invalid=True)
+    assert (report.rows_added, report.rows_rejected) == (1, 1)
+    with db.connect() as conn:
+        (site,) = list(store.iter_sites(conn, "default"))
+    assert (site.region, site.country) == (None, "GB")
+
+
+def test_replace_cannot_be_combined_with_skip_invalid(db: Database, tmp_path: Path) -> None:
+    import_inventory(db, write_csv(tmp_path / "full.csv"))
+    bad = write_csv(tmp_path / "bad.csv", rows=[ROWS[0], "B1,S1,,,GB,abc,0,Huawei,,,,,,,BBU,,,,,"])
+    with pytest.raises(InventoryFileError, match="cannot be combined"):
+        import_inventory(db, bad, skip_invalid=True, replace=True)
+    with db.connect() as conn:
+        assert store.count_assets(conn, "default") == 4

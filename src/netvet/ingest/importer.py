@@ -67,14 +67,14 @@ class _SiteRegistry:
                 if value is not None:
                     self._origin[(site_id, key)] = valid.row
             return True
-        errors, changed = [], False
+        errors: list[RowError] = []
+        filled: dict[str, Any] = {}
+        # Every field is checked before any is applied: a rejected row must leave the site untouched.
         for key, value in valid.site.items():
             if value is None:
                 continue
             if known[key] is None:
-                known[key] = value
-                self._origin[(site_id, key)] = valid.row
-                changed = True
+                filled[key] = value
             elif known[key] != value:
                 column = "site_" + key if key in ("name", "kind") else key
                 first = self._origin[(site_id, key)]
@@ -86,6 +86,12 @@ class _SiteRegistry:
                         str(value),
                     )
                 )
+        if errors:
+            return errors
+        for key, value in filled.items():
+            known[key] = value
+            self._origin[(site_id, key)] = valid.row
+        changed = bool(filled)
         return errors or changed
 
     def rows(self, organization_id: str, site_ids: set[str]) -> list[dict[str, Any]]:
@@ -114,6 +120,10 @@ def import_inventory(
 
     With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
     mention are removed."""
+    if replace and skip_invalid:
+        # A snapshot with rejected rows is incomplete: replacing with it would delete the assets whose
+        # rows were rejected.
+        raise InventoryFileError(path.name, "--replace and --skip-invalid cannot be combined")
     started = datetime.now(UTC)
     source = open_inventory(path, fmt)
     report = ImportReport(file_name=path.name, sha256=file_sha256(path), format=source.format)
@@ -212,7 +222,14 @@ def _write_batch(
 ) -> None:
     if not batch.rows:
         return
-    store.upsert(conn, sites, registry.rows(organization_id, batch.site_ids), ("organization_id", "id"))
+    # A file that leaves a site's details out (no coordinates column, say) keeps what is stored.
+    store.upsert(
+        conn,
+        sites,
+        registry.rows(organization_id, batch.site_ids),
+        ("organization_id", "id"),
+        keep_stored_when_null=True,
+    )
     hashes = store.existing_asset_hashes(conn, organization_id, [r.asset["id"] for r in batch.rows])
     new, changed, components = [], [], {}
     for valid in batch.rows:

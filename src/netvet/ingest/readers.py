@@ -110,10 +110,12 @@ def _open_csv(path: Path, size: int) -> InventorySource:
         raise InventoryFileError(path.name, "the first row should hold the column names but is blank")
 
     def rows() -> Iterator[RawRow]:
-        line = 1
+        # A record is numbered by the line it starts on (a quoted cell may span several lines).
+        end_of_previous = reader.line_num
         try:
             for record in reader:
-                line = reader.line_num
+                line = end_of_previous + 1
+                end_of_previous = reader.line_num
                 if not any(cell.strip() for cell in record):
                     continue
                 if len(record) > len(headers):
@@ -123,7 +125,7 @@ def _open_csv(path: Path, size: int) -> InventorySource:
                         continue
                 yield RawRow(line, dict(zip(headers, record, strict=False)))
         except csv.Error as exc:
-            raise InventoryFileError(path.name, f"row {line + 1}: malformed CSV: {exc}") from exc
+            raise InventoryFileError(path.name, f"row {end_of_previous + 1}: malformed CSV: {exc}") from exc
         finally:
             binary.close()
 

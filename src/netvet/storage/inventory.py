@@ -58,16 +58,25 @@ def get_organization(conn: Connection, organization_id: str) -> Organization | N
     )
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
-    """Insert rows, replacing the non-key columns of rows whose key already exists."""
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    keep_stored_when_null: bool = False,
+) -> None:
+    """Insert rows, replacing the non-key columns of rows whose key already exists (with
+    `keep_stored_when_null`, a None leaves the stored value as it is)."""
     if not rows:
         return
     dialect = conn.dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     columns = [c for c in rows[0] if c not in keys]
-    statement = insert.on_conflict_do_update(
-        index_elements=list(keys), set_={c: insert.excluded[c] for c in columns}
-    )
+    new_values = {
+        c: func.coalesce(insert.excluded[c], table.c[c]) if keep_stored_when_null else insert.excluded[c]
+        for c in columns
+    }
+    statement = insert.on_conflict_do_update(index_elements=list(keys), set_=new_values)
     conn.execute(statement, list(rows))
 
 
