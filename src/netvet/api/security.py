@@ -75,7 +75,7 @@ def principal(
         if session is not None:
             if request.method not in SAFE_METHODS:
                 sent = request.headers.get(CSRF_HEADER, "")
-                if not secrets.compare_digest(sent, session.csrf_token):
+                if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):  # bytes: any text
                     raise Problem(403, f"a session write needs the {CSRF_HEADER} header", kind="csrf")
             return Principal(session.user, "session", session.csrf_token)
     raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")

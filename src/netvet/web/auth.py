@@ -53,7 +53,7 @@ def checked_form_user(
     who: Annotated[WebUser, Depends(web_user)], csrf_token: Annotated[str, Form()] = ""
 ) -> WebUser:
     """The session user of a form post whose CSRF token matches the session's."""
-    if not secrets.compare_digest(csrf_token, who.csrf_token):
+    if not secrets.compare_digest(csrf_token.encode(), who.csrf_token.encode()):  # bytes: any text
         raise CsrfRejected()
     return who
 
