@@ -56,3 +56,44 @@ def test_review_queue_and_a_decision(world: World) -> None:
     assert all(c["decided_by"] in (None, "globex-analyst") for c in theirs)
     still_open = world.get("globex:admin", f"{GLOBEX}/screening/candidates").json()
     assert [c["name"] for c in still_open] == ["China Mobile Intl"]
+
+
+def test_a_name_counts_the_assets_that_carry_it_in_any_role(world: World) -> None:
+    from netvet.storage import browse
+    from netvet.storage import inventory as store
+    from netvet.storage.tables import assets, components, sites
+
+    with world.db.begin() as conn:
+        store.ensure_organization(conn, "acme")
+        conn.execute(sites.insert(), [{"organization_id": "acme", "id": "S1"}])
+        rows = [("A1", "Ericsson", "HiSilicon"), ("A2", "HiSilicon", "HiSilicon"), ("A3", "Nokia", None)]
+        conn.execute(
+            assets.insert(),
+            [
+                {
+                    "organization_id": "acme",
+                    "id": i,
+                    "site_id": "S1",
+                    "vendor": v,
+                    "manufacturer": m,
+                    "role": "BBU",
+                    "domain": "ran",
+                    "row_hash": i,
+                }
+                for i, v, m in rows
+            ],
+        )
+        conn.execute(
+            components.insert(),
+            [
+                {
+                    "organization_id": "acme",
+                    "asset_id": "A3",
+                    "position": 0,
+                    "name": "chip",
+                    "supplier": "HiSilicon",
+                }
+            ],
+        )
+        counts = browse.assets_per_name(conn, "acme")
+    assert counts == {"HiSilicon": 3, "Ericsson": 1, "Nokia": 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.engine import Connection
 
 from netvet.storage import findings as stored
@@ -137,19 +137,28 @@ def site_points(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def assets_per_name(conn: Connection, organization_id: str) -> dict[str, int]:
+    """How many assets carry each name, as vendor, manufacturer or component supplier (the names
+    screening checks), each asset counted once per name."""
+    own_assets = assets.c.organization_id == organization_id
+    carriers = union(
+        select(assets.c.id.label("asset_id"), assets.c.vendor.label("name")).where(own_assets),
+        select(assets.c.id, assets.c.manufacturer).where(own_assets, assets.c.manufacturer.is_not(None)),
+        select(components.c.asset_id, components.c.supplier).where(
+            components.c.organization_id == organization_id
+        ),
+    ).subquery()
+    query = select(carriers.c.name, func.count()).group_by(carriers.c.name)
+    return {name: int(count) for name, count in conn.execute(query)}
+
+
 def review_queue(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
     """The latest screening run's candidates that need an analyst (raw status review), with the
     decision in force for each (None while open) and how many assets carry the name."""
     from netvet.storage import screening
 
     book = screening.decision_book(conn, organization_id)
-    usage: dict[str, int] = dict(
-        conn.execute(
-            select(assets.c.vendor, func.count())
-            .where(assets.c.organization_id == organization_id)
-            .group_by(assets.c.vendor)
-        ).all()
-    )
+    usage = assets_per_name(conn, organization_id)
     queue = []
     for row in screening.stored_results(conn, organization_id):
         if row["list_id"] is None or row["raw_status"] != "review":
