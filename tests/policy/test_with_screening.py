@@ -18,3 +18,26 @@ def test_assess_uses_the_stored_screening_results(sqlite_db: Database) -> None:
     found = {(f.rule_id, f.asset_id): f.status.value for f in result.findings()}
     assert found[("uk-dvd-core", "lon-amf")] == "violation"
     assert "-> huawei" in next(f.explanation for f in result.findings() if f.asset_id == "lon-amf")
+
+
+def test_an_affiliate_is_reached_only_from_the_day_its_entry_was_listed(sqlite_db: Database) -> None:
+    # Huawei Cloud joined the Entity List on 2020-08-17 (85 FR 51596), Huawei itself on 2019-05-16.
+    cloud = {
+        "id": "us-cloud",
+        "site_id": "US-DC",
+        "country": "US",
+        "vendor": "Huawei Cloud Computing Technology Co. Ltd.",
+        "role": "Server",
+        "domain": "other",
+        "technology": None,
+        "purchased_on": date(2019, 1, 10),
+    }
+    _store(sqlite_db, [cloud])
+    screen_inventory(sqlite_db, "default")
+
+    def entity_list_status(at: date) -> str | None:
+        result = run_assessment(sqlite_db, "default", ["us"], at)
+        return next((f.status.value for f in result.findings() if f.rule_id == "us-bis-entity-list"), None)
+
+    assert entity_list_status(date(2020, 8, 16)) is None
+    assert entity_list_status(date(2020, 8, 17)) == "violation"  # listed, and the TGL expired 2020-08-13

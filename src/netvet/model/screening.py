@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +41,9 @@ class VendorEvidence(BaseModel):
     affiliate_path: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
     decision: Decision | None = None
+    # The day the matched list entry was added, where the list gives it: an affiliate is known to belong
+    # to its group from that day, so an assessment of an earlier day does not reach it.
+    listed_on: date | None = None
 
     @property
     def entity_ids(self) -> tuple[str, ...]:

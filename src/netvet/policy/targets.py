@@ -31,6 +31,10 @@ def describe_evidence(evidence: VendorEvidence) -> str:
 def _reaches(
     target: VendorTarget, designations: Sequence[Designation], evidence: VendorEvidence, at: date
 ) -> bool:
+    if evidence.affiliate_path and evidence.listed_on is not None and evidence.listed_on > at:
+        # Assessing an earlier day uses what the lists said then: this affiliate was not yet listed
+        # (Huawei Cloud joined the Entity List on 2020-08-17, a year after Huawei).
+        return False
     entity_ids = set(evidence.entity_ids)
     lists = {evidence.list_id, *evidence.lists}
     if entity_ids & set(target.entities) or lists & set(target.lists):

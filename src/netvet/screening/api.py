@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from functools import cache
 
 from netvet.model.screening import ScreeningStatus, VendorEvidence
@@ -31,7 +32,7 @@ def screen_names(
     return {name: screener.screen(name, decisions=decisions) for name in dict.fromkeys(names)}
 
 
-def evidence_from_result(name: str, result: ScreeningResult) -> VendorEvidence:
+def evidence_from_result(name: str, result: ScreeningResult, listed_on: date | None = None) -> VendorEvidence:
     return VendorEvidence(
         name=name,
         status=result.status,
@@ -44,13 +45,16 @@ def evidence_from_result(name: str, result: ScreeningResult) -> VendorEvidence:
         affiliate_path=result.affiliate_path,
         lists=result.lists,
         decision=result.decision,
+        listed_on=listed_on,
     )
 
 
-def evidence_from_screening(screening: NameScreening) -> list[VendorEvidence]:
+def evidence_from_screening(
+    screening: NameScreening, listed_on: Mapping[tuple[str, str], date | None] | None = None
+) -> list[VendorEvidence]:
     """Evidence for every flagged result, and for dismissed ones (the rules see the dismissal)."""
     return [
-        evidence_from_result(screening.name, r)
+        evidence_from_result(screening.name, r, (listed_on or {}).get((r.list_id, r.entity_id)))
         for r in screening.results
         if r.status is not ScreeningStatus.CLEAR or r.decision is not None
     ]
@@ -62,5 +66,10 @@ def vendor_evidence_for_names(
     decisions: DecisionBook | None = None,
 ) -> dict[str, list[VendorEvidence]]:
     """The same shape as netvet.storage.screening.vendor_evidence, without a database."""
+    listed_on = {
+        (e.list_id, e.entity_id): e.added_on
+        for lst in (shipped_lists() if lists is None else lists)
+        for e in lst.entries
+    }
     screenings = screen_names(names, lists, decisions)
-    return {name: evidence_from_screening(s) for name, s in screenings.items()}
+    return {name: evidence_from_screening(s, listed_on) for name, s in screenings.items()}

@@ -384,6 +384,8 @@ def vendor_evidence(conn: Connection, organization_id: str) -> dict[str, list[Ve
     since it was taken.
     """
     book = decision_book(conn, organization_id)
+    lists, _ = current_lists(conn)
+    listed_on = {(e.list_id, e.entity_id): e.added_on for lst in lists for e in lst.entries}
     evidence: dict[str, list[VendorEvidence]] = {}
     for row in stored_results(conn, organization_id):
         found = evidence.setdefault(row["name"], [])
@@ -410,6 +412,7 @@ def vendor_evidence(conn: Connection, organization_id: str) -> dict[str, list[Ve
                 affiliate_path=tuple(row["affiliate_path"] or ()),
                 lists=tuple(row["lists"] or ()),
                 decision=decision,
+                listed_on=listed_on.get((row["list_id"], row["entity_id"])),
             )
         )
     return evidence
