@@ -336,3 +336,16 @@ def test_replace_cannot_be_combined_with_skip_invalid(db: Database, tmp_path: Pa
         import_inventory(db, bad, skip_invalid=True, replace=True)
     with db.connect() as conn:
         assert store.count_assets(conn, "default") == 4
+
+
+def test_before_commit_runs_in_the_import_transaction(db: Database, tmp_path: Path) -> None:
+    """Callers audit the import there: an import and its audit entry stand or fall together."""
+    seen: list[int] = []
+
+    def refuse(conn: Any, report: Any) -> None:
+        seen.append(report.rows_added)
+        raise RuntimeError("audit log unavailable")
+
+    with pytest.raises(RuntimeError):
+        import_inventory(db, write_csv(tmp_path / "inv.csv"), before_commit=refuse)
+    assert seen == [4] and snapshot(db)["assets"] == [] and snapshot(db)["imports"] == []

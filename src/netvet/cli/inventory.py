@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import Connection
 
 from netvet import __version__
 from netvet.cli.common import (
@@ -61,8 +62,16 @@ def run_import(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = import_inventory(
-                db, file, fmt, organization_id, skip_invalid, rejects, advance, replace=replace
+            return import_inventory(
+                db,
+                file,
+                fmt,
+                organization_id,
+                skip_invalid,
+                rejects,
+                advance,
+                replace=replace,
+                before_commit=_audit_import,
             )
     except InventoryFileError as exc:
         for error in exc.errors[:SHOWN_ERRORS]:
@@ -70,22 +79,23 @@ def run_import(
         if len(exc.errors) > SHOWN_ERRORS:
             err_console.print(f"... and {len(exc.errors) - SHOWN_ERRORS} more")
         raise fail(str(exc), EXIT_INVALID_INPUT) from None
-    with db.begin() as conn:
-        audit(
-            conn,
-            organization_id,
-            "inventory.import",
-            file.name,
-            {
-                "import_id": report.import_id,
-                "sha256": report.sha256,
-                "added": report.rows_added,
-                "updated": report.rows_updated,
-                "rejected": report.rows_rejected,
-                "removed": report.rows_removed,
-            },
-        )
-    return report
+
+
+def _audit_import(conn: Connection, report: ImportReport) -> None:
+    audit(
+        conn,
+        report.organization_id,
+        "inventory.import",
+        report.file_name,
+        {
+            "import_id": report.import_id,
+            "sha256": report.sha256,
+            "added": report.rows_added,
+            "updated": report.rows_updated,
+            "rejected": report.rows_rejected,
+            "removed": report.rows_removed,
+        },
+    )
 
 
 def import_command(

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from netvet.ingest.columns import HeaderMap
 from netvet.ingest.errors import InventoryFileError, RowError
 from netvet.ingest.readers import RawRow, open_inventory
@@ -28,6 +30,7 @@ class ImportReport:
     file_name: str
     sha256: str
     format: str
+    organization_id: str = store.DEFAULT_ORGANIZATION
     rows_added: int = 0
     rows_updated: int = 0
     rows_unchanged: int = 0
@@ -114,19 +117,21 @@ def import_inventory(
     on_progress: ProgressCallback | None = None,
     imported_by: str | None = None,
     replace: bool = False,
+    before_commit: Callable[[Connection, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import `path`. Raises InventoryFileError (and stores nothing) when the file or any row is invalid,
     unless `skip_invalid`, which stores the valid rows and writes the rejected ones to `rejects_path`.
 
     With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
-    mention are removed."""
+    mention are removed. `before_commit` runs inside the import's transaction once the rows are written
+    (the callers audit the import there, so an import and its audit entry stand or fall together)."""
     if replace and skip_invalid:
         # A snapshot with rejected rows is incomplete: replacing with it would delete the assets whose
         # rows were rejected.
         raise InventoryFileError(path.name, "--replace and --skip-invalid cannot be combined")
     started = datetime.now(UTC)
     source = open_inventory(path, fmt)
-    report = ImportReport(file_name=path.name, sha256=file_sha256(path), format=source.format)
+    report = ImportReport(path.name, file_sha256(path), source.format, organization_id)
     header_map: HeaderMap | None = None
     if source.headers is not None:
         header_map, problems = HeaderMap.from_headers(source.headers)
@@ -210,6 +215,8 @@ def import_inventory(
                 rows_rejected=report.rows_rejected,
                 imported_by=imported_by,
             )
+            if before_commit is not None:
+                before_commit(conn, report)
     finally:
         source.close()
     if on_progress:

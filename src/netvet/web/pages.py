@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
-from netvet.api.routers.imports import run_upload_import, save_upload
+from netvet.api.routers.imports import run_upload_import, save_upload, upload_import_job
 from netvet.api.security import DB, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
@@ -239,16 +239,7 @@ async def upload(
         if size == 0:
             raise InventoryFileError(path.name, "the file is empty")
         if size > request.app.state.config.import_job_bytes:
-            folder = path.parent
-
-            def work(context: Any) -> dict[str, Any]:
-                try:
-                    return run_upload_import(db, principal, path, None, replace, context.progress).model_dump(
-                        mode="json"
-                    )
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
-
+            work = upload_import_job(db, principal, path, None, replace)
             job = request.app.state.jobs.submit(who.organization_id, "import", who.user.username, work)
             return back("/imports", f"{path.name} is large: importing it as job {job[:8]}; see the overview.")
         result = run_upload_import(db, principal, path, None, replace)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
 from netvet.api.paging import Paging
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, inventory_problem
 from netvet.api.routers.jobs import accepted
 from netvet.api.schemas import ImportOut, ImportResult, JobAccepted, Page
 from netvet.api.security import DB, Analyst, Principal, ReadConnection, Viewer
-from netvet.api.worker import JobContext
+from netvet.api.worker import JobContext, database_locked
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.storage import Database
 from netvet.storage import inventory as store
@@ -45,6 +48,10 @@ def run_upload_import(
     on_progress: Any = None,
 ) -> ImportResult:
     """Import a stored upload and record it in the audit log (shared by the API and the dashboard)."""
+
+    def audit(conn: Connection, report: ImportReport) -> None:
+        who.audit(conn, "inventory.import", path.name, _result(report).model_dump(mode="json"))
+
     report = import_inventory(
         db,
         path,
@@ -53,11 +60,31 @@ def run_upload_import(
         on_progress=on_progress,
         imported_by=who.user.username,
         replace=replace,
+        before_commit=audit,
     )
-    result = _result(report)
-    with db.begin() as conn:
-        who.audit(conn, "inventory.import", path.name, result.model_dump(mode="json"))
-    return result
+    return _result(report)
+
+
+def upload_import_job(
+    db: Database, who: Principal, path: Path, fmt: str | None, replace: bool
+) -> Callable[[JobContext], dict[str, Any]]:
+    """The job that imports a stored upload, then deletes it, except after a locked database, which the
+    worker retries with the upload still there."""
+
+    def work(context: JobContext) -> dict[str, Any]:
+        try:
+            result = run_upload_import(db, who, path, fmt, replace, context.progress)
+        except OperationalError as exc:
+            if not database_locked(exc):
+                shutil.rmtree(path.parent, ignore_errors=True)
+            raise
+        except BaseException:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return result.model_dump(mode="json")
+
+    return work
 
 
 async def save_upload(upload: UploadFile) -> tuple[Path, int]:
@@ -100,14 +127,7 @@ async def create_import(
         shutil.rmtree(path.parent, ignore_errors=True)
         raise Problem(422, f"{path.name}: the file is empty", kind="invalid-inventory", errors=[])
     if background or size > request.app.state.config.import_job_bytes:
-
-        def work(context: JobContext) -> dict[str, Any]:
-            try:
-                result = run_upload_import(db, who, path, format, replace, context.progress)
-            finally:
-                shutil.rmtree(path.parent, ignore_errors=True)
-            return result.model_dump(mode="json")
-
+        work = upload_import_job(db, who, path, format, replace)
         job_id = request.app.state.jobs.submit(organization_id, "import", who.user.username, work)
         return accepted(request, db, organization_id, job_id)
     try:
