@@ -162,14 +162,24 @@ def list_results(conn: Connection, organization_id: str) -> list[StoredResult]:
 def latest_result(
     conn: Connection, organization_id: str, at: date | None = None, jurisdiction: str | None = None
 ) -> StoredResult | None:
-    """The newest stored result for the date (any date when None) that covers the jurisdiction."""
+    """The stored result for the date that covers the jurisdiction, newest first. Without a date: the
+    result for the latest day up to today (a what-if run for another day never becomes the network's
+    status because it ran last), or, when every result is for a future day, the newest of those."""
     query = select(assessment_results).where(assessment_results.c.organization_id == organization_id)
+    newest = (assessment_results.c.created_at.desc(), assessment_results.c.id.desc())
     if at is not None:
-        query = query.where(assessment_results.c.at == at)
-    query = query.order_by(assessment_results.c.created_at.desc(), assessment_results.c.id.desc())
-    for row in conn.execute(query).mappings():
-        if jurisdiction is None or jurisdiction in row["jurisdictions"]:
-            return _result(row)
+        candidates = [query.where(assessment_results.c.at == at).order_by(*newest)]
+    else:
+        candidates = [
+            query.where(assessment_results.c.at <= date.today()).order_by(
+                assessment_results.c.at.desc(), *newest
+            ),
+            query.order_by(*newest),
+        ]
+    for candidate in candidates:
+        for row in conn.execute(candidate).mappings():
+            if jurisdiction is None or jurisdiction in row["jurisdictions"]:
+                return _result(row)
     return None
 
 

@@ -1,0 +1,38 @@
+"""Which stored assessment is the network's status."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from netvet.policy.assessment import empty_findings
+from netvet.storage import Database
+from netvet.storage import findings as stored
+from netvet.storage import inventory as store
+
+
+def _save(db: Database, at: date, created: datetime, jurisdictions: list[str]) -> int:
+    with db.begin() as conn:
+        store.ensure_organization(conn, "op")
+        return stored.save_result(conn, "op", at, jurisdictions, {}, empty_findings(), "ann", created)
+
+
+def test_a_what_if_run_never_becomes_the_networks_status(db: Database) -> None:
+    now = datetime.now(UTC)
+    today = _save(db, date.today(), now - timedelta(hours=2), ["uk"])
+    _save(db, date(2019, 1, 1), now - timedelta(hours=1), ["uk"])  # ran later, for a past day
+    _save(db, date.today() + timedelta(days=900), now, ["uk"])  # ran last, for a future day
+    with db.connect() as conn:
+        latest = stored.latest_result(conn, "op")
+        assert latest is not None and latest.id == today
+        past = stored.latest_result(conn, "op", date(2019, 1, 1))
+        assert past is not None and past.at == date(2019, 1, 1)
+        assert stored.latest_result(conn, "op", jurisdiction="de") is None
+
+
+def test_only_future_runs_fall_back_to_the_newest(db: Database) -> None:
+    now = datetime.now(UTC)
+    _save(db, date.today() + timedelta(days=30), now - timedelta(hours=1), ["uk"])
+    newest = _save(db, date.today() + timedelta(days=60), now, ["uk"])
+    with db.connect() as conn:
+        latest = stored.latest_result(conn, "op")
+    assert latest is not None and latest.id == newest
