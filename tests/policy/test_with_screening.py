@@ -41,3 +41,22 @@ def test_an_affiliate_is_reached_only_from_the_day_its_entry_was_listed(sqlite_d
 
     assert entity_list_status(date(2020, 8, 16)) is None
     assert entity_list_status(date(2020, 8, 17)) == "violation"  # listed, and the TGL expired 2020-08-13
+
+
+def test_a_decision_applies_from_the_day_it_was_taken(sqlite_db: Database) -> None:
+    from netvet.model.screening import Decision
+    from netvet.storage.screening import record_decision
+
+    _store(sqlite_db, NETWORK)
+    screen_inventory(sqlite_db, "default")
+    with sqlite_db.begin() as conn:
+        record_decision(
+            conn, "Huawei Technologies Co., Ltd.", None, "huawei", Decision.DISMISSED, "test only", "ann"
+        )
+
+    def core_findings(at: date) -> list[str]:
+        result = run_assessment(sqlite_db, "default", ["uk"], at)
+        return [f.rule_id for f in result.findings() if f.asset_id == "lon-amf"]
+
+    assert "uk-dvd-core" in core_findings(date(2024, 7, 1))  # before the dismissal: the rules saw a match
+    assert core_findings(date.today()) == []

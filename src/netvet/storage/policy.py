@@ -174,12 +174,14 @@ def rule_packs(extra_policies: Sequence[Path | str] = ()) -> tuple[RulePack, ...
     return load_packs([*shipped_pack_paths(), *extra_policies])
 
 
-def screening_evidence(conn: Connection, organization_id: str) -> dict[str, list[VendorEvidence]]:
-    """Screening's stored results for the organisation (the latest run, with analysts' decisions)."""
+def screening_evidence(
+    conn: Connection, organization_id: str, at: date | None = None
+) -> dict[str, list[VendorEvidence]]:
+    """Screening's stored results for the organisation (the latest run, with the analysts' decisions
+    taken by `at`)."""
     from netvet.storage.screening import vendor_evidence
 
-    evidence = vendor_evidence(conn, organization_id)
-    return evidence
+    return vendor_evidence(conn, organization_id, at)
 
 
 @dataclass
@@ -198,6 +200,7 @@ def policy_inputs(
     organization_id: str,
     extra_policies: Sequence[Path | str] = (),
     evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
+    at: date | None = None,
 ) -> PolicyInputs:
     """Load and check every file first (all-or-nothing), then read the database once."""
     packs = rule_packs(extra_policies)
@@ -206,7 +209,7 @@ def policy_inputs(
         own_licences, own_extensions = stored_licences(conn, organization_id)
         frame = asset_frame(conn, organization_id)
         if evidence is None:
-            evidence = screening_evidence(conn, organization_id)
+            evidence = screening_evidence(conn, organization_id, at)
     licences += own_licences
     extensions += own_extensions
     check_licence_rules(licences, extensions, packs)
@@ -232,7 +235,7 @@ def run_assessment(
     `UnknownJurisdictionError` for an unknown jurisdiction code.
     """
     at = at or date.today()
-    inputs = policy_inputs(db, organization_id, extra_policies, evidence)
+    inputs = policy_inputs(db, organization_id, extra_policies, evidence, at)
     result = assess(
         inputs.assets,
         inputs.evidence,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -376,12 +377,14 @@ def stored_results(conn: Connection, organization_id: str, run_id: int | None = 
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def vendor_evidence(conn: Connection, organization_id: str) -> dict[str, list[VendorEvidence]]:
+def vendor_evidence(
+    conn: Connection, organization_id: str, at: date | None = None
+) -> dict[str, list[VendorEvidence]]:
     """The latest screening's evidence per inventory name as written, with current decisions applied.
 
     A name that screened clear maps to an empty list. A decision taken after the run applies at once
     (confirmed: match; dismissed: clear, kept so the rules can see the dismissal) unless the entry changed
-    since it was taken.
+    since it was taken. With `at`, only decisions taken by that day apply (assessing an earlier day).
     """
     book = decision_book(conn, organization_id)
     lists, _ = current_lists(conn)
@@ -394,7 +397,8 @@ def vendor_evidence(conn: Connection, organization_id: str) -> dict[str, list[Ve
         status = ScreeningStatus(row["raw_status"])
         decision: Decision | None = None
         record = book.lookup(row["name_key"], row["list_id"], row["entity_id"])
-        if record is not None and record.entry_hash == row["entry_hash"]:
+        in_force = record is not None and (at is None or record.decided_at.date() <= at)
+        if record is not None and in_force and record.entry_hash == row["entry_hash"]:
             decision = record.decision
             status = ScreeningStatus.MATCH if decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
         if status is ScreeningStatus.CLEAR and decision is None:
