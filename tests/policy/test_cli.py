@@ -23,7 +23,7 @@ runner = CliRunner()
 def stored(cli_env: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     _store(cli_env, NETWORK)
     # Screening's stored results are the screening area's; hand-built evidence stands in for them here.
-    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org: EVIDENCE)
+    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org, at=None: EVIDENCE)
     return cli_env
 
 
@@ -115,7 +115,7 @@ def test_assess_warns_when_nothing_was_screened(
     cli_env: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _store(cli_env, NETWORK)
-    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org: {})
+    monkeypatch.setattr(policy_store, "screening_evidence", lambda conn, org, at=None: {})
     result = runner.invoke(app, ["assess", "--json", str(tmp_path / "out.json")], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "netvet screen" in result.output
 
