@@ -179,3 +179,9 @@ def test_a_large_upload_from_the_dashboard_becomes_a_job(web_db: Database) -> No
         overview = small_jobs.get("/").text
         assert '<td class="job-succeeded">succeeded</td>' in overview
         assert "5 added, 0 updated, 0 unchanged" in overview and 'http-equiv="refresh"' not in overview
+
+
+def test_an_assessment_date_that_is_not_a_date_is_said_plainly(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    response = client.post("/assess", data={"csrf_token": csrf, "at": "2026-13-45"})
+    assert response.status_code == 200 and "is not a date (YYYY-MM-DD)" in response.text

@@ -70,7 +70,10 @@ def start_assessment(
 ) -> RedirectResponse:
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/", "Only an analyst may run an assessment.")
-    day = date.fromisoformat(at) if at else date.today()
+    try:
+        day = date.fromisoformat(at) if at else date.today()
+    except ValueError:
+        return back("/", f"{at!r} is not a date (YYYY-MM-DD).")
     org, actor = who.organization_id, who.user.username
 
     def work(_context: Any) -> dict[str, Any]:
