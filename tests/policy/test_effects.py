@@ -419,3 +419,29 @@ def test_summary_counts_findings_by_legal_status(make_pack: MakePack) -> None:
     summary = assess(frame(asset("a"), asset("b")), EVIDENCE, [pack], date(2021, 1, 1)).summary()
     assert summary["findings_by_legal_status"] == {"binding": 2, "guidance": 2}
     assert summary["findings_by_jurisdiction_and_status"] == {"tt": {"violation": 4}}
+
+
+def test_the_timeline_uses_the_extensions_in_force_as_the_assessment_does(make_pack: MakePack) -> None:
+    from netvet.policy.licences import Extension
+    from netvet.policy.timeline import timeline
+
+    pack = make_pack(rule_yaml("rr", "{type: removal}", "adopted: 2022-07-18\ndeadline_from_operator: true"))
+    network = frame(asset("gnb", country="GB"))
+    granted = Extension(
+        id="e1",
+        rule="rr",
+        deadline=date(2024, 1, 1),
+        issued=date(2022, 9, 1),
+        sources=(Source(citation="FCC"),),
+    )
+    later = granted.model_copy(update={"id": "e2", "deadline": date(2024, 7, 1), "issued": date(2023, 12, 1)})
+    other = granted.model_copy(
+        update={"id": "e3", "deadline": date(2030, 1, 1), "organization_id": "someone-else"}
+    )
+
+    def deadlines(today: date) -> set[date]:
+        events = timeline(network, EVIDENCE, [pack], today, extensions=[granted, later, other])
+        return {e.day for e in events if e.rule_id == "rr" and "deadline" in e.event}
+
+    assert deadlines(date(2023, 6, 1)) == {date(2024, 1, 1)}  # the later extension was not yet issued
+    assert deadlines(date(2024, 2, 1)) == {date(2024, 7, 1)}

@@ -16,7 +16,7 @@ from netvet.model.roles import RoleTable
 from netvet.model.screening import VendorEvidence
 from netvet.policy.evaluate import select_packs
 from netvet.policy.frame import prepare_assets, scope_expr, vendor_filter
-from netvet.policy.licences import Extension, Licence
+from netvet.policy.licences import Extension, Licence, deadline_overrides
 from netvet.policy.rules import EffectType, Rule, RulePack
 from netvet.policy.targets import target_names
 
@@ -64,13 +64,15 @@ def timeline(
     licences: Sequence[Licence] = (),
     extensions: Sequence[Extension] = (),
     roles: RoleTable | None = None,
+    organization_id: str = "default",
 ) -> list[TimelineEvent]:
     selected = select_packs(packs, jurisdictions)
     prepared = prepare_assets(assets, roles)
-    # The latest extension of each rule, whoever holds it, marks the operator's own deadline.
-    extension_deadlines: dict[str, date] = {}
-    for extension in sorted(extensions, key=lambda e: (e.issued, e.deadline)):
-        extension_deadlines[extension.rule] = extension.deadline
+    # The operator's own deadlines: the extensions in force today, chosen as the assessment chooses them.
+    extension_deadlines = {
+        rule: extension.deadline
+        for rule, extension in deadline_overrides(extensions, organization_id, today).items()
+    }
     # A superseded rule's later dates no longer bind: end its line where the newer rule was adopted.
     superseded: dict[str, Rule] = {}
     for pack in selected:

@@ -284,6 +284,7 @@ def run_timeline(
         licences=inputs.licences,
         extensions=inputs.extensions,
         roles=role_table(),
+        organization_id=organization_id,
     )
 
 
