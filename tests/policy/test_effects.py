@@ -445,3 +445,12 @@ def test_the_timeline_uses_the_extensions_in_force_as_the_assessment_does(make_p
 
     assert deadlines(date(2023, 6, 1)) == {date(2024, 1, 1)}  # the later extension was not yet issued
     assert deadlines(date(2024, 2, 1)) == {date(2024, 7, 1)}
+
+
+def test_a_proposal_without_a_date_is_ahead_not_broken(make_pack: MakePack) -> None:
+    yaml = rule_yaml("csa2", "{type: removal}", "adopted: 2026-01-20\nscope: {domains: [core]}")
+    pack = make_pack(yaml.replace("legal_status: binding", "legal_status: proposal"))
+    network = frame(asset("amf", role="AMF", domain="core"))
+    assert assess(network, EVIDENCE, [pack], date(2026, 6, 1)).findings() == []  # proposals only on request
+    [finding] = assess(network, EVIDENCE, [pack], date(2026, 6, 1), include_proposals=True).findings()
+    assert finding.status is FindingStatus.DUE

@@ -148,7 +148,9 @@ def _asset_findings(
     else:
         if rule.deadline_from_operator:
             hits = hits.filter(pl.col("deadline").is_not_null())
-        implicit = VIOLATION if at >= rule.in_force_from else DUE
+        # A proposal without a date cannot yet be broken: what it would require is still ahead.
+        proposal = rule.legal_status is LegalStatus.PROPOSAL
+        implicit = VIOLATION if at >= rule.in_force_from and not proposal else DUE
         status = (
             pl.when(pl.col("deadline").is_null())
             .then(pl.lit(implicit))
