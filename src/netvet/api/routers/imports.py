@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
@@ -131,7 +132,8 @@ async def create_import(
         job_id = request.app.state.jobs.submit(organization_id, "import", who.user.username, work)
         return accepted(request, db, organization_id, job_id)
     try:
-        return run_upload_import(db, who, path, format, replace)
+        # In a worker thread: the import is blocking work and must not stall the event loop.
+        return await run_in_threadpool(run_upload_import, db, who, path, format, replace)
     except InventoryFileError as exc:
         raise inventory_problem(exc) from None
     finally:
