@@ -184,7 +184,9 @@ class _CountryGenerator:
                 radio = "AAU" if has_5g else "RRU"
                 yield self.asset(f"{site_id}-{radio}{sector}", site, ran, radio, technology, installed)
                 antenna_vendor = ran if rng.random() < 0.5 else "commscope"
-                yield self.asset(f"{site_id}-ANT{sector}", site, antenna_vendor, "Antenna", technology, installed)
+                yield self.asset(
+                    f"{site_id}-ANT{sector}", site, antenna_vendor, "Antenna", technology, installed
+                )
             transport = (
                 self.spec["transport_vendor"] if rng.random() < 0.7 else rng.choice(["cisco", "juniper"])
             )
