@@ -5,7 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .conftest import API_DATA, World
+from fastapi.testclient import TestClient
+
+from netvet.api import AppConfig, create_app
+from netvet.storage import Database
+from netvet.storage import inventory as store
+
+from .conftest import API_DATA, World, add_people
 
 ACME = "/api/v1/organizations/acme"
 
@@ -131,3 +137,20 @@ def test_an_upload_named_like_a_directory_is_still_just_a_file(world: World) -> 
     for name in ("..", "../../etc/passwd.csv", "."):
         response = world.upload("acme:analyst", "acme", name, content=content, format="csv")
         assert response.status_code == 201, (name, response.text)
+
+
+def test_an_upload_over_the_limit_is_refused_and_nothing_kept(sqlite_db: Database) -> None:
+    tokens = add_people(sqlite_db)
+    app = create_app(sqlite_db, AppConfig(max_upload_bytes=100))
+    data = (API_DATA / "inventory.csv").read_bytes()
+    assert len(data) > 100
+    with TestClient(app) as client:
+        response = client.post(
+            "/api/v1/organizations/acme/imports",
+            files={"file": ("inventory.csv", data)},
+            headers={"Authorization": f"Bearer {tokens['acme:analyst']}"},
+        )
+        app.state.jobs.wait_idle()
+    assert response.status_code == 413 and "larger than the 100 bytes" in response.json()["detail"]
+    with sqlite_db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 0

@@ -35,6 +35,8 @@ API_PREFIX = "/api/v1"
 class AppConfig:
     # Uploads larger than this are imported by a job instead of inside the request.
     import_job_bytes: int = 2 * 1024 * 1024
+    # Uploads larger than this are refused (413) before they fill the disk.
+    max_upload_bytes: int = 1024 * 1024 * 1024
     session_lifetime: timedelta = timedelta(hours=12)
     # Mark the session cookie Secure (serve behind HTTPS); off for plain http://127.0.0.1.
     secure_cookies: bool = False

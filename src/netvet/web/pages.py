@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
-from netvet.api.routers.imports import run_upload_import, save_upload, upload_import_job
+from netvet.api.routers.imports import UploadTooLarge, run_upload_import, save_upload, upload_import_job
 from netvet.api.security import DB, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
@@ -235,7 +235,10 @@ async def upload(
 ) -> Response:
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/imports", "Only an analyst may import.")
-    path, size = await save_upload(file)
+    try:
+        path, size = await save_upload(file, request.app.state.config.max_upload_bytes)
+    except UploadTooLarge as exc:
+        return back("/imports", str(exc))
     principal = Principal(who.user, "session")
     problem: dict[str, Any] | None = None
     try:

@@ -88,8 +88,13 @@ def upload_import_job(
     return work
 
 
-async def save_upload(upload: UploadFile) -> tuple[Path, int]:
-    """Copy the upload to a private temporary directory under its own (sanitised) file name."""
+class UploadTooLarge(ValueError):
+    pass
+
+
+async def save_upload(upload: UploadFile, max_bytes: int) -> tuple[Path, int]:
+    """Copy the upload to a private temporary directory under its own (sanitised) file name; refuse one
+    larger than `max_bytes` (nothing is kept)."""
     name = Path(upload.filename or "").name
     if name in ("", ".", ".."):
         name = "upload.csv"
@@ -98,8 +103,13 @@ async def save_upload(upload: UploadFile) -> tuple[Path, int]:
     size = 0
     with path.open("wb") as fh:
         while chunk := await upload.read(COPY_CHUNK):
-            fh.write(chunk)
             size += len(chunk)
+            if size > max_bytes:
+                break
+            fh.write(chunk)
+    if size > max_bytes:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadTooLarge(f"{name}: larger than the {max_bytes:,} bytes an upload may have")
     return path, size
 
 
@@ -123,7 +133,10 @@ async def create_import(
     ] = False,
     background: Annotated[bool, Query(description="Run as a job even when the file is small.")] = False,
 ) -> Any:
-    path, size = await save_upload(file)
+    try:
+        path, size = await save_upload(file, request.app.state.config.max_upload_bytes)
+    except UploadTooLarge as exc:
+        raise Problem(413, str(exc), kind="upload-too-large") from None
     if size == 0:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise Problem(422, f"{path.name}: the file is empty", kind="invalid-inventory", errors=[])
