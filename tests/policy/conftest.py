@@ -13,6 +13,7 @@ import pytest
 
 from netvet.model.screening import Decision, ScreeningStatus, VendorEvidence
 from netvet.policy import RulePack, load_pack
+from netvet.policy.frame import ASSET_COLUMNS
 
 HUAWEI = VendorEvidence(
     name="Huawei Technologies Co., Ltd.",
@@ -93,25 +94,8 @@ def asset(
 
 
 def frame(*rows: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(
-        list(rows),
-        schema={
-            "organization_id": pl.String,
-            "id": pl.String,
-            "site_id": pl.String,
-            "vendor": pl.String,
-            "manufacturer": pl.String,
-            "role": pl.String,
-            "domain": pl.String,
-            "technology": pl.String,
-            "installed_on": pl.Date,
-            "purchased_on": pl.Date,
-            "funding": pl.String,
-            "country": pl.String,
-            "region": pl.String,
-            "site_kind": pl.String,
-        },
-    )
+    """An asset frame with exactly the columns storage gives the evaluator."""
+    return pl.DataFrame(list(rows), schema=ASSET_COLUMNS)
 
 
 PACK_HEADER = """
