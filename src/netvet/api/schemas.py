@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from netvet.model.inventory import Domain, OrganizationKind
+from netvet.model.inventory import Asset, Component, OrganizationKind
 from netvet.storage.access import JobStatus, Role
 
 T = TypeVar("T")
@@ -56,34 +56,15 @@ class SiteOut(BaseModel):
     status: str | None = None
 
 
-class ComponentOut(BaseModel):
-    name: str
-    supplier: str
-    kind: str | None = None
-    version: str | None = None
+class AssetOut(Asset):
+    """An asset as the inventory describes it (netvet.model.Asset), with where it stands and its status."""
 
-
-class AssetOut(BaseModel):
-    id: str
-    site_id: str
-    vendor: str
-    role: str
-    domain: Domain
-    manufacturer: str | None = None
-    model: str | None = None
-    part_number: str | None = None
-    serial_number: str | None = None
-    hardware_version: str | None = None
-    software_version: str | None = None
-    technology: str | None = None
-    installed_on: date | None = None
-    purchased_on: date | None = None
-    funding: str | None = None
     import_id: int | None = None
     region: str | None = None
     country: str | None = None
     status: str | None = None
-    components: list[ComponentOut] | None = None
+    # None where a listing does not load components; the asset itself lists them.
+    components: tuple[Component, ...] | None = None  # type: ignore[assignment]
 
 
 class ImportOut(BaseModel):
