@@ -9,10 +9,25 @@ from pydantic import BaseModel, ConfigDict
 
 
 class FindingStatus(StrEnum):
-    VIOLATION = "violation"  # the rule is broken on the assessment date
-    DUE = "due"  # a deadline the asset must meet is still ahead
+    """What a rule says of an asset on the assessment day.
+
+    Only rules with legal force (binding law, regulation, licence conditions, signed contracts) give
+    `violation` or `due`; guidance gives `advisory`. A rule that cannot be decided for lack of data gives
+    `unknown` with what is missing, never silence and never an implied "compliant".
+    """
+
+    VIOLATION = "violation"  # a binding rule is broken on the assessment date
+    DUE = "due"  # a binding deadline the asset must meet is still ahead
     LICENSED = "licensed"  # the rule would bite, but a licence or exemption covers it
+    LICENCE_REQUIRED = "licence_required"  # lawful to keep, but support or supply needs a licence
     REPORT = "report"  # a duty to report applies
+    ADVISORY = "advisory"  # guidance or a recommendation reaches the asset; no legal force
+    UNKNOWN = "unknown"  # the rule could not be decided: a date, technology or site attribute is missing
+
+    @property
+    def is_binding(self) -> bool:
+        """Whether the status carries legal force (and so can carry a deadline a plan must meet)."""
+        return self in (FindingStatus.VIOLATION, FindingStatus.DUE)
 
 
 class Finding(BaseModel):
