@@ -12,7 +12,17 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "data" / "screening"
 REALWORLD = DATA / "eval_realworld.csv"
 TUNING = DATA / "eval_pairs.csv"
-CATEGORIES = {"product", "brand", "pinyin", "domain", "initials", "location", "script", "fuller-name", "coverage"}
+CATEGORIES = {
+    "product",
+    "brand",
+    "pinyin",
+    "domain",
+    "initials",
+    "location",
+    "script",
+    "fuller-name",
+    "coverage",
+}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -38,6 +48,6 @@ def test_the_real_world_set_is_apart_from_the_tuning_set() -> None:
 def test_every_category_of_the_issue_has_listed_rows_and_negatives_are_many() -> None:
     rows = _rows(REALWORLD)
     listed = Counter(row["category"] for row in rows if row["listed"] == "1")
-    assert CATEGORIES <= set(listed)
+    assert set(listed) >= CATEGORIES
     assert listed["product"] >= 50 and listed["coverage"] >= 30
     assert sum(row["listed"] == "0" for row in rows) >= 100
