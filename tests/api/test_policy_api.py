@@ -150,3 +150,15 @@ def test_report_download_as_pdf(world: World) -> None:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert response.headers["content-disposition"].endswith('.pdf"')
+
+
+def test_the_status_filters_know_every_finding_status_worst_first() -> None:
+    from typing import get_args
+
+    from netvet.api.routers.inventory import StatusName as WorstStatus
+    from netvet.api.routers.policy import StatusName
+    from netvet.model.findings import FindingStatus
+
+    statuses = [status.value for status in FindingStatus]
+    assert list(get_args(StatusName)) == statuses
+    assert list(get_args(WorstStatus)) == [*statuses, "clear"]

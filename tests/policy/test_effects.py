@@ -418,7 +418,8 @@ def test_summary_counts_findings_by_legal_status(make_pack: MakePack) -> None:
     )
     summary = assess(frame(asset("a"), asset("b")), EVIDENCE, [pack], date(2021, 1, 1)).summary()
     assert summary["findings_by_legal_status"] == {"binding": 2, "guidance": 2}
-    assert summary["findings_by_jurisdiction_and_status"] == {"tt": {"violation": 4}}
+    # Guidance is never a violation: the same breach under advice is advisory, counted apart.
+    assert summary["findings_by_jurisdiction_and_status"] == {"tt": {"violation": 2, "advisory": 2}}
 
 
 def test_the_timeline_uses_the_extensions_in_force_as_the_assessment_does(make_pack: MakePack) -> None:
@@ -447,10 +448,37 @@ def test_the_timeline_uses_the_extensions_in_force_as_the_assessment_does(make_p
     assert deadlines(date(2024, 2, 1)) == {date(2024, 7, 1)}
 
 
-def test_a_proposal_without_a_date_is_ahead_not_broken(make_pack: MakePack) -> None:
+def test_a_proposal_is_advisory_never_binding(make_pack: MakePack) -> None:
     yaml = rule_yaml("csa2", "{type: removal}", "adopted: 2026-01-20\nscope: {domains: [core]}")
     pack = make_pack(yaml.replace("legal_status: binding", "legal_status: proposal"))
     network = frame(asset("amf", role="AMF", domain="core"))
     assert assess(network, EVIDENCE, [pack], date(2026, 6, 1)).findings() == []  # proposals only on request
     [finding] = assess(network, EVIDENCE, [pack], date(2026, 6, 1), include_proposals=True).findings()
-    assert finding.status is FindingStatus.DUE
+    assert (finding.status, finding.deadline) == (FindingStatus.ADVISORY, None)
+    assert finding.explanation.startswith("Test rule csa2: a proposal, not law:")
+
+
+def test_guidance_is_advisory_with_only_the_date_its_source_names(make_pack: MakePack) -> None:
+    guidance = (
+        rule_yaml("dated", "{type: removal}", "adopted: 2020-07-14\ndeadline: 2027-12-31")
+        + rule_yaml("undated", "{type: removal}", "adopted: 2020-01-28")
+    ).replace("legal_status: binding", "legal_status: guidance")
+    pack = make_pack(guidance)
+    network = frame(asset("gnb"))
+    for day in (date(2027, 12, 31), date(2028, 1, 1)):  # either side of the recommended date
+        found = {f.rule_id: (f.status, f.deadline) for f in assess(network, EVIDENCE, [pack], day).findings()}
+        assert found == {
+            "dated": (FindingStatus.ADVISORY, date(2027, 12, 31)),
+            "undated": (FindingStatus.ADVISORY, None),  # the adoption day is not a deadline
+        }
+
+
+def test_a_binding_exclusion_without_a_date_is_due_the_day_before_it_takes_effect(
+    make_pack: MakePack,
+) -> None:
+    pack = make_pack(rule_yaml("excluded", "{type: removal}", "adopted: 2022-05-19\neffective: 2022-09-01"))
+    network = frame(asset("gnb"))
+    [before] = assess(network, EVIDENCE, [pack], date(2022, 8, 31)).findings()
+    assert (before.status, before.deadline) == (FindingStatus.DUE, date(2022, 8, 31))
+    [after] = assess(network, EVIDENCE, [pack], date(2022, 9, 1)).findings()
+    assert (after.status, after.deadline) == (FindingStatus.VIOLATION, None)

@@ -30,10 +30,26 @@ def test_json_validates_against_the_published_schema(report_data: ReportData, tm
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert document["summary"] == {
         "findings": 7,
-        "by_status": {"violation": 3, "due": 2, "report": 1, "licensed": 1},
+        "by_status": {
+            "violation": 3,
+            "due": 2,
+            "unknown": 0,
+            "licence_required": 0,
+            "report": 1,
+            "licensed": 1,
+            "advisory": 0,
+        },
     }
     cap = next(f for f in document["findings"] if f["rule_id"] == "uk-2020-hrv-access-cap")
     assert cap["asset_id"] is None and cap["measured_share"] == 0.5 and cap["excess"] == 1
+
+
+def test_the_published_schema_names_every_status_worst_first() -> None:
+    from netvet.model.findings import FindingStatus
+
+    statuses = [status.value for status in FindingStatus]
+    assert SCHEMA["$defs"]["finding"]["properties"]["status"]["enum"] == statuses
+    assert SCHEMA["properties"]["summary"]["properties"]["by_status"]["propertyNames"]["enum"] == statuses
 
 
 def test_json_schema_rejects_a_bad_status(report_data: ReportData, tmp_path: Path) -> None:

@@ -16,7 +16,15 @@ from netvet.report.summary import (
 
 
 def test_counts_and_affected_assets(report_data: ReportData) -> None:
-    assert status_counts(report_data.findings) == {"violation": 3, "due": 2, "report": 1, "licensed": 1}
+    assert status_counts(report_data.findings) == {
+        "violation": 3,
+        "due": 2,
+        "unknown": 0,
+        "licence_required": 0,
+        "report": 1,
+        "licensed": 1,
+        "advisory": 0,
+    }
     # violation or due, asset-level only: LON-1-BBU, LON-1-AAU, GB-CORE-AMF, BIL-1-BBU (the cap has no asset)
     assert affected_assets(report_data.findings) == 4
 

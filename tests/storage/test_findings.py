@@ -36,3 +36,64 @@ def test_only_future_runs_fall_back_to_the_newest(db: Database) -> None:
     with db.connect() as conn:
         latest = stored.latest_result(conn, "op")
     assert latest is not None and latest.id == newest
+
+
+def _finding(site: str, status: str) -> dict[str, object]:
+    return {
+        "organization_id": "op",
+        "rule_id": f"rule-{status}",
+        "jurisdiction": "uk",
+        "status": status,
+        "asset_id": f"{site}-asset",
+        "site_id": site,
+        "country": "GB",
+        "deadline": None,
+        "source": "test",
+        "explanation": "test",
+        "vendor": "Huawei",
+        "domain": "ran",
+        "measured_share": None,
+        "cap": None,
+        "cap_metric": None,
+        "excess": None,
+        "effect": "removal",
+        "legal_status": "binding",
+        "confidence": "confirmed",
+    }
+
+
+def test_a_site_takes_its_worst_status_and_guidance_or_missing_data_never_outrank_a_breach(
+    db: Database,
+) -> None:
+    import polars as pl
+
+    from netvet.policy.assessment import FINDING_SCHEMA
+
+    rows = [
+        _finding("s-breach", "advisory"),
+        _finding("s-breach", "violation"),
+        _finding("s-breach", "unknown"),
+        _finding("s-undecided", "advisory"),
+        _finding("s-undecided", "unknown"),
+        _finding("s-undecided", "licensed"),
+        _finding("s-due", "due"),
+        _finding("s-due", "unknown"),
+        _finding("s-advice", "advisory"),
+        _finding("s-support", "licence_required"),
+        _finding("s-support", "report"),
+    ]
+    frame = pl.DataFrame(rows, schema=FINDING_SCHEMA)
+    with db.begin() as conn:
+        store.ensure_organization(conn, "op")
+        result_id = stored.save_result(
+            conn, "op", date(2024, 1, 1), ["uk"], {}, frame, "ann", datetime.now(UTC)
+        )
+    with db.connect() as conn:
+        worst = stored.status_by(conn, result_id, "site_id")
+    assert worst == {
+        "s-breach": "violation",
+        "s-undecided": "unknown",
+        "s-due": "due",
+        "s-advice": "advisory",
+        "s-support": "licence_required",
+    }

@@ -47,6 +47,10 @@ def test_logged_in_pages_render_and_the_static_css_is_served(client: TestClient)
         assert "ann (analyst, acme)" in response.text
     css = client.get("/static/netvet.css")
     assert css.status_code == 200 and "max-width: 600px" in css.text
+    # Every finding status has its own badge, so advisory and unknown never look like a breach.
+    from netvet.model.findings import FindingStatus
+
+    assert all(f".s-{status.value} {{" in css.text for status in FindingStatus)
 
 
 def test_upload_with_a_bad_row_shows_the_row_and_column(client: TestClient) -> None:

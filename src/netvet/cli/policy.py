@@ -13,6 +13,7 @@ from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, audit, console, database, fail, progress_bar
 from netvet.data import DataFileError
+from netvet.model.findings import FindingStatus
 from netvet.policy import Assessment, UnknownJurisdictionError
 from netvet.policy.loader import load_licence_data, load_packs
 from netvet.policy.rules import Rule, RulePack
@@ -74,10 +75,12 @@ def _errors() -> Iterator[None]:
 
 def print_assessment(result: Assessment) -> None:
     counts = Table(title=f"Findings on {result.at} by jurisdiction and status")
-    statuses = ["violation", "due", "licensed", "report"]
+    statuses = [status.value for status in FindingStatus]
     counts.add_column("jurisdiction")
     for status in statuses:
-        counts.add_column(status, justify="right")
+        # Binding statuses first, then the ones that carry no legal force or could not be decided.
+        style = "red" if status == "violation" else ("dim" if status == "advisory" else None)
+        counts.add_column(status.replace("_", " "), justify="right", header_style=style)
     by_status = result.summary()["findings_by_jurisdiction_and_status"]
     for jurisdiction in sorted(by_status):
         counts.add_row(jurisdiction, *(f"{by_status[jurisdiction].get(s, 0):,}" for s in statuses))

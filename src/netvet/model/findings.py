@@ -9,20 +9,24 @@ from pydantic import BaseModel, ConfigDict
 
 
 class FindingStatus(StrEnum):
-    """What a rule says of an asset on the assessment day.
+    """What a rule says of an asset (or of the network, for caps and reports) on the assessment day.
 
-    Only rules with legal force (binding law, regulation, licence conditions, signed contracts) give
-    `violation` or `due`; guidance gives `advisory`. A rule that cannot be decided for lack of data gives
-    `unknown` with what is missing, never silence and never an implied "compliant".
+    Only rules with legal force (binding law, regulation, licence conditions, and contracts for their
+    signatories) give `violation` or `due`; guidance, recommendations and proposals give `advisory`. A
+    rule that cannot be decided for lack of data gives `unknown` with what is missing, never silence and
+    never an implied "compliant".
+
+    Members are listed worst first: a site on the map, and a rule in a summary, takes the colour of its
+    worst finding in this order (storage.findings.STATUS_RANK and report.context.STATUS_RANK follow it).
     """
 
     VIOLATION = "violation"  # a binding rule is broken on the assessment date
     DUE = "due"  # a binding deadline the asset must meet is still ahead
-    LICENSED = "licensed"  # the rule would bite, but a licence or exemption covers it
-    LICENCE_REQUIRED = "licence_required"  # lawful to keep, but support or supply needs a licence
+    UNKNOWN = "unknown"  # a binding rule could not be decided: a date or site attribute is missing
+    LICENCE_REQUIRED = "licence_required"  # lawful to keep, but support, updates or spares need a licence
     REPORT = "report"  # a duty to report applies
-    ADVISORY = "advisory"  # guidance or a recommendation reaches the asset; no legal force
-    UNKNOWN = "unknown"  # the rule could not be decided: a date, technology or site attribute is missing
+    LICENSED = "licensed"  # the rule would bite, but a licence or exemption covers it
+    ADVISORY = "advisory"  # guidance, a recommendation or a proposal reaches the asset; no legal force
 
     @property
     def is_binding(self) -> bool:

@@ -62,11 +62,10 @@ class Assessment:
 
     def next_deadlines(self, limit: int = 10) -> pl.DataFrame:
         """The nearest deadlines still ahead, per rule, with how many findings each carries."""
+        # Every status but a violation can carry a date still ahead; the status column tells a binding
+        # deadline (due) from a recommended date (advisory) or a licence's end (licensed).
         ahead = self.frame.filter(
-            pl.col("status").is_in(
-                [FindingStatus.DUE.value, FindingStatus.REPORT.value, FindingStatus.LICENSED.value]
-            )
-            & (pl.col("deadline") >= self.at)
+            (pl.col("status") != FindingStatus.VIOLATION.value) & (pl.col("deadline") >= self.at)
         )
         return (
             ahead.group_by("deadline", "jurisdiction", "rule_id", "status")

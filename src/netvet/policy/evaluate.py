@@ -8,7 +8,7 @@ equipment is gone by the end of that day, so the status turns from `due` to `vio
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -25,6 +25,12 @@ from netvet.policy.targets import NameTargets, target_names
 VIOLATION = FindingStatus.VIOLATION.value
 DUE = FindingStatus.DUE.value
 LICENSED = FindingStatus.LICENSED.value
+ADVISORY = FindingStatus.ADVISORY.value
+# How a finding of a rule without legal force starts its explanation.
+_NO_FORCE = {
+    LegalStatus.GUIDANCE: "guidance, no legal force",
+    LegalStatus.PROPOSAL: "a proposal, not law",
+}
 
 
 class UnknownJurisdictionError(ValueError):
@@ -129,15 +135,18 @@ def _asset_findings(
     )
     effect = rule.effect.type
     at_lit = pl.lit(at, dtype=pl.Date)
+    binds = rule.legal_status.has_force
+    footing = "" if binds else f"{_NO_FORCE[rule.legal_status]}: "
     if effect is EffectType.BAN:
         on = f"{rule.effect.event}_on"
         start = rule.in_force_from
         hits = hits.filter((pl.col(on) >= start) & (pl.col(on) <= at)).with_columns(
-            pl.lit(VIOLATION).alias("status"),
-            pl.lit(start, dtype=pl.Date).alias("deadline"),
+            pl.lit(VIOLATION if binds else ADVISORY).alias("status"),
+            # A ban has no deadline: the breach is the purchase or installation itself.
+            pl.lit(None, dtype=pl.Date).alias("deadline"),
             pl.concat_str(
                 [
-                    pl.lit(f"{rule.effect.event} on "),
+                    pl.lit(f"{footing}{rule.effect.event} on "),
                     pl.col(on).dt.to_string("%Y-%m-%d"),
                     pl.lit(
                         f", on or after {start}, the day from which this vendor's equipment may no longer be {rule.effect.event}."
@@ -148,62 +157,57 @@ def _asset_findings(
     else:
         if rule.deadline_from_operator:
             hits = hits.filter(pl.col("deadline").is_not_null())
-        # A proposal without a date cannot yet be broken: what it would require is still ahead.
-        proposal = rule.legal_status is LegalStatus.PROPOSAL
-        implicit = VIOLATION if at >= rule.in_force_from and not proposal else DUE
-        status = (
-            pl.when(pl.col("deadline").is_null())
-            .then(pl.lit(implicit))
-            .when(at_lit > pl.col("deadline"))
-            .then(pl.lit(VIOLATION))
-            .otherwise(pl.lit(DUE))
+        # No deadline in the source: a binding exclusion holds from the day the rule takes effect, so
+        # before that day its last day allowed is the day before; after it there is no deadline to
+        # show (an adoption or effective date is never a deadline of its own).
+        ahead = at < rule.in_force_from
+        implied = rule.in_force_from - timedelta(days=1) if ahead and binds else None
+        hits = hits.with_columns(
+            pl.col("deadline").is_null().alias("implicit"),
+            pl.col("deadline").fill_null(pl.lit(implied, dtype=pl.Date)),
         )
         deadline_text = pl.col("deadline").dt.to_string("%Y-%m-%d")
-        if effect is EffectType.LICENCE:
-            violation_text = pl.concat_str(
-                [
-                    pl.lit("needs a licence or authorisation since "),
-                    deadline_text,
-                    pl.lit(f"; none on record covers it on {at}."),
-                ]
-            )
-            due_text = pl.concat_str(
-                [pl.lit("will need a licence or authorisation from "), deadline_text, pl.lit(".")]
-            )
+        if not binds:
+            status = pl.lit(ADVISORY)
         else:
-            violation_text = pl.concat_str(
-                [
-                    pl.lit(f"still in place on {at}; it had to be out by the end of "),
-                    deadline_text,
-                    pl.lit("."),
-                ]
+            status = (
+                pl.when(pl.col("deadline").is_null() | (at_lit > pl.col("deadline")))
+                .then(pl.lit(VIOLATION))
+                .otherwise(pl.lit(DUE))
             )
-            due_text = pl.concat_str([pl.lit("must be out by the end of "), deadline_text, pl.lit(".")])
-            # No removal date in the source: the exclusion holds from the day the rule took effect.
-            excluded = "excluded since" if at >= rule.in_force_from else "excluded from"
-            violation_text = (
+        if effect is EffectType.LICENCE:
+            needs = f"{footing}needs a licence or authorisation"
+            broken = pl.lit(f"{needs} since {rule.in_force_from}; none on record covers it on {at}.")
+            ahead_text = pl.lit(f"{needs} from {rule.in_force_from}.")
+        else:
+            broken = (
                 pl.when(pl.col("implicit"))
                 .then(
                     pl.lit(
-                        f"{excluded} {rule.in_force_from} (no removal date given); still in place on {at}."
+                        f"{footing}excluded since {rule.in_force_from} (no removal date in the source); "
+                        f"in place on {at}."
                     )
                 )
-                .otherwise(violation_text)
+                .otherwise(
+                    pl.concat_str(
+                        [
+                            pl.lit(f"{footing}in place on {at}; it had to be out by the end of "),
+                            deadline_text,
+                            pl.lit("."),
+                        ]
+                    )
+                )
             )
-            due_text = (
+            ahead_text = (
                 pl.when(pl.col("implicit"))
-                .then(pl.lit(f"{excluded} {rule.in_force_from} (no removal date given)."))
-                .otherwise(due_text)
+                .then(pl.lit(f"{footing}excluded from {rule.in_force_from} (no removal date in the source)."))
+                .otherwise(
+                    pl.concat_str([pl.lit(f"{footing}out by the end of "), deadline_text, pl.lit(".")])
+                )
             )
-        hits = hits.with_columns(
-            status.alias("status"),
-            pl.col("deadline").is_null().alias("implicit"),
-            pl.col("deadline").fill_null(pl.lit(rule.in_force_from, dtype=pl.Date)),
-        ).with_columns(
-            pl.when(pl.col("status") == VIOLATION)
-            .then(violation_text)
-            .otherwise(due_text)
-            .alias("status_text")
+        in_breach = pl.col("deadline").is_null() & pl.lit(not ahead) | (at_lit > pl.col("deadline"))
+        hits = hits.with_columns(status.alias("status")).with_columns(
+            pl.when(in_breach.fill_null(False)).then(broken).otherwise(ahead_text).alias("status_text")
         )
     hits = _apply_licences(hits, rule, licences, at, organizations)
     return hits.select(

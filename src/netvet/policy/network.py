@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -42,11 +42,16 @@ def _matched_name(targets: NameTargets) -> pl.Expr:
     )
 
 
-def _status(rule: Rule, deadline: date | None, at: date) -> tuple[FindingStatus, date]:
+def _status(rule: Rule, deadline: date | None, at: date) -> tuple[FindingStatus, date | None]:
+    """The cap finding's status and its deadline (the last day allowed; none when the source gives none)."""
+    if not rule.legal_status.has_force:
+        return FindingStatus.ADVISORY, deadline
     if deadline is not None:
         return (FindingStatus.VIOLATION if at > deadline else FindingStatus.DUE), deadline
     start = rule.in_force_from
-    return (FindingStatus.VIOLATION if at >= start else FindingStatus.DUE), start
+    if at >= start:
+        return FindingStatus.VIOLATION, None
+    return FindingStatus.DUE, start - timedelta(days=1)
 
 
 def _legal_note(rule: Rule) -> str:
@@ -86,11 +91,7 @@ def cap_findings(
             continue
         excess = hits - math.floor(cap * total + 1e-9)
         status, deadline = _status(rule, deadlines.get(organization_id, rule.deadline), at)
-        when = (
-            f"by the end of {deadline}"
-            if rule.deadline or deadlines.get(organization_id)
-            else f"from {deadline}"
-        )
+        when = f"by the end of {deadline}" if deadline else f"from {rule.in_force_from}"
         explanation = (
             f"{rule.title}: the vendor group holds {hits} of {total} {unit} of {describe_scope(rule.scope)} "
             f"in {country} ({share:.1%}) on {at}; the cap is {cap:.0%} {when}, measured by {unit}{metric_note}; "

@@ -14,9 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class LegalStatus(StrEnum):
     BINDING = "binding"  # law, regulation, direction, licence condition
-    GUIDANCE = "guidance"  # advice or political decision without force of law
-    CONTRACT = "contract"  # agreement between government and operators
+    GUIDANCE = "guidance"  # advice, recommendation or political decision without force of law
+    CONTRACT = "contract"  # agreement between government and operators: binds its signatories
     PROPOSAL = "proposal"  # not adopted; evaluated only on request
+
+    @property
+    def has_force(self) -> bool:
+        """Whether a breach is a `violation` (law, licence conditions, signed contracts), not `advisory`."""
+        return self in (LegalStatus.BINDING, LegalStatus.CONTRACT)
 
 
 class Confidence(StrEnum):

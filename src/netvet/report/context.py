@@ -23,13 +23,8 @@ from netvet.storage.tables import assets
 if TYPE_CHECKING:
     from netvet.planning.plan import Plan
 
-# Worst first: a site takes the status of its worst finding.
-STATUS_RANK: dict[str, int] = {
-    FindingStatus.VIOLATION.value: 0,
-    FindingStatus.DUE.value: 1,
-    FindingStatus.REPORT.value: 2,
-    FindingStatus.LICENSED.value: 3,
-}
+# Worst first (the order of FindingStatus): a site takes the status of its worst finding.
+STATUS_RANK: dict[str, int] = {status.value: rank for rank, status in enumerate(FindingStatus)}
 CLEAR = "clear"  # a site with no finding
 SITE_STATUSES = (*STATUS_RANK, CLEAR)
 

@@ -7,8 +7,11 @@ from markupsafe import Markup, escape
 STATUS_COLOURS: dict[str, str] = {
     "violation": "#c0392b",
     "due": "#e67e22",
+    "unknown": "#5d6d7e",  # dark grey: the rule could not be decided, not "clear"
+    "licence_required": "#b7950b",
     "report": "#2e86c1",
     "licensed": "#8e44ad",
+    "advisory": "#48c9b0",  # teal: guidance, never a legal colour
     "clear": "#27ae60",
 }
 # Colour-blind-safe qualitative palette (Okabe-Ito), then a grey for "other".

@@ -9,12 +9,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from netvet.model.findings import FindingStatus
 from netvet.report.svg import STATUS_COLOURS
 from netvet.web.auth import WebUser
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.globals["status_colours"] = STATUS_COLOURS
+# Worst first; every status has its own column and badge (advisory and unknown apart from the binding ones).
+templates.env.globals["finding_statuses"] = [status.value for status in FindingStatus]
 PAGE_SIZE = 50
 
 

@@ -16,7 +16,10 @@ from netvet.storage import findings as stored
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["inventory"], responses=PROBLEM_RESPONSES)
 
-StatusName = Literal["violation", "due", "licensed", "report", "clear"]
+# Worst finding status of a site or asset (FindingStatus, worst first), or clear when it has none.
+StatusName = Literal[
+    "violation", "due", "unknown", "licence_required", "report", "licensed", "advisory", "clear"
+]
 
 
 def _statuses(conn: ReadConnection, organization_id: str, column: str, ids: list[str]) -> dict[str, str]:

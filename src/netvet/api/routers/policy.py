@@ -24,7 +24,7 @@ from netvet.storage.policy import rule_packs, run_timeline
 
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
 ORG = "/organizations/{organization_id}"
-StatusName = Literal["violation", "due", "licensed", "report"]
+StatusName = Literal["violation", "due", "unknown", "licence_required", "report", "licensed", "advisory"]
 # The shipped packs, one file per jurisdiction named by its code; an enum, so the OpenAPI document lists them.
 Jurisdiction = StrEnum(  # type: ignore[misc]
     "Jurisdiction", {path.stem: path.stem for path in shipped_pack_paths()}
