@@ -15,6 +15,7 @@ from netvet.policy import (
     assess,
     load_pack,
     load_packs,
+    select_packs,
     shipped_licences,
     shipped_packs,
 )
@@ -115,6 +116,18 @@ def test_what_if_spain_adopts_the_uk_core_rule(write_pack: Callable[..., Path]) 
 def test_unknown_jurisdiction_is_named() -> None:
     with pytest.raises(UnknownJurisdictionError, match="xx"):
         assess(frame(asset("a")), EVIDENCE, shipped_packs(), date(2024, 1, 1), jurisdictions=["xx"])
+
+
+def test_a_national_pack_is_also_named_by_its_iso_country_code() -> None:
+    """ISO 3166-1 calls the United Kingdom GB; its pack is `uk`. A pack of several countries (eu) has no
+    country code, and a country with only the EU's rules (ES) names no pack."""
+    packs = shipped_packs()
+    chosen = [pack.jurisdiction for pack in select_packs(packs, ["GB", "de", "uk"])]
+    assert chosen == ["uk", "de"]  # gb and uk are one pack, given once
+    assert [p.jurisdiction for p in select_packs(packs, ["us"])] == ["us"]
+    for code in ("es", "at", "pr"):
+        with pytest.raises(UnknownJurisdictionError, match=f"{code}.*gb \\(uk\\)"):
+            select_packs(packs, [code])
 
 
 def test_time_travel_with_the_shipped_packs() -> None:

@@ -13,10 +13,11 @@ import pytest
 from netvet.data import DataFileError, parse_yaml_text
 from netvet.policy.loader import LICENCES_SCHEMA
 from netvet.storage import Database
+from netvet.storage import findings as stored
 from netvet.storage import inventory as store
+from netvet.storage.findings import Recorder
 from netvet.storage.policy import (
     add_licence_document,
-    list_assessments,
     rule_packs,
     run_assessment,
     run_timeline,
@@ -119,8 +120,9 @@ NETWORK = [
 def test_run_assessment_reads_the_stored_network(db: Database, tmp_path: Path) -> None:
     _store(db, NETWORK)
     out = tmp_path / "findings.json"
+    recorder = Recorder("ann", "cli")
     result = run_assessment(
-        db, ORG, ["uk", "ca"], date(2024, 7, 1), evidence=EVIDENCE, record=True, findings_file=out
+        db, ORG, ["uk", "ca"], date(2024, 7, 1), evidence=EVIDENCE, record=recorder, findings_file=out
     )
     found = {(f.rule_id, f.asset_id): f.status.value for f in result.findings()}
     assert found[("uk-dvd-core", "lon-amf")] == "violation"
@@ -141,8 +143,13 @@ def test_run_assessment_reads_the_stored_network(db: Database, tmp_path: Path) -
         "explanation",
     } <= set(document["findings"][0])
     with db.connect() as conn:
-        [recorded] = list_assessments(conn, ORG)
-    assert recorded["jurisdictions"] == ["uk", "ca"]
+        [recorded] = stored.list_results(conn, ORG)
+        kept = stored.result_frame(conn, recorded)
+    assert recorded.id == recorder.assessment_id and recorded.jurisdictions == ("uk", "ca")
+    assert not recorded.what_if and recorded.created_by == "ann"
+    assert sorted(zip(kept["rule_id"], kept["asset_id"], kept["status"], strict=True)) == sorted(
+        (rule_id, asset_id, status) for (rule_id, asset_id), status in found.items()
+    )
 
 
 def test_every_asset_under_its_own_country_by_default(db: Database) -> None:
@@ -200,10 +207,12 @@ def test_bad_extra_policy_stops_before_anything_is_evaluated(
         rule_yaml("es-x", "{type: removal}", "adopted: 2020-13-01"), jurisdiction="es-x", countries="ES"
     )
     with pytest.raises(DataFileError) as caught:
-        run_assessment(db, ORG, None, date(2024, 1, 1), [bad], evidence=EVIDENCE, record=True)
+        run_assessment(
+            db, ORG, None, date(2024, 1, 1), [bad], evidence=EVIDENCE, record=Recorder("ann", "cli")
+        )
     assert caught.value.path == str(bad) and caught.value.key == "rules[0].adopted"
     with db.connect() as conn:
-        assert list_assessments(conn, ORG) == []
+        assert stored.list_results(conn, ORG) == []
 
 
 def test_timeline_lists_only_rules_that_reach_the_network(db: Database) -> None:

@@ -10,10 +10,14 @@ from netvet.storage import findings as stored
 from netvet.storage import inventory as store
 
 
-def _save(db: Database, at: date, created: datetime, jurisdictions: list[str]) -> int:
+def _save(
+    db: Database, at: date, created: datetime, jurisdictions: list[str], scenario: str | None = None
+) -> int:
     with db.begin() as conn:
         store.ensure_organization(conn, "op")
-        return stored.save_result(conn, "op", at, jurisdictions, {}, empty_findings(), "ann", created)
+        return stored.save_result(
+            conn, "op", at, jurisdictions, {}, empty_findings(), "ann", created, scenario
+        )
 
 
 def test_a_what_if_run_never_becomes_the_networks_status(db: Database) -> None:
@@ -97,3 +101,19 @@ def test_a_site_takes_its_worst_status_and_guidance_or_missing_data_never_outran
         "s-advice": "advisory",
         "s-support": "licence_required",
     }
+
+
+def test_a_what_if_assessment_is_kept_apart_and_labelled(db: Database) -> None:
+    now = datetime.now(UTC)
+    status = _save(db, date.today(), now - timedelta(hours=1), ["uk"])
+    _save(db, date.today(), now, ["uk"], "extra pack uk-2030.yaml")
+    again = _save(db, date.today(), now, ["uk"], "extra pack uk-2030.yaml")  # replaces its own kind only
+    with db.connect() as conn:
+        latest = stored.latest_result(conn, "op")
+        kept = stored.get_result(conn, "op", again)
+        listed = sorted(result.id for result in stored.list_results(conn, "op"))
+        assert stored.get_result(conn, "other-org", again) is None
+    assert latest is not None and latest.id == status and not latest.what_if
+    assert kept is not None and kept.what_if
+    assert kept.label == f"what-if: {date.today()} (uk), extra pack uk-2030.yaml"
+    assert listed == sorted([status, again])

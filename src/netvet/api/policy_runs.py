@@ -54,35 +54,11 @@ def assess_and_store(
     """Screen the inventory again (new names since the last import are screened too), assess it on `at`,
     keep every finding, and record both runs in the audit log."""
     rescreen_inventory(db, organization_id, actor, via)
+    recorder = stored.Recorder(actor, via)
     result = run_assessment(
-        db, organization_id, jurisdictions, at, evidence=evidence_for(db, organization_id), record=True
+        db, organization_id, jurisdictions, at, evidence=evidence_for(db, organization_id), record=recorder
     )
-    summary = result.summary()
-    with db.begin() as conn:
-        result_id = stored.save_result(
-            conn,
-            organization_id,
-            at,
-            list(result.jurisdictions),
-            summary,
-            result.frame,
-            actor,
-            access.now(),
-        )
-        access.record_audit(
-            conn,
-            organization_id,
-            actor,
-            via,
-            "assessment.run",
-            f"assessment {result_id}",
-            {
-                "at": at.isoformat(),
-                "jurisdictions": list(result.jurisdictions),
-                "findings": result.frame.height,
-            },
-        )
-    return {"result_id": result_id, "summary": summary}
+    return {"result_id": recorder.assessment_id, "summary": result.summary()}
 
 
 class DecisionRefused(ValueError):

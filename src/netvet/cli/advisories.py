@@ -20,6 +20,7 @@ from netvet.advisories.vex import VexMatch, checked_vex_document, tracking_id
 from netvet.cli.common import (
     EXIT_INVALID_INPUT,
     EXIT_NOT_FOUND,
+    OrgOption,
     console,
     database,
     err_console,
@@ -35,7 +36,6 @@ advisories_app = typer.Typer(
     "inventory, rank what to patch, write CSAF VEX.",
     no_args_is_help=True,
 )
-OrgOption = Annotated[str, typer.Option("--org", help="Organisation whose inventory is matched.")]
 SHOWN_ISSUES = 10
 
 

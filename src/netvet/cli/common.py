@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,9 +17,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from netvet.storage import Database, access, open_database
+from netvet.storage.inventory import DEFAULT_ORGANIZATION
+from netvet.storage.tables import organizations
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,6 +45,25 @@ def database() -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+def known_organization(context: typer.Context, value: str) -> str:
+    """An organisation named with --org must exist: a typo is an error, not an empty answer. The
+    default organisation stands until the first import creates it."""
+    if context.resilient_parsing or value == DEFAULT_ORGANIZATION:
+        return value
+    with database() as db, db.connect() as conn:
+        known = sorted(conn.execute(select(organizations.c.id)).scalars())
+    if value not in known:
+        listed = ", ".join(known) if known else "none yet (an import creates one)"
+        raise fail(f"--org {value!r}: no such organisation; known: {listed}")
+    return value
+
+
+OrgOption = Annotated[
+    str,
+    typer.Option("--org", help="Organisation id (one that exists).", callback=known_organization),
+]
 
 
 def progress_bar(transient: bool = False) -> Progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 
 from netvet.cli.common import console, database, fail, progress_bar
 from netvet.cli.inventory import run_import
-from netvet.cli.policy import print_assessment
+from netvet.cli.policy import print_assessment, print_stored
 from netvet.cli.screening import screen_and_report
 from netvet.demo import generate_inventory
 from netvet.ingest.writers import write_inventory
@@ -18,6 +19,7 @@ from netvet.report import write_report
 from netvet.report.methods import methods_for
 from netvet.settings import get_settings
 from netvet.storage import inventory as store
+from netvet.storage.findings import Recorder
 from netvet.storage.policy import run_assessment
 
 
@@ -58,12 +60,16 @@ def demo(
         report_file = output_dir / "netvet-report.html"
         with progress_bar(transient=True) as progress:
             task = progress.add_task("assessing every site under its own country's rules", total=2)
-            assessment = run_assessment(db, organization, None, day, record=True, findings_file=findings_file)
+            recorder = Recorder(getpass.getuser(), "cli")
+            assessment = run_assessment(
+                db, organization, None, day, record=recorder, findings_file=findings_file
+            )
             progress.update(task, advance=1, description="writing the report")
             methods = methods_for((), assessment.rules_skipped, (), db)
             write_report(db, organization, report_file, None, day, assessment=assessment, methods=methods)
             progress.update(task, advance=1)
     print_assessment(assessment)
+    print_stored(recorder, None)
     console.print(f"findings (JSON): {findings_file}")
     console.print(f"report (HTML):   {report_file}")
     console.print(f"output directory: {output_dir}")

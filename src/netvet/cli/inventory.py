@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from netvet import __version__
 from netvet.cli.common import (
     EXIT_INVALID_INPUT,
+    OrgOption,
     audit,
     console,
     database,
@@ -24,7 +25,6 @@ from netvet.settings import get_settings
 from netvet.storage import Database
 from netvet.storage import inventory as store
 
-OrgOption = Annotated[str, typer.Option("--org", help="Organisation the inventory belongs to.")]
 SHOWN_ERRORS = 20
 
 
@@ -114,10 +114,19 @@ def import_command(
         bool,
         typer.Option("--replace", help="The file is a full snapshot: remove stored assets it does not list."),
     ] = False,
-    org: OrgOption = store.DEFAULT_ORGANIZATION,
+    org: Annotated[
+        str, typer.Option("--org", help="Organisation the inventory belongs to (one that exists).")
+    ] = store.DEFAULT_ORGANIZATION,
+    new_org: Annotated[
+        bool, typer.Option("--new-org", help="Create the organisation named by --org if it is new.")
+    ] = False,
 ) -> None:
     """Import an inventory file: every row validated, nothing stored unless all rows are valid."""
     with database() as db:
+        if org != store.DEFAULT_ORGANIZATION and not new_org:
+            with db.connect() as conn:
+                if store.get_organization(conn, org) is None:
+                    raise fail(f"--org {org!r}: no such organisation; pass --new-org to create it")
         report = run_import(db, file, fmt, org, skip_invalid, rejects, replace)
     console.print(
         f"imported [bold]{file.name}[/] (sha256 {report.sha256[:12]}…): "

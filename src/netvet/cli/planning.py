@@ -11,8 +11,8 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, console, database, err_console, fail, progress_bar
-from netvet.cli.policy import DEFAULT_ORGANIZATION, OrgOption, parse_day, parse_jurisdictions
+from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, console, database, err_console, fail, progress_bar
+from netvet.cli.policy import DEFAULT_ORGANIZATION, parse_day, parse_jurisdictions
 from netvet.data import DataFileError, cost_catalogue, load_yaml_file, role_table
 from netvet.model.findings import Finding
 from netvet.planning import (

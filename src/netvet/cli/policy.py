@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -11,19 +12,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, audit, console, database, fail, progress_bar
+from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
 from netvet.data import DataFileError
 from netvet.model.findings import FindingStatus
 from netvet.policy import Assessment, UnknownJurisdictionError
 from netvet.policy.loader import load_licence_data, load_packs
 from netvet.policy.rules import Rule, RulePack
 from netvet.settings import get_settings
+from netvet.storage.findings import Recorder
 from netvet.storage.policy import (
     add_licence_document,
     rule_packs,
     run_assessment,
     run_timeline,
     stored_licences,
+    what_if_scenario,
 )
 
 DEFAULT_ORGANIZATION = "default"
@@ -42,7 +45,6 @@ PolicyOption = Annotated[
         "--policy", help="An extra rule pack (what-if), same format as the shipped ones; repeatable."
     ),
 ]
-OrgOption = Annotated[str, typer.Option("--org", help="Organisation id.")]
 
 
 def parse_jurisdictions(value: str | None) -> list[str] | None:
@@ -144,13 +146,28 @@ def assess_command(
             day,
             policy or [],
             include_proposals=proposals,
-            record=True,
+            record=(recorder := Recorder(getpass.getuser(), "cli")),
             progress=advance,
         )
         progress.update(task, description="writing findings")
         result.write_json(json_path)
     print_assessment(result)
     console.print(f"findings: {result.frame.height:,} written to {json_path}")
+    print_stored(recorder, what_if_scenario(policy or [], proposals))
+
+
+def print_stored(recorder: Recorder, scenario: str | None) -> None:
+    """Say where the assessment now lives, and whether it is the network's status or a what-if."""
+    if scenario is None:
+        console.print(
+            f"stored as assessment {recorder.assessment_id}: the dashboard and the API show it "
+            "(`netvet serve`)"
+        )
+    else:
+        console.print(
+            f"stored as what-if assessment {recorder.assessment_id} ({scenario}): kept apart from the "
+            "network's status"
+        )
 
 
 def timeline_command(

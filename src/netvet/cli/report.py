@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import ValidationError
 
-from netvet.cli.common import console, database, fail, progress_bar
+from netvet.cli.common import OrgOption, console, database, fail, progress_bar
 from netvet.cli.policy import (
     DEFAULT_ORGANIZATION,
     JurisdictionOption,
-    OrgOption,
     PolicyOption,
     parse_day,
     parse_jurisdictions,

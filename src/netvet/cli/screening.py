@@ -12,7 +12,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, audit, console, database, fail, progress_bar
+from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.loaders import FORMATS, ListFileError
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
@@ -30,7 +30,6 @@ from netvet.storage.screening import (
     screen_inventory,
 )
 
-OrgOption = Annotated[str, typer.Option("--org", help="Organisation id.")]
 _STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
 NEAR_MISSES = 3  # clear candidates shown with a name's result, so "clear" says what it was compared with
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, console, database, fail
+from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, console, database, fail
 from netvet.model.inventory import OrganizationKind
 from netvet.storage import access
 from netvet.storage import inventory as store
@@ -77,7 +77,7 @@ def add_user(
 
 @users_app.command("list")
 def list_users(
-    org: Annotated[str, typer.Option("--org", help="Organisation.")] = store.DEFAULT_ORGANIZATION,
+    org: OrgOption = store.DEFAULT_ORGANIZATION,
 ) -> None:
     """List the organisation's users."""
     with database() as db, db.connect() as conn:
@@ -144,7 +144,7 @@ def revoke_token(
 
 @tokens_app.command("list")
 def list_tokens(
-    org: Annotated[str, typer.Option("--org", help="Organisation.")] = store.DEFAULT_ORGANIZATION,
+    org: OrgOption = store.DEFAULT_ORGANIZATION,
 ) -> None:
     """List the organisation's tokens (never their secrets)."""
     with database() as db, db.connect() as conn:

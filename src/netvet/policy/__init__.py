@@ -5,7 +5,13 @@ Storage (`netvet.storage.policy.run_assessment`) reads the database and calls `a
 """
 
 from netvet.policy.assessment import Assessment
-from netvet.policy.evaluate import UnknownJurisdictionError, active_rules, assess, select_packs
+from netvet.policy.evaluate import (
+    UnknownJurisdictionError,
+    active_rules,
+    assess,
+    jurisdiction_codes,
+    select_packs,
+)
 from netvet.policy.licences import Extension, Licence, Window
 from netvet.policy.loader import load_licence_file, load_pack, load_packs, shipped_licences, shipped_packs
 from netvet.policy.rules import Designation, EffectType, LegalStatus, Rule, RulePack
@@ -23,6 +29,7 @@ __all__ = [
     "Window",
     "active_rules",
     "assess",
+    "jurisdiction_codes",
     "load_licence_file",
     "load_pack",
     "load_packs",

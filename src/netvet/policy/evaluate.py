@@ -37,17 +37,41 @@ class UnknownJurisdictionError(ValueError):
     pass
 
 
+def national_country(pack: RulePack) -> str | None:
+    """The ISO 3166-1 code of the one country a national pack is for (GB for `uk`), or None for a
+    pack of several countries (`eu`). A national pack may list its territories after its country."""
+    if len(pack.countries) == 1 or pack.jurisdiction.upper() in pack.countries:
+        return pack.countries[0]
+    return None
+
+
+def jurisdiction_codes(packs: Sequence[RulePack]) -> list[str]:
+    """Every code that names a pack: the packs' own codes, then national packs' ISO country codes."""
+    codes = [pack.jurisdiction for pack in packs]
+    countries = [c.lower() for pack in packs if (c := national_country(pack)) and c.lower() not in codes]
+    return [*codes, *countries]
+
+
 def select_packs(packs: Sequence[RulePack], jurisdictions: Sequence[str] | None) -> list[RulePack]:
-    """The packs asked for; None or empty means every pack (each asset under its own country's rules)."""
+    """The packs asked for, by pack code (`uk`, `eu`) or by the ISO country code of a national pack
+    (`gb`), in any case; None or empty means every pack (each asset under its own country's rules)."""
     if not jurisdictions:
         return list(packs)
     known = {pack.jurisdiction: pack for pack in packs}
-    unknown = [j for j in jurisdictions if j not in known]
+    by_country = {
+        country.lower(): pack
+        for pack in packs
+        if (country := national_country(pack)) is not None and country.lower() not in known
+    }
+    wanted = [code.strip().lower() for code in jurisdictions]
+    unknown = [code for code in wanted if code not in known and code not in by_country]
     if unknown:
+        aliases = ", ".join(f"{code} ({pack.jurisdiction})" for code, pack in sorted(by_country.items()))
         raise UnknownJurisdictionError(
             f"unknown jurisdiction(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            + (f"; country codes: {aliases}" if aliases else "")
         )
-    return [known[j] for j in dict.fromkeys(jurisdictions)]
+    return list({id(p): p for p in (known.get(code) or by_country[code] for code in wanted)}.values())
 
 
 def active_rules(

@@ -103,6 +103,8 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
     # Vendor name as written -> the restricted-list entity screening resolved it to (see charts.vendor_family).
     vendor_groups: dict[str, str] = field(default_factory=dict)
+    # What makes the assessment a what-if (extra packs, proposals); None for the network's status.
+    what_if: str | None = None
 
     @property
     def site_count(self) -> int:

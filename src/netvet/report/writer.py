@@ -16,6 +16,7 @@ from netvet.report.html import render_html
 from netvet.report.methods import Methods, methods_for
 from netvet.report.pdf import html_to_pdf
 from netvet.storage import Database
+from netvet.storage.policy import what_if_scenario
 from netvet.storage.screening import vendor_evidence
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def load_report_data(
         notes = assessment_notes(assessment)
     data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
     data.notes.extend(notes)
+    data.what_if = what_if_scenario(extra_policies, False)
     data.vendor_groups = screened_vendor_groups(db, organization_id)
     return data
 

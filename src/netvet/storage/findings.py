@@ -1,19 +1,21 @@
-"""Stored assessment results: the findings of the latest assessment per organisation and date.
+"""Stored assessments: every assessment run from the CLI, the API or the dashboard, kept whole.
 
-The policy engine computes findings in bulk and records only a summary; the API and dashboard page,
-filter and colour maps by them many times a second, so each assessment they run is kept here whole
-and served from these rows instead of being recomputed per request.
+The API and dashboard page, filter and colour maps by the findings many times a second, so each
+assessment is kept here and served from these rows instead of being recomputed per request. A what-if
+assessment (extra rule packs, proposals) is stored too, marked and described, and never stands for the
+network's status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -25,13 +27,19 @@ from sqlalchemy import (
     Table,
     Text,
     case,
+    false,
     func,
     select,
 )
 from sqlalchemy.engine import Connection
 
 from netvet.model.findings import FindingStatus
+from netvet.storage import access
+from netvet.storage.db import Database
 from netvet.storage.tables import metadata
+
+if TYPE_CHECKING:
+    from netvet.policy import Assessment
 
 assessment_results = Table(
     "assessment_results",
@@ -43,6 +51,8 @@ assessment_results = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", Text, nullable=False),
     Column("summary", JSON, nullable=False),
+    Column("what_if", Boolean, nullable=False, server_default=false()),
+    Column("scenario", Text),  # what makes it a what-if: the extra packs, proposals
     Index("ix_assessment_results_org_at", "organization_id", "at"),
 )
 
@@ -90,6 +100,15 @@ class StoredResult:
     created_at: datetime
     created_by: str
     summary: dict[str, Any]
+    what_if: bool = False
+    scenario: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the assessment is named wherever it is offered or shown."""
+        scope = ", ".join(self.jurisdictions) or "no rule pack"
+        name = f"{self.at} ({scope})"
+        return f"what-if: {name}, {self.scenario}" if self.what_if else name
 
 
 def _result(row: Any) -> StoredResult:
@@ -101,6 +120,8 @@ def _result(row: Any) -> StoredResult:
         created_at=row["created_at"],
         created_by=row["created_by"],
         summary=dict(row["summary"]),
+        what_if=bool(row["what_if"]),
+        scenario=row["scenario"],
     )
 
 
@@ -113,14 +134,16 @@ def save_result(
     findings: pl.DataFrame,
     created_by: str,
     created_at: datetime,
+    scenario: str | None = None,
 ) -> int:
-    """Store one assessment's findings; older results for the same date and jurisdictions go."""
+    """Store one assessment's findings; older results for the same date, jurisdictions and scenario
+    go. A `scenario` (what extra packs or proposals it took) makes it a what-if."""
     for old in conn.execute(
-        select(assessment_results.c.id, assessment_results.c.jurisdictions).where(
-            assessment_results.c.organization_id == organization_id, assessment_results.c.at == at
-        )
+        select(
+            assessment_results.c.id, assessment_results.c.jurisdictions, assessment_results.c.scenario
+        ).where(assessment_results.c.organization_id == organization_id, assessment_results.c.at == at)
     ):
-        if sorted(old.jurisdictions) == sorted(jurisdictions):
+        if sorted(old.jurisdictions) == sorted(jurisdictions) and old.scenario == scenario:
             conn.execute(assessment_findings.delete().where(assessment_findings.c.result_id == old.id))
             conn.execute(assessment_results.delete().where(assessment_results.c.id == old.id))
     key = conn.execute(
@@ -131,6 +154,8 @@ def save_result(
             created_at=created_at,
             created_by=created_by,
             summary=summary,
+            what_if=scenario is not None,
+            scenario=scenario,
         )
     ).inserted_primary_key
     assert key is not None
@@ -150,6 +175,53 @@ def save_result(
     return result_id
 
 
+@dataclass
+class Recorder:
+    """Who stores an assessment and through what (cli, token, session); the stored id once it is."""
+
+    actor: str
+    via: str
+    assessment_id: int | None = None
+
+
+def record_assessment(
+    db: Database,
+    organization_id: str,
+    assessment: Assessment,
+    actor: str,
+    via: str,
+    scenario: str | None = None,
+) -> int:
+    """Store an assessment whole and audit it, in one transaction; return its id."""
+    with db.begin() as conn:
+        result_id = save_result(
+            conn,
+            organization_id,
+            assessment.at,
+            list(assessment.jurisdictions),
+            assessment.summary(),
+            assessment.frame,
+            actor,
+            access.now(),
+            scenario,
+        )
+        access.record_audit(
+            conn,
+            organization_id,
+            actor,
+            via,
+            "assessment.run",
+            f"assessment {result_id}",
+            {
+                "at": assessment.at.isoformat(),
+                "jurisdictions": list(assessment.jurisdictions),
+                "findings": assessment.frame.height,
+                "what_if": scenario,
+            },
+        )
+    return result_id
+
+
 def list_results(conn: Connection, organization_id: str) -> list[StoredResult]:
     query = (
         select(assessment_results)
@@ -159,13 +231,30 @@ def list_results(conn: Connection, organization_id: str) -> list[StoredResult]:
     return [_result(row) for row in conn.execute(query).mappings()]
 
 
+def get_result(conn: Connection, organization_id: str, result_id: int) -> StoredResult | None:
+    """One stored assessment of the organisation by id (what-ifs too), or None."""
+    row = (
+        conn.execute(
+            select(assessment_results).where(
+                assessment_results.c.organization_id == organization_id, assessment_results.c.id == result_id
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return _result(row) if row is not None else None
+
+
 def latest_result(
     conn: Connection, organization_id: str, at: date | None = None, jurisdiction: str | None = None
 ) -> StoredResult | None:
-    """The stored result for the date that covers the jurisdiction, newest first. Without a date: the
-    result for the latest day up to today (a what-if run for another day never becomes the network's
-    status because it ran last), or, when every result is for a future day, the newest of those."""
-    query = select(assessment_results).where(assessment_results.c.organization_id == organization_id)
+    """The stored result for the date that covers the jurisdiction, newest first, what-ifs left out.
+    Without a date: the result for the latest day up to today (an assessment of a day ahead never
+    becomes the network's status because it ran last), or, when every result is for a future day, the
+    newest of those."""
+    query = select(assessment_results).where(
+        assessment_results.c.organization_id == organization_id, assessment_results.c.what_if.is_(False)
+    )
     newest = (assessment_results.c.created_at.desc(), assessment_results.c.id.desc())
     if at is not None:
         candidates = [query.where(assessment_results.c.at == at).order_by(*newest)]

@@ -1,4 +1,5 @@
-"""Policy storage: user licences and extensions, assessment runs, and `run_assessment` over the database."""
+"""Policy storage: user licences and extensions, and `run_assessment` over the database (stored whole by
+`netvet.storage.findings`, where the API and dashboard read it)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
-    Date,
     DateTime,
-    Integer,
     String,
     Table,
     Text,
@@ -38,6 +37,7 @@ from netvet.policy.loader import (
 from netvet.policy.rules import RulePack
 from netvet.policy.timeline import TimelineEvent, timeline
 from netvet.storage.db import Database
+from netvet.storage.findings import Recorder, record_assessment
 from netvet.storage.tables import assets, metadata, sites
 
 policy_licences = Table(
@@ -49,18 +49,6 @@ policy_licences = Table(
     Column("document", JSON, nullable=False),
     Column("file_name", Text, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
-)
-
-policy_assessments = Table(
-    "policy_assessments",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("organization_id", String(64), nullable=False),
-    Column("at", Date, nullable=False),
-    Column("jurisdictions", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("summary", JSON, nullable=False),
-    Column("findings_file", Text),
 )
 
 _ASSET_QUERY = select(
@@ -225,14 +213,15 @@ def run_assessment(
     *,
     include_proposals: bool = False,
     evidence: Mapping[str, Sequence[VendorEvidence]] | None = None,
-    record: bool = False,
+    record: Recorder | None = None,
     findings_file: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess the stored inventory with the stored screening results on `at` (default: today).
 
-    Raises `DataFileError` for a bad rule pack or licence file (nothing is evaluated then) and
-    `UnknownJurisdictionError` for an unknown jurisdiction code.
+    With `record`, the assessment is stored whole where the API and dashboard read it, as a what-if
+    when extra packs or proposals took part. Raises `DataFileError` for a bad rule pack or licence file
+    (nothing is evaluated then) and `UnknownJurisdictionError` for an unknown jurisdiction code.
     """
     at = at or date.today()
     inputs = policy_inputs(db, organization_id, extra_policies, evidence, at)
@@ -250,19 +239,24 @@ def run_assessment(
     )
     if findings_file is not None:
         result.write_json(findings_file)
-    if record:
-        with db.begin() as conn:
-            conn.execute(
-                insert(policy_assessments).values(
-                    organization_id=organization_id,
-                    at=at,
-                    jurisdictions=list(result.jurisdictions),
-                    created_at=datetime.now(UTC),
-                    summary=result.summary(),
-                    findings_file=str(findings_file) if findings_file else None,
-                )
-            )
+    if record is not None:
+        record.assessment_id = record_assessment(
+            db,
+            organization_id,
+            result,
+            record.actor,
+            record.via,
+            what_if_scenario(extra_policies, include_proposals),
+        )
     return result
+
+
+def what_if_scenario(extra_policies: Sequence[Path | str], include_proposals: bool) -> str | None:
+    """What makes an assessment a what-if (None: it is the network's status under the shipped law)."""
+    parts = [f"extra pack {Path(p).name}" for p in extra_policies]
+    if include_proposals:
+        parts.append("proposals included")
+    return "; ".join(parts) or None
 
 
 def run_timeline(
@@ -288,24 +282,14 @@ def run_timeline(
     )
 
 
-def list_assessments(conn: Connection, organization_id: str) -> list[dict[str, Any]]:
-    query = (
-        select(policy_assessments)
-        .where(policy_assessments.c.organization_id == organization_id)
-        .order_by(policy_assessments.c.id)
-    )
-    return [dict(row) for row in conn.execute(query).mappings()]
-
-
 __all__ = [
     "add_licence_document",
     "asset_frame",
-    "list_assessments",
-    "policy_assessments",
     "policy_inputs",
     "policy_licences",
     "rule_packs",
     "run_assessment",
     "run_timeline",
     "stored_licences",
+    "what_if_scenario",
 ]

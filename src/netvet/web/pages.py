@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
 from netvet.api.routers.imports import UploadTooLarge, run_upload_import, save_upload, upload_import_job
+from netvet.api.routers.policy import shipped_packs
 from netvet.api.security import DB, Principal
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
+from netvet.policy import UnknownJurisdictionError, select_packs
 from netvet.report.charts import cap_gauge_chart, vendor_share_chart
 from netvet.report.context import SitePoint, VendorCount
 from netvet.report.geo import site_map
@@ -41,6 +43,7 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         result = stored.latest_result(conn, org)
         # The report's own reading of cap findings, so dashboard and report show the same gauges.
         gauges = cap_gauges(stored.result_frame(conn, result)) if result else []
+        what_ifs = [r for r in stored.list_results(conn, org) if r.what_if]
         jobs = access.list_jobs(conn, org, limit=5)
         regulators = access.regulators(conn)
         sent = access.list_submissions(conn, org, regulator=False)[:5]
@@ -59,6 +62,8 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         jobs=jobs,
         open_candidates=open_candidates,
         today=date.today().isoformat(),
+        packs=shipped_packs(),
+        what_ifs=what_ifs,
         regulators=regulators,
         sent=sent,
     )
@@ -66,21 +71,34 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
 
 @router.post("/assess")
 def start_assessment(
-    request: Request, who: WebForm, db: DB, at: Annotated[str, Form()] = ""
+    request: Request,
+    who: WebForm,
+    db: DB,
+    at: Annotated[str, Form()] = "",
+    jurisdiction: Annotated[list[str] | None, Form()] = None,
 ) -> RedirectResponse:
+    """Screen and assess on the day chosen, under the packs ticked (none: each site under its own
+    country's rules)."""
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/", "Only an analyst may run an assessment.")
     try:
         day = date.fromisoformat(at) if at else date.today()
     except ValueError:
         return back("/", f"{at!r} is not a date (YYYY-MM-DD).")
+    try:
+        codes = (
+            [p.jurisdiction for p in select_packs(shipped_packs(), jurisdiction)] if jurisdiction else None
+        )
+    except UnknownJurisdictionError as exc:
+        return back("/", f"Not started: {exc}.")
     org, actor = who.organization_id, who.user.username
 
     def work(_context: Any) -> dict[str, Any]:
-        return assess_and_store(db, org, day, None, actor, "session")
+        return assess_and_store(db, org, day, codes, actor, "session")
 
     job_id = request.app.state.jobs.submit(org, "assessment", actor, work)
-    return back("/", f"Assessment for {day} started (job {job_id[:8]}).")
+    scope = ", ".join(codes) if codes else "each site's own country"
+    return back("/", f"Assessment for {day} under {scope} started (job {job_id[:8]}).")
 
 
 @router.get("/sites", response_class=HTMLResponse)
@@ -136,6 +154,7 @@ def findings_page(
     vendor: str | None = None,
     rule_id: str | None = None,
     on: Annotated[str | None, Query(alias="date")] = None,
+    assessment: int | None = None,
     page: int = 1,
 ) -> HTMLResponse:
     org = who.organization_id
@@ -154,7 +173,10 @@ def findings_page(
         day = None
     page = max(page, 1)
     with db.connect() as conn:
-        result = stored.latest_result(conn, org, day)
+        if assessment is not None:
+            result = stored.get_result(conn, org, assessment)
+        else:
+            result = stored.latest_result(conn, org, day)
         facets: dict[str, list[str]] = {}
         total, rows = 0, list[dict[str, Any]]()
         if result is not None:
@@ -164,7 +186,7 @@ def findings_page(
                 c: stored.facet_values(conn, result.id, c)
                 for c in ("jurisdiction", "status", "vendor", "rule_id")
             }
-        dates = sorted({r.at.isoformat() for r in stored.list_results(conn, org)}, reverse=True)
+        choices = stored.list_results(conn, org)
     return render(
         request,
         "findings.html",
@@ -176,7 +198,7 @@ def findings_page(
         pages=max(1, -(-total // PAGE_SIZE)),
         filters=filters,
         facets=facets,
-        dates=dates,
+        choices=choices,
         chosen_date=on or "",
     )
 

@@ -17,7 +17,7 @@ from netvet.api.routers.jobs import accepted
 from netvet.api.schemas import JobAccepted, UtcDateTime
 from netvet.api.security import DB, Analyst, Caller, ReadConnection, Viewer
 from netvet.api.worker import JobContext
-from netvet.policy.loader import shipped_pack_paths
+from netvet.policy import UnknownJurisdictionError, jurisdiction_codes, select_packs
 from netvet.policy.rules import RulePack
 from netvet.storage import findings as stored
 from netvet.storage.policy import rule_packs, run_timeline
@@ -25,16 +25,28 @@ from netvet.storage.policy import rule_packs, run_timeline
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
 ORG = "/organizations/{organization_id}"
 StatusName = Literal["violation", "due", "unknown", "licence_required", "report", "licensed", "advisory"]
-# The shipped packs, one file per jurisdiction named by its code; an enum, so the OpenAPI document lists them.
-Jurisdiction = StrEnum(  # type: ignore[misc]
-    "Jurisdiction", {path.stem: path.stem for path in shipped_pack_paths()}
-)
 
 
 @cache
 def shipped_packs() -> tuple[RulePack, ...]:
     """Loaded once per process: the shipped files change only with an upgrade."""
     return rule_packs()
+
+
+# The shipped packs by their codes and national packs by their ISO country codes (gb for uk); an enum,
+# so the OpenAPI document lists them.
+Jurisdiction = StrEnum(  # type: ignore[misc]
+    "Jurisdiction", {code: code for code in jurisdiction_codes(shipped_packs())}
+)
+
+
+def pack_code(code: str) -> str:
+    """The pack a jurisdiction code names (gb -> uk), as stored findings carry it; a code that names no
+    shipped pack (a what-if pack's) is kept as given."""
+    try:
+        return select_packs(shipped_packs(), [code])[0].jurisdiction
+    except UnknownJurisdictionError:
+        return code
 
 
 class RuleOut(BaseModel):
@@ -78,6 +90,11 @@ class AssessmentOut(BaseModel):
     created_at: UtcDateTime
     created_by: str
     summary: dict[str, Any]
+    what_if: bool = Field(
+        description="Run with extra rule packs or proposals: never the network's status, always labelled."
+    )
+    scenario: str | None = Field(default=None, description="What makes it a what-if.")
+    label: str = Field(description="How the dashboard and the report name it.")
 
 
 class FindingOut(BaseModel):
@@ -179,7 +196,41 @@ def start_assessment(
 
 
 def assessment_out(result: stored.StoredResult) -> AssessmentOut:
-    return AssessmentOut(**{k: v for k, v in result.__dict__.items() if k != "organization_id"})
+    fields = {k: v for k, v in result.__dict__.items() if k != "organization_id"}
+    return AssessmentOut(**fields, label=result.label)
+
+
+AssessmentChoice = Annotated[
+    int | None,
+    Query(
+        alias="assessment",
+        ge=1,
+        description="A stored assessment by id (a what-if too); default the latest for the date.",
+    ),
+]
+
+
+def chosen_result(
+    conn: Any, organization_id: str, assessment: int | None, at: date | None, jurisdiction: str | None
+) -> stored.StoredResult:
+    """The assessment asked for by id, else the latest (never a what-if) for the date and jurisdiction."""
+    if assessment is not None:
+        result = stored.get_result(conn, organization_id, assessment)
+        if result is None:
+            raise not_found(f"assessment {assessment}")
+        return result
+    result = stored.latest_result(conn, organization_id, at, jurisdiction)
+    if result is None:
+        when = f"on {at}" if at else "yet"
+        scope = f" covering {jurisdiction!r}" if jurisdiction else ""
+        raise Problem(
+            404,
+            f"no assessment stored {when}{scope}; start one with POST {ORG}/assessments".replace(
+                "{organization_id}", organization_id
+            ),
+            kind="no-assessment",
+        )
+    return result
 
 
 @router.get(ORG + "/assessments", response_model=list[AssessmentOut])
@@ -206,20 +257,12 @@ def list_findings(
     domain: Annotated[str | None, Query(max_length=16)] = None,
     site_id: Annotated[str | None, Query(max_length=128)] = None,
     asset_id: Annotated[str | None, Query(max_length=128)] = None,
+    assessment: AssessmentChoice = None,
 ) -> Response:
-    """One page of the stored findings of the latest assessment for the date (run one with POST /assessments)."""
-    code = str(jurisdiction) if jurisdiction else None
-    result = stored.latest_result(conn, organization_id, at, code)
-    if result is None:
-        when = f"on {at}" if at else "yet"
-        scope = f" covering {code!r}" if code else ""
-        raise Problem(
-            404,
-            f"no assessment stored {when}{scope}; start one with POST {ORG}/assessments".replace(
-                "{organization_id}", organization_id
-            ),
-            kind="no-assessment",
-        )
+    """One page of the stored findings of an assessment: the one named, else the latest for the date
+    (run one with POST /assessments; what-ifs only by id)."""
+    code = pack_code(str(jurisdiction)) if jurisdiction else None
+    result = chosen_result(conn, organization_id, assessment, at, code)
     wanted = stored.FindingFilter(code, status, rule_id, vendor, domain, site_id, asset_id)
     # A stored result never changes (a re-run stores a new one), so a page can be kept once rendered.
     pages: RenderedPages = request.app.state.findings_pages

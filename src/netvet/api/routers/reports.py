@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from netvet.api.problems import PROBLEM_RESPONSES, Problem
-from netvet.api.routers.policy import Jurisdiction
+from netvet.api.routers.policy import AssessmentChoice, Jurisdiction, chosen_result, pack_code
 from netvet.api.security import DB, Viewer
 from netvet.report.html import render_html
 from netvet.report.methods import methods_for
@@ -25,18 +25,26 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def report_html(
-    db: Database, organization_id: str, at: date | None, jurisdiction: str | None
+    db: Database,
+    organization_id: str,
+    at: date | None,
+    jurisdiction: str | None,
+    assessment: int | None = None,
 ) -> tuple[str, str]:
-    """The report of the latest stored assessment (for the date and jurisdiction) and a file stem."""
+    """The report of a stored assessment (by id, else the latest for the date and jurisdiction) and a
+    file stem."""
     with db.connect() as conn:
-        result = stored.latest_result(conn, organization_id, at, jurisdiction)
-        if result is None:
-            raise Problem(404, "no stored assessment to report on; run one first", kind="no-assessment")
+        result = chosen_result(conn, organization_id, assessment, at, jurisdiction)
         frame = stored.result_frame(conn, result, jurisdiction)
     jurisdictions = [jurisdiction] if jurisdiction else list(result.jurisdictions)
-    methods = methods_for(jurisdictions, result.summary.get("rules_skipped", {}), db=db)
+    methods = methods_for(rules_skipped=result.summary.get("rules_skipped", {}), db=db)
+    # The shipped packs the assessment used; a what-if's own pack is named by its label.
+    methods.packs = [pack for pack in methods.packs if pack.jurisdiction in jurisdictions]
     data = load_report_data(db, organization_id, jurisdictions, result.at, findings=frame, methods=methods)
+    data.what_if = result.scenario
     stem = f"netvet-report-{organization_id}-{result.at}" + (f"-{jurisdiction}" if jurisdiction else "")
+    if result.what_if:
+        stem += f"-what-if-{result.id}"
     return render_html(data), stem
 
 
@@ -52,9 +60,11 @@ def download_report(
     at: Annotated[date | None, Query(alias="date", description="Default: the latest assessment.")] = None,
     jurisdiction: Annotated[Jurisdiction | None, Query()] = None,
     format: Literal["html", "pdf"] = "html",
+    assessment: AssessmentChoice = None,
 ) -> Response:
-    """The report of the latest stored assessment (no new assessment is run)."""
-    html, stem = report_html(db, organization_id, at, str(jurisdiction) if jurisdiction else None)
+    """The report of a stored assessment, by default the latest (no new assessment is run)."""
+    code = pack_code(str(jurisdiction)) if jurisdiction else None
+    html, stem = report_html(db, organization_id, at, code, assessment)
     if format == "html":
         body = html.encode()
     else:

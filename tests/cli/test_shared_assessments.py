@@ -1,0 +1,100 @@
+"""One truth: what `netvet assess` stores is what the API and the dashboard serve; a what-if stays apart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from conftest import TEST_DATA
+from netvet.api import AppConfig, create_app
+from netvet.cli import app
+from netvet.storage import Database, access
+from netvet.storage import inventory as store
+
+runner = CliRunner()
+INVENTORY = TEST_DATA / "report" / "inventory.csv"
+WHAT_IF = TEST_DATA / "policy" / "whatif-es.yaml"
+
+
+@pytest.fixture
+def assessed(cli_env: Database, tmp_path: Path) -> Path:
+    for args in (["import", str(INVENTORY)], ["screen"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    findings = tmp_path / "findings.json"
+    result = runner.invoke(app, ["assess", "-j", "gb,us", "--at", "2026-11-25", "--json", str(findings)])
+    assert result.exit_code == 0, result.output
+    assert "stored as assessment" in result.output
+    return findings
+
+
+@pytest.fixture
+def api(cli_env: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    with cli_env.begin() as conn:
+        store.ensure_organization(conn, "default")
+        user = access.create_user(conn, "default", "vic", access.Role.VIEWER, None)
+        _, secret = access.create_token(conn, user.id, "tests", "fixture")
+    with TestClient(create_app(cli_env, AppConfig())) as client:
+        yield client, {"Authorization": f"Bearer {secret}"}
+
+
+def test_the_api_serves_what_the_cli_assessed(assessed: Path, api: tuple[TestClient, dict[str, str]]) -> None:
+    written = json.loads(assessed.read_text())
+    client, auth = api
+    page = client.get("/api/v1/organizations/default/findings?page_size=500", headers=auth).json()
+    assert page["assessment"]["at"] == "2026-11-25"
+    assert page["assessment"]["jurisdictions"] == ["uk", "us"]  # gb names the UK's pack
+    assert not page["assessment"]["what_if"]
+    served = sorted((f["rule_id"], f["asset_id"], f["status"]) for f in page["items"])
+    cli = sorted((f["rule_id"], f["asset_id"], f["status"]) for f in written["findings"])
+    assert served == cli and page["total"] == written["summary"]["findings"]
+    # The inventory's UK core AMF is Huawei: the Designated Vendor Direction's core rule (deadline
+    # 2023-12-31, passed on 2026-11-25) makes it a violation.
+    assert ("uk-dvd-core", "GB-CORE-AMF", "violation") in served
+    # The ISO code and the pack code name the same findings.
+    by_country = client.get("/api/v1/organizations/default/findings?jurisdiction=gb", headers=auth).json()
+    by_pack = client.get("/api/v1/organizations/default/findings?jurisdiction=uk", headers=auth).json()
+    assert by_country["total"] == by_pack["total"] > 0
+
+
+def test_a_what_if_is_stored_apart_and_labelled(
+    assessed: Path, api: tuple[TestClient, dict[str, str]]
+) -> None:
+    result = runner.invoke(app, ["assess", "--at", "2026-11-25", "--policy", str(WHAT_IF)])
+    assert result.exit_code == 0, result.output
+    assert "stored as what-if assessment" in result.output and "whatif-es.yaml" in result.output
+    client, auth = api
+    listed = client.get("/api/v1/organizations/default/assessments", headers=auth).json()
+    what_ifs = [a for a in listed if a["what_if"]]
+    assert len(listed) == 2 and len(what_ifs) == 1
+    assert what_ifs[0]["scenario"] == "extra pack whatif-es.yaml"
+    assert what_ifs[0]["label"].startswith("what-if: 2026-11-25")
+    # The network's status is still the plain assessment; the what-if is served when asked for by id.
+    latest = client.get("/api/v1/organizations/default/findings", headers=auth).json()
+    assert latest["assessment"]["what_if"] is False
+    chosen = client.get(
+        f"/api/v1/organizations/default/findings?assessment={what_ifs[0]['id']}", headers=auth
+    ).json()
+    assert chosen["assessment"]["what_if"] is True
+    report = client.get(f"/api/v1/organizations/default/report?assessment={what_ifs[0]['id']}", headers=auth)
+    assert report.status_code == 200 and "What-if assessment (extra pack whatif-es.yaml)" in report.text
+    plain = client.get("/api/v1/organizations/default/report", headers=auth)
+    assert "What-if assessment" not in plain.text
+
+
+def test_the_demo_leaves_an_assessment_the_dashboard_reads(
+    cli_env: Database, api: tuple[TestClient, dict[str, str]]
+) -> None:
+    result = runner.invoke(app, ["demo", "--sites", "60", "--country", "GB"])
+    assert result.exit_code == 0, result.output
+    client, auth = api
+    page = client.get("/api/v1/organizations/default/findings", headers=auth)
+    assert page.status_code == 200 and page.json()["total"] > 0
+    sites = client.get("/api/v1/organizations/default/sites?page_size=500", headers=auth).json()
+    statuses = {site["status"] for site in sites["items"]}
+    assert statuses - {"clear"}, "the demo's Huawei sites are not all clear"
