@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from netvet.ingest.columns import HeaderMap
 from netvet.ingest.errors import InventoryFileError, RowError
-from netvet.ingest.readers import RawRow, open_inventory
+from netvet.ingest.readers import InventoryStream, RawRow, open_inventory
 from netvet.ingest.rows import SITE_FIELDS, RowValidator, ValidRow
 from netvet.storage import Database
 from netvet.storage import inventory as store
@@ -45,9 +45,16 @@ class ImportReport:
         return self.rows_added + self.rows_updated + self.rows_unchanged + self.rows_rejected
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(source: Path | InventoryStream) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    if isinstance(source, InventoryStream):
+        start = source.file.tell()  # restored: a reader may already be reading the file
+        source.file.seek(0)
+        for block in iter(lambda: source.file.read(1 << 20), b""):
+            digest.update(block)
+        source.file.seek(start)
+        return digest.hexdigest()
+    with source.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -109,7 +116,7 @@ class _Batch:
 
 def import_inventory(
     db: Database,
-    path: Path,
+    path: Path | InventoryStream,
     fmt: str | None = None,
     organization_id: str = store.DEFAULT_ORGANIZATION,
     skip_invalid: bool = False,
@@ -119,8 +126,9 @@ def import_inventory(
     replace: bool = False,
     before_commit: Callable[[Connection, ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import `path`. Raises InventoryFileError (and stores nothing) when the file or any row is invalid,
-    unless `skip_invalid`, which stores the valid rows and writes the rejected ones to `rejects_path`.
+    """Import `path` (a file, or an upload held open). Raises InventoryFileError (and stores nothing)
+    when the file or any row is invalid, unless `skip_invalid`, which stores the valid rows and writes
+    the rejected ones to `rejects_path`.
 
     With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
     mention are removed. `before_commit` runs inside the import's transaction once the rows are written
@@ -129,6 +137,8 @@ def import_inventory(
         # A snapshot with rejected rows is incomplete: replacing with it would delete the assets whose
         # rows were rejected.
         raise InventoryFileError(path.name, "--replace and --skip-invalid cannot be combined")
+    if skip_invalid and rejects_path is None and isinstance(path, InventoryStream):
+        raise ValueError("an upload imported with skip_invalid needs a rejects_path")
     started = datetime.now(UTC)
     source = open_inventory(path, fmt)
     report = ImportReport(path.name, file_sha256(path), source.format, organization_id)
@@ -199,7 +209,7 @@ def import_inventory(
             if replace:
                 report.rows_removed = store.remove_assets_except(conn, organization_id, seen_ids.keys())
             if skip_invalid and rejected:
-                report.rejects_path = rejects_path or path.with_name(path.stem + ".rejected.csv")
+                report.rejects_path = rejects_path or _default_rejects_path(path)
                 _write_rejects(report.rejects_path, rejected)
             report.import_id = store.record_import(
                 conn,
@@ -222,6 +232,11 @@ def import_inventory(
     if on_progress:
         on_progress(source.size, source.size)
     return report
+
+
+def _default_rejects_path(path: Path | InventoryStream) -> Path:
+    assert isinstance(path, Path)  # import_inventory asks an upload for its rejects path
+    return path.with_name(path.stem + ".rejected.csv")
 
 
 def _write_batch(

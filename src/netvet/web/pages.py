@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
-from netvet.api.routers.imports import UploadTooLarge, run_upload_import, save_upload, upload_import_job
+from netvet.api.problems import Problem
+from netvet.api.routers.imports import run_upload_import, submit_upload_import
 from netvet.api.routers.policy import shipped_packs
 from netvet.api.security import DB, Principal
+from netvet.api.uploads import UploadTooLarge, spool_upload
 from netvet.ingest import InventoryFileError
 from netvet.model.screening import Decision
 from netvet.policy import UnknownJurisdictionError, select_packs
@@ -44,7 +46,7 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         # The report's own reading of cap findings, so dashboard and report show the same gauges.
         gauges = cap_gauges(stored.result_frame(conn, result)) if result else []
         what_ifs = [r for r in stored.list_results(conn, org) if r.what_if]
-        jobs = access.list_jobs(conn, org, limit=5)
+        jobs = [request.app.state.jobs.live(job) for job in access.list_jobs(conn, org, limit=5)]
         regulators = access.regulators(conn)
         sent = access.list_submissions(conn, org, regulator=False)[:5]
         open_candidates = sum(1 for c in browse.review_queue(conn, org) if c["decision"] is None)
@@ -258,26 +260,29 @@ async def upload(
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/imports", "Only an analyst may import.")
     try:
-        path, size = await save_upload(file, request.app.state.config.max_upload_bytes)
-    except UploadTooLarge as exc:
+        upload = await spool_upload(file, request.app.state.config.max_upload_bytes)
+    except (UploadTooLarge, Problem) as exc:
         return back("/imports", str(exc))
     principal = Principal(who.user, "session")
     problem: dict[str, Any] | None = None
     try:
-        if size == 0:
-            raise InventoryFileError(path.name, "the file is empty")
-        if size > request.app.state.config.import_job_bytes:
-            work = upload_import_job(db, principal, path, None, replace)
-            job = request.app.state.jobs.submit(who.organization_id, "import", who.user.username, work)
-            return back("/imports", f"{path.name} is large: importing it as job {job[:8]}; see the overview.")
-        result = run_upload_import(db, principal, path, None, replace)
-        shutil.rmtree(path.parent, ignore_errors=True)
+        if upload.size == 0:
+            upload.close()
+            raise InventoryFileError(upload.name, "the file is empty")
+        if upload.size > request.app.state.config.import_job_bytes:
+            job = submit_upload_import(request, db, principal, upload, None, replace)
+            return back(
+                "/imports", f"{upload.name} is large: importing it as job {job[:8]}; see the overview."
+            )
+        try:
+            result = await run_in_threadpool(run_upload_import, db, principal, upload, None, replace)
+        finally:
+            upload.close()
         return back(
             "/imports",
             f"Imported {result.file_name}: {result.rows_added} added, {result.rows_updated} updated, {result.rows_unchanged} unchanged.",
         )
     except InventoryFileError as exc:
-        shutil.rmtree(path.parent, ignore_errors=True)
         problem = {
             "file_name": exc.file_name,
             "message": exc.message,

@@ -43,6 +43,8 @@ def job_outcome(job: dict[str, Any]) -> str:
     if job.get("error"):
         error = job["error"]
         return str(error.get("detail") or error.get("title") or "failed")
+    if job.get("status") == "running" and job.get("progress") is not None:
+        return f"{job['progress']:.0%} done"
     result = job.get("result") or {}
     if "summary" in result:
         return f"{result['summary'].get('findings', 0):,} findings stored"

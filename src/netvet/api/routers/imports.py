@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
 
 from netvet.api.paging import Paging
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, inventory_problem
 from netvet.api.routers.jobs import accepted
 from netvet.api.schemas import ImportOut, ImportResult, JobAccepted, Page
 from netvet.api.security import DB, Analyst, Principal, ReadConnection, Viewer
-from netvet.api.worker import JobContext, database_locked
+from netvet.api.uploads import Upload, UploadTooLarge, spool_upload
+from netvet.api.worker import JobContext, JobRunner
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.storage import Database
 from netvet.storage import inventory as store
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["imports"], responses=PROBLEM_RESPONSES)
-COPY_CHUNK = 1 << 20
 
 
 def _result(report: ImportReport) -> ImportResult:
@@ -43,7 +38,7 @@ def _result(report: ImportReport) -> ImportResult:
 def run_upload_import(
     db: Database,
     who: Principal,
-    path: Path,
+    upload: Upload,
     fmt: str | None,
     replace: bool,
     on_progress: Any = None,
@@ -51,11 +46,11 @@ def run_upload_import(
     """Import a stored upload and record it in the audit log (shared by the API and the dashboard)."""
 
     def audit(conn: Connection, report: ImportReport) -> None:
-        who.audit(conn, "inventory.import", path.name, _result(report).model_dump(mode="json"))
+        who.audit(conn, "inventory.import", upload.name, _result(report).model_dump(mode="json"))
 
     report = import_inventory(
         db,
-        path,
+        upload.stream,
         fmt,
         who.organization_id,
         on_progress=on_progress,
@@ -66,51 +61,17 @@ def run_upload_import(
     return _result(report)
 
 
-def upload_import_job(
-    db: Database, who: Principal, path: Path, fmt: str | None, replace: bool
-) -> Callable[[JobContext], dict[str, Any]]:
-    """The job that imports a stored upload, then deletes it, except after a locked database, which the
-    worker retries with the upload still there."""
+def submit_upload_import(
+    request: Request, db: Database, who: Principal, upload: Upload, fmt: str | None, replace: bool
+) -> str:
+    """Import the upload in a job; the job owns the upload and closes it (which deletes it) once it has
+    finished, after any retry."""
 
     def work(context: JobContext) -> dict[str, Any]:
-        try:
-            result = run_upload_import(db, who, path, fmt, replace, context.progress)
-        except OperationalError as exc:
-            if not database_locked(exc):
-                shutil.rmtree(path.parent, ignore_errors=True)
-            raise
-        except BaseException:
-            shutil.rmtree(path.parent, ignore_errors=True)
-            raise
-        shutil.rmtree(path.parent, ignore_errors=True)
-        return result.model_dump(mode="json")
+        return run_upload_import(db, who, upload, fmt, replace, context.progress).model_dump(mode="json")
 
-    return work
-
-
-class UploadTooLarge(ValueError):
-    pass
-
-
-async def save_upload(upload: UploadFile, max_bytes: int) -> tuple[Path, int]:
-    """Copy the upload to a private temporary directory under its own (sanitised) file name; refuse one
-    larger than `max_bytes` (nothing is kept)."""
-    name = Path(upload.filename or "").name
-    if name in ("", ".", ".."):
-        name = "upload.csv"
-    folder = Path(tempfile.mkdtemp(prefix="netvet-upload-"))
-    path = folder / name
-    size = 0
-    with path.open("wb") as fh:
-        while chunk := await upload.read(COPY_CHUNK):
-            size += len(chunk)
-            if size > max_bytes:
-                break
-            fh.write(chunk)
-    if size > max_bytes:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise UploadTooLarge(f"{name}: larger than the {max_bytes:,} bytes an upload may have")
-    return path, size
+    runner: JobRunner = request.app.state.jobs
+    return runner.submit(who.organization_id, "import", who.user.username, work, on_done=upload.close)
 
 
 @router.post(
@@ -134,23 +95,22 @@ async def create_import(
     background: Annotated[bool, Query(description="Run as a job even when the file is small.")] = False,
 ) -> Any:
     try:
-        path, size = await save_upload(file, request.app.state.config.max_upload_bytes)
+        upload = await spool_upload(file, request.app.state.config.max_upload_bytes)
     except UploadTooLarge as exc:
         raise Problem(413, str(exc), kind="upload-too-large") from None
-    if size == 0:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        raise Problem(422, f"{path.name}: the file is empty", kind="invalid-inventory", errors=[])
-    if background or size > request.app.state.config.import_job_bytes:
-        work = upload_import_job(db, who, path, format, replace)
-        job_id = request.app.state.jobs.submit(organization_id, "import", who.user.username, work)
+    if upload.size == 0:
+        upload.close()
+        raise Problem(422, f"{upload.name}: the file is empty", kind="invalid-inventory", errors=[])
+    if background or upload.size > request.app.state.config.import_job_bytes:
+        job_id = submit_upload_import(request, db, who, upload, format, replace)
         return accepted(request, db, organization_id, job_id)
     try:
         # In a worker thread: the import is blocking work and must not stall the event loop.
-        return await run_in_threadpool(run_upload_import, db, who, path, format, replace)
+        return await run_in_threadpool(run_upload_import, db, who, upload, format, replace)
     except InventoryFileError as exc:
         raise inventory_problem(exc) from None
     finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
+        upload.close()
 
 
 @router.get("/imports", response_model=Page[ImportOut])

@@ -30,13 +30,14 @@ def accepted(request: Request, db: Database, organization_id: str, job_id: str) 
 
 
 @router.get("/jobs", response_model=list[JobOut])
-def list_jobs(organization_id: str, who: Viewer, conn: ReadConnection) -> list[JobOut]:
-    return [job_out(row) for row in access.list_jobs(conn, organization_id)]
+def list_jobs(organization_id: str, request: Request, who: Viewer, conn: ReadConnection) -> list[JobOut]:
+    runner = request.app.state.jobs
+    return [job_out(runner.live(row)) for row in access.list_jobs(conn, organization_id)]
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(organization_id: str, job_id: str, who: Viewer, conn: ReadConnection) -> JobOut:
+def get_job(organization_id: str, job_id: str, request: Request, who: Viewer, conn: ReadConnection) -> JobOut:
     row = access.get_job(conn, job_id, organization_id)
     if row is None:
         raise not_found(f"job {job_id!r}")
-    return job_out(row)
+    return job_out(request.app.state.jobs.live(row))

@@ -1,0 +1,79 @@
+"""Uploaded files, held in anonymous temporary files until their import ends.
+
+An anonymous temporary file has no name on disk (O_TMPFILE on Linux, unlinked at once elsewhere):
+whatever happens to the import (refused, failed, finished) or to the server (stopped, killed), no
+upload is left behind in the temporary folder.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import IO
+
+from fastapi import UploadFile
+
+from netvet.api.problems import disk_full, is_disk_full
+from netvet.ingest.readers import InventoryStream
+
+COPY_CHUNK = 1 << 20
+NAME_LIMIT = 255  # characters kept of the client's file name (most file systems allow 255 bytes)
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class UploadTooLarge(ValueError):
+    pass
+
+
+@dataclass
+class Upload:
+    name: str
+    file: IO[bytes]
+    size: int
+
+    @property
+    def stream(self) -> InventoryStream:
+        return InventoryStream(self.name, self.file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def upload_name(given: str | None, default: str = "upload.csv") -> str:
+    """The client's file name without any folder, control characters or excess length (the suffix,
+    which names the format, is kept)."""
+    name = PureWindowsPath(PurePosixPath(given or "").name).name  # "C:\\x\\inv.csv" and "../inv.csv"
+    name = _UNPRINTABLE.sub("", name).strip()
+    if name in ("", ".", ".."):
+        return default
+    if len(name) > NAME_LIMIT:
+        suffix = PurePosixPath(name).suffix[:16]
+        name = name[: NAME_LIMIT - len(suffix)] + suffix
+    return name
+
+
+async def spool_upload(upload: UploadFile, max_bytes: int) -> Upload:
+    """Copy the upload into an anonymous temporary file; refuse one larger than `max_bytes` and answer
+    a full disk plainly (nothing is kept in either case)."""
+    name = upload_name(upload.filename)
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - the Upload owns it and closes it
+    size = 0
+    try:
+        while chunk := await upload.read(COPY_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadTooLarge(f"{name}: larger than the {max_bytes:,} bytes an upload may have")
+            file.write(chunk)
+        file.flush()
+        file.seek(0)
+    except OSError as exc:
+        file.close()
+        if is_disk_full(exc):
+            raise disk_full() from None
+        raise
+    except BaseException:
+        file.close()
+        raise
+    return Upload(name, file, size)
