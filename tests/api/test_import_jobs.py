@@ -25,7 +25,8 @@ ACME = "/api/v1/organizations/acme"
 def inventory_csv(rows: int, prefix: str = "X") -> bytes:
     lines = ["asset_id,site_id,region,country,vendor,role"]
     lines += [
-        f"{prefix}{i:06d},SITE{i // 10:05d},Region {(i // 10) % 7},GB,Vendor {i % 13},BBU" for i in range(rows)
+        f"{prefix}{i:06d},SITE{i // 10:05d},Region {(i // 10) % 7},GB,Vendor {i % 13},BBU"
+        for i in range(rows)
     ]
     return ("\n".join(lines) + "\n").encode()
 
@@ -65,10 +66,11 @@ def test_an_import_of_6000_rows_through_the_api_succeeds_on_sqlite(world: World,
 
 
 def test_a_running_jobs_progress_is_served_from_memory(world: World) -> None:
-    locked, halfway, release = threading.Event(), threading.Event(), threading.Event()
+    started, locked, halfway, release = (threading.Event() for _ in range(4))
     reported: list[str] = []
 
     def work(context: JobContext) -> dict[str, Any]:
+        started.set()
         assert locked.wait(10)
         try:
             context.progress(1, 4)  # while another connection holds the write lock
@@ -81,7 +83,7 @@ def test_a_running_jobs_progress_is_served_from_memory(world: World) -> None:
     runner = world.client.app.state.jobs  # type: ignore[attr-defined]
     job_id = runner.submit("acme", "test", "ann", work)
     path = world.db.engine.url.database
-    assert path is not None
+    assert path is not None and started.wait(10)
     holder = sqlite3.connect(path, timeout=0)
     holder.execute("BEGIN IMMEDIATE")  # what the import's own transaction does
     try:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from netvet import __version__
+from netvet.api.guard import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD, BodyRule, RequestGuard
 from netvet.api.paging import RenderedPages
 from netvet.api.problems import install_problem_handlers
 from netvet.api.routers import (
@@ -25,6 +26,8 @@ from netvet.api.routers import (
     screening,
     submissions,
 )
+from netvet.api.routers.submissions import MAX_SUBMISSION_BYTES
+from netvet.api.security import known_caller
 from netvet.api.worker import JobRunner
 from netvet.storage import Database
 
@@ -96,6 +99,13 @@ def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
     app.state.database = database
     app.state.config = config
     app.state.jobs = runner
+    # Every area served here adds the body rules of its paths (the dashboard in mount_dashboard).
+    app.state.body_rules = [
+        BodyRule(API_PREFIX, DEFAULT_BODY_BYTES),
+        BodyRule(f"{API_PREFIX}/organizations/*/imports", config.max_upload_bytes + MULTIPART_OVERHEAD),
+        BodyRule(f"{API_PREFIX}/organizations/*/submissions", MAX_SUBMISSION_BYTES + MULTIPART_OVERHEAD),
+    ]
+    app.add_middleware(RequestGuard, rules=app.state.body_rules, authenticate=known_caller(database))
     app.mount(API_PREFIX, create_api(database, config, runner))
     from netvet.web import mount_dashboard  # here: the dashboard itself imports API modules
 

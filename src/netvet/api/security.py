@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
 from netvet.api.problems import Problem, not_found
 from netvet.storage import Database, access
@@ -79,6 +82,24 @@ def principal(
                     raise Problem(403, f"a session write needs the {CSRF_HEADER} header", kind="csrf")
             return Principal(session.user, "session", session.csrf_token)
     raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")
+
+
+def known_caller(db: Database) -> Callable[[Headers], Any]:
+    """For the request guard: do these headers carry a live API token or session cookie? Checked from
+    the headers alone, before the body is read; the routes still decide what the caller may do."""
+
+    def lookup(headers: Headers) -> bool:
+        scheme, _, credentials = headers.get("authorization", "").partition(" ")
+        with db.connect() as conn:
+            if scheme.lower() == "bearer" and credentials.strip():
+                return access.user_for_token(conn, credentials.strip()) is not None
+            cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+            return cookie is not None and access.session_for(conn, cookie) is not None
+
+    async def check(headers: Headers) -> bool:
+        return await run_in_threadpool(lookup, headers)
+
+    return check
 
 
 def touch_token(db: Database, token_id: int) -> None:
