@@ -29,6 +29,11 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 _DOMAINS = {d.value: d for d in Domain}
 _ID_MAX = 128
+COMPONENTS_MAX = 1000  # of one asset
+TEXT_MAX = 1000  # characters of any other text cell: longer is not a name, model or version
+# Control characters (NUL and the rest of C0 and C1, but not tab or line ends, which _text strips from
+# the ends) have no place in a name; PostgreSQL cannot even store NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -63,13 +68,29 @@ def _float(
         return None
     try:
         number = float(text.replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        errors.append(RowError(row, column, "is not a number", text))
+    except (TypeError, ValueError, OverflowError):
+        errors.append(RowError(row, column, "is not a number", _shown(text)))
         return None
     if not low <= number <= high:
-        errors.append(RowError(row, column, f"must lie between {low:g} and {high:g}", text))
+        errors.append(RowError(row, column, f"must lie between {low:g} and {high:g}", _shown(text)))
         return None
     return number
+
+
+def _unfit(value: Any) -> str | None:
+    """Why no column may hold `value` (an object, a control character, a very long text), or None."""
+    if isinstance(value, dict | list):
+        return "must be text or a number, not a JSON object or array"
+    if isinstance(value, str) and _CONTROL.search(value):
+        return "contains a control character (such as NUL), which no name or code may hold"
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        return f"is longer than {TEXT_MAX:,} characters"
+    return None
+
+
+def _shown(text: str) -> str:
+    """A value as quoted back in an error: long ones cut, so an error never carries megabytes."""
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | None:
@@ -83,7 +104,7 @@ def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | N
     try:
         return date.fromisoformat(text[:10] if "T" in text else text)
     except ValueError:
-        errors.append(RowError(row, column, "is not a date in the form YYYY-MM-DD", text))
+        errors.append(RowError(row, column, "is not a date in the form YYYY-MM-DD", _shown(text)))
         return None
 
 
@@ -115,6 +136,7 @@ class RowValidator:
         canonical: dict[str, Any] = {}
         for source, column in header_map.canonical_by_source.items():
             canonical[column] = values.get(source)
+        faulty = self._unfit_cells(row, canonical, errors)
 
         asset_id = _text(canonical.get("asset_id"))
         site_id = _text(canonical.get("site_id"))
@@ -126,7 +148,7 @@ class RowValidator:
             ("vendor", vendor),
             ("role", role),
         ):
-            if value is None and not problems:
+            if value is None and not problems and column not in faulty:
                 errors.append(RowError(row, column, "is required but empty"))
         for column, value in (("asset_id", asset_id), ("site_id", site_id)):
             if value is not None and len(value) > _ID_MAX:
@@ -191,14 +213,41 @@ class RowValidator:
         return ValidRow(row, asset, site, components)
 
     @staticmethod
+    def _unfit_cells(row: int, canonical: dict[str, Any], errors: list[RowError]) -> set[str]:
+        """Cells no column may hold: each is an error, then treated as empty so it is reported once."""
+        faulty = set()
+        for column, value in canonical.items():
+            problem = _unfit(value)
+            if problem is not None:
+                errors.append(
+                    RowError(row, column, problem, _shown(value if isinstance(value, str) else repr(value)))
+                )
+                canonical[column] = None
+                faulty.add(column)
+        return faulty
+
+    @staticmethod
     def _components(row: int, raw: Any, errors: list[RowError]) -> list[dict[str, Any]]:
         if raw in (None, ""):
             return []
         if not isinstance(raw, list):
             errors.append(RowError(row, "components", "must be a list of objects with name and supplier"))
             return []
+        if len(raw) > COMPONENTS_MAX:
+            errors.append(RowError(row, "components", f"lists more than {COMPONENTS_MAX:,} components"))
+            return []
         components = []
         for position, item in enumerate(raw):
+            unfit = [
+                (key, problem)
+                for key in ("name", "supplier", "kind", "version")
+                if isinstance(item, dict) and (problem := _unfit(item.get(key))) is not None
+            ]
+            if unfit:
+                errors.extend(
+                    RowError(row, f"components[{position}].{key}", problem) for key, problem in unfit
+                )
+                continue
             name = _text(item.get("name")) if isinstance(item, dict) else None
             supplier = _text(item.get("supplier")) if isinstance(item, dict) else None
             if name is None or supplier is None or not isinstance(item, dict):
