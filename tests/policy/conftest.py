@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from datetime import date
@@ -73,6 +74,7 @@ def asset(
     manufacturer: str | None = None,
     funding: str | None = None,
     site_kind: str | None = None,
+    national_security: bool | None = None,
     organization_id: str = "default",
 ) -> dict[str, Any]:
     return {
@@ -90,6 +92,7 @@ def asset(
         "country": country,
         "region": None,
         "site_kind": site_kind,
+        "national_security": national_security,
     }
 
 
@@ -144,7 +147,13 @@ def make_pack(write_pack: Callable[..., Path]) -> Callable[..., RulePack]:
     return make
 
 
-def rule_yaml(rule_id: str, effect: str, extra: str = "", vendors: str = "{entities: [huawei]}") -> str:
+def rule_yaml(
+    rule_id: str,
+    effect: str,
+    extra: str = "",
+    vendors: str = "{entities: [huawei]}",
+    reads: str = "presence",
+) -> str:
     """One rule as YAML list item, with the fields every rule needs."""
     lines = [
         f"- id: {rule_id}",
@@ -152,8 +161,12 @@ def rule_yaml(rule_id: str, effect: str, extra: str = "", vendors: str = "{entit
         "  legal_status: binding",
         "  confidence: confirmed",
         f"  sources: {SOURCE}",
+        f"  reads: {reads}",
         f"  vendors: {vendors}",
         f"  effect: {effect}",
     ]
-    lines += ["  " + line for line in textwrap.dedent(extra).strip("\n").splitlines() if line.strip()]
+    extra = textwrap.dedent(extra).strip("\n")
+    if re.search(r"^deadline: ", extra, flags=re.MULTILINE) and "deadline_kind" not in extra:
+        extra += "\ndeadline_kind: last-day"  # "by" a day: the day itself is still allowed
+    lines += ["  " + line for line in extra.splitlines() if line.strip()]
     return "\n".join(lines) + "\n"

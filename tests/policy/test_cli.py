@@ -73,7 +73,7 @@ def test_assess_refuses_a_bad_date_and_a_bad_policy(
     )
     result = runner.invoke(app, ["assess", "--policy", str(bad)], env={"COLUMNS": "300"})
     assert result.exit_code == 2
-    assert str(bad) in result.output and "line 12" in result.output and "rules[0].effect" in result.output
+    assert str(bad) in result.output and "line 13" in result.output and "rules[0].effect" in result.output
     result = runner.invoke(app, ["assess", "-j", "xx"])
     assert result.exit_code == 2 and "unknown jurisdiction" in result.output
 

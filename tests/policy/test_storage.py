@@ -127,7 +127,8 @@ def test_run_assessment_reads_the_stored_network(db: Database, tmp_path: Path) -
     found = {(f.rule_id, f.asset_id): f.status.value for f in result.findings()}
     assert found[("uk-dvd-core", "lon-amf")] == "violation"
     assert found[("uk-dvd-5g-removal", "lon-gnb")] == "due"  # reached through HiSilicon -> huawei
-    assert found[("ca-4g-removal", "tor-enb")] == "due"
+    # Canada's statement is an expectation, not law: its deadline is shown, as advice.
+    assert found[("ca-4g-removal", "tor-enb")] == "advisory"
     assert not any(asset_id == "par-gnb" for _, asset_id in found)  # France not selected
     document = json.loads(out.read_text())
     assert document["summary"]["at"] == "2024-07-01"
@@ -224,7 +225,7 @@ def test_timeline_lists_only_rules_that_reach_the_network(db: Database) -> None:
     assert {"uk-dvd-core", "ca-4g-removal", "fr-anssi-5g-authorisation"} <= rules
     assert not any(r.startswith(("us-", "de-", "se-")) for r in rules)  # no stored asset in those countries
     core = [(e.day, e.event) for e in events if e.rule_id == "uk-dvd-core"]
-    assert core == [(date(2022, 10, 13), "adopted"), (date(2023, 12, 31), "deadline")]
+    assert core == [(date(2022, 10, 13), "adopted"), (date(2023, 12, 31), "deadline (last day allowed)")]
 
 
 def test_timeline_ends_a_superseded_rule_where_the_newer_one_was_adopted(db: Database) -> None:

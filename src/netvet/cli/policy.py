@@ -17,7 +17,7 @@ from netvet.data import DataFileError
 from netvet.model.findings import FindingStatus
 from netvet.policy import Assessment, UnknownJurisdictionError
 from netvet.policy.loader import load_licence_data, load_packs
-from netvet.policy.rules import Rule, RulePack
+from netvet.policy.rules import DeadlineKind, LegalStatus, Rule, RulePack
 from netvet.settings import get_settings
 from netvet.storage.findings import Recorder
 from netvet.storage.policy import (
@@ -210,13 +210,28 @@ def _find_rule(packs: tuple[RulePack, ...], rule_id: str) -> tuple[RulePack, Rul
     return None
 
 
+def legal_force(rule: Rule) -> str:
+    """The rule's legal footing and the statuses it can give."""
+    status = rule.legal_status
+    if status is LegalStatus.BINDING:
+        return "binding (law, regulation, direction or licence condition): violation, due"
+    if status is LegalStatus.CONTRACT:
+        return (
+            f"contract, binding its signatories ({', '.join(rule.parties) or 'not named'}): violation and due "
+            "for them, advisory for anyone else"
+        )
+    if status is LegalStatus.PROPOSAL:
+        return "proposal, not law (only with --proposals): advisory"
+    return "guidance, no legal force: advisory"
+
+
 def rules_list(jurisdiction: JurisdictionOption = None, policy: PolicyOption = None) -> None:
     """List the rules of the shipped packs (and any extra pack)."""
     wanted = parse_jurisdictions(jurisdiction)
     with _errors():
         packs = rule_packs(policy or [])
     table = Table(title="Rules")
-    for column in ("rule", "jur.", "effect", "status", "adopted", "effective", "deadline"):
+    for column in ("rule", "jur.", "effect", "force", "reads", "adopted", "effective", "deadline"):
         table.add_column(column, no_wrap=True)
     table.add_column("title")
     for pack in packs:
@@ -229,13 +244,17 @@ def rules_list(jurisdiction: JurisdictionOption = None, policy: PolicyOption = N
                 pack.jurisdiction,
                 rule.effect.type.value,
                 status,
+                rule.reads.value,
                 str(rule.adopted),
                 str(rule.effective or ""),
-                str(rule.deadline or ""),
+                str(rule.deadline or "") + ("^" if rule.deadline_kind is DeadlineKind.START_OF_DAY else ""),
                 rule.title,
             )
     console.print(table)
-    console.print("* unverified: see `netvet rules show RULE`")
+    console.print(
+        "* unverified: see `netvet rules show RULE`; ^ the deadline is the first day the equipment may no "
+        "longer be there (the day before is the last day allowed)"
+    )
 
 
 def rules_show(
@@ -251,15 +270,31 @@ def rules_show(
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     table.add_row("jurisdiction", f"{pack.jurisdiction} ({pack.name}; sites in {', '.join(pack.countries)})")
-    table.add_row("legal status", rule.legal_status.value)
+    table.add_row("legal force", legal_force(rule))
     table.add_row("confidence", rule.confidence.value + (f": {rule.unverified}" if rule.unverified else ""))
+    table.add_row("reads", f"{rule.reads.value}: the equipment's {rule.reads.words}")
     table.add_row("adopted", str(rule.adopted))
     if rule.effective:
         table.add_row("effective", str(rule.effective))
-    if rule.deadline:
-        table.add_row("deadline", f"{rule.deadline} (the last day the equipment may remain)")
+    if rule.deadline and rule.deadline_kind:
+        last = rule.last_day_allowed(rule.deadline)
+        kind = f"{rule.deadline_kind.value}: {rule.deadline_kind.words}"
+        table.add_row("deadline", f"{rule.deadline} ({kind}; last day allowed {last})")
+    for change in rule.deadline_changes:
+        sources = "; ".join(source.render() for source in change.sources)
+        table.add_row(
+            "  moved", f"to {change.deadline} on {change.issued}. {change.note or ''} {sources}".strip()
+        )
     if rule.deadline_from_operator:
-        table.add_row("deadline", "each operator's own (an extension record)")
+        table.add_row(
+            "deadline", "each operator's own (an extension record); without one, findings are unknown"
+        )
+    if not rule.deadline and not rule.deadline_from_operator:
+        table.add_row("deadline", "none in the source")
+    if rule.needs_record:
+        table.add_row("turns on", f"{rule.needs_record} (not in inventories: findings are unknown)")
+    if rule.assumes:
+        table.add_row("assumes", rule.assumes)
     if rule.wording:
         table.add_row("wording", rule.wording)
     table.add_row("vendors", rule.vendors.model_dump_json(exclude_defaults=True))
@@ -275,6 +310,8 @@ def rules_show(
     table.add_row("effect", rule.effect.model_dump_json(exclude_none=True))
     if rule.supersedes:
         table.add_row("supersedes", ", ".join(rule.supersedes))
+    if rule.prevails_over:
+        table.add_row("prevails over", ", ".join(rule.prevails_over) + " (for the equipment both reach)")
     for number, source in enumerate(rule.sources, 1):
         table.add_row(f"source {number}", source.render())
     if rule.note:

@@ -13,7 +13,7 @@ from netvet.ingest.columns import HeaderMap, vocabulary
 from netvet.ingest.errors import RowError
 from netvet.model.inventory import Domain
 
-SITE_FIELDS = ("site_name", "region", "country", "latitude", "longitude", "site_kind")
+SITE_FIELDS = ("site_name", "region", "country", "latitude", "longitude", "site_kind", "national_security")
 ASSET_TEXT_FIELDS = (
     "vendor",
     "manufacturer",
@@ -108,6 +108,26 @@ def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | N
         return None
 
 
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0"}
+_UNKNOWN = {"unknown", "not known", "n/a", "na", "?"}
+
+
+def _flag(value: Any, column: str, row: int, errors: list[RowError]) -> bool | None:
+    """yes/no (true/false, 1/0, y/n); blank or 'unknown' is not recorded."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value)
+    if text is None or text.lower() in _UNKNOWN:
+        return None
+    if text.lower() in _YES:
+        return True
+    if text.lower() in _NO:
+        return False
+    errors.append(RowError(row, column, "must be yes or no (blank or 'unknown' when not recorded)", text))
+    return None
+
+
 class RowValidator:
     """Turns raw rows (any header spelling) into stored values, collecting every error of a row."""
 
@@ -196,6 +216,7 @@ class RowValidator:
             "latitude": _float(canonical.get("latitude"), "latitude", -90, 90, row, errors),
             "longitude": _float(canonical.get("longitude"), "longitude", -180, 180, row, errors),
             "kind": _text(canonical.get("site_kind")),
+            "national_security": _flag(canonical.get("national_security"), "national_security", row, errors),
         }
         asset: dict[str, Any] = {column: _text(canonical.get(column)) for column in ASSET_TEXT_FIELDS}
         asset.update(

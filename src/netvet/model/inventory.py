@@ -53,6 +53,9 @@ class Site(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     kind: str | None = None
+    # Whether the site is significant to national security, or its access equipment serves such a site
+    # (UK Designated Vendor Direction); None when the operator has not recorded it.
+    national_security: bool | None = None
 
 
 class Component(BaseModel):

@@ -1,14 +1,16 @@
 """Evaluate rule packs over an asset frame on one date, in bulk: one set of frame operations per rule.
 
-Date semantics (docs/policy.md): a rule counts on date D when it was adopted on or before D; a ban
-bites on equipment installed (or purchased) on or after its effective date; a deadline is met if the
-equipment is gone by the end of that day, so the status turns from `due` to `violation` the day after.
+Date semantics (docs/policy.md): a rule counts on date D when it was adopted on or before D; each rule
+reads the equipment's purchase date, installation date or presence on D; a deadline is the last day
+allowed, so the status turns from `due` to `violation` the day after. Legal force decides the status:
+only binding rules (and contracts, for their signatories) give `violation` or `due`.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -16,21 +18,12 @@ from netvet.model.findings import FindingStatus
 from netvet.model.roles import RoleTable
 from netvet.model.screening import VendorEvidence
 from netvet.policy.assessment import FINDING_SCHEMA, Assessment, empty_findings
-from netvet.policy.frame import prepare_assets, scope_expr, vendor_filter
+from netvet.policy.asset_rules import apply_licences, as_findings, asset_findings
+from netvet.policy.frame import prepare_assets
 from netvet.policy.licences import Extension, Licence, deadline_overrides
 from netvet.policy.network import cap_findings, report_findings
 from netvet.policy.rules import EffectType, LegalStatus, Rule, RulePack
-from netvet.policy.targets import NameTargets, target_names
-
-VIOLATION = FindingStatus.VIOLATION.value
-DUE = FindingStatus.DUE.value
-LICENSED = FindingStatus.LICENSED.value
-ADVISORY = FindingStatus.ADVISORY.value
-# How a finding of a rule without legal force starts its explanation.
-_NO_FORCE = {
-    LegalStatus.GUIDANCE: "guidance, no legal force",
-    LegalStatus.PROPOSAL: "a proposal, not law",
-}
+from netvet.policy.targets import target_names
 
 
 class UnknownJurisdictionError(ValueError):
@@ -98,6 +91,29 @@ def active_rules(
     return active, skipped
 
 
+def _name_key(text: str) -> str:
+    """' telefonica germany gmbh co ohg ': accents and punctuation gone, padded for whole-word search."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return " " + " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split()) + " "
+
+
+def bound_organisations(
+    rule: Rule, organization_ids: Sequence[str], names: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """The organisations the rule binds: all for law, the signatories for a contract, none for guidance."""
+    if not rule.legal_status.has_force:
+        return []
+    if not rule.parties:
+        return list(organization_ids)
+    parties = [_name_key(party) for party in rule.parties]
+    bound = []
+    for org in organization_ids:
+        keys = [_name_key(name) for name in (org, *names.get(org, ()))]
+        if any(party in key for party in parties for key in keys):
+            bound.append(org)
+    return bound
+
+
 def _per_org(
     organizations: Sequence[str], values: Mapping[str, date | None], default: date | None
 ) -> pl.Expr:
@@ -112,193 +128,6 @@ def _per_org(
     return expr
 
 
-def _asset_text() -> pl.Expr:
-    return pl.concat_str(
-        [
-            pl.lit(" Asset "),
-            pl.col("id"),
-            pl.lit(": "),
-            pl.col("vendor"),
-            pl.lit(" "),
-            pl.col("role"),
-            pl.lit(" ("),
-            pl.col("domain"),
-            pl.lit(", "),
-            # Said outright: an unknown technology keeps the asset inside 5G/4G rules (frame.scope_expr).
-            pl.col("technology").fill_null("technology unknown"),
-            pl.lit(") at site "),
-            pl.col("site_id"),
-            pl.lit(" in "),
-            pl.col("country"),
-            pl.lit("."),
-        ]
-    )
-
-
-def _rule_suffix(rule: Rule) -> str:
-    suffix = ""
-    if rule.legal_status is not LegalStatus.BINDING:
-        suffix += f" Legal status: {rule.legal_status.value}."
-    if rule.unverified:
-        suffix += f" Unverified: {rule.unverified}"
-    return suffix
-
-
-def _asset_findings(
-    rule: Rule,
-    rows: pl.DataFrame,
-    targets: NameTargets,
-    at: date,
-    deadlines: pl.Expr,
-    licences: Sequence[tuple[Licence, NameTargets | None]],
-    organizations: Sequence[str],
-) -> pl.DataFrame:
-    mask, evidence = vendor_filter(targets)
-    hits = rows.filter(scope_expr(rule.scope) & mask).with_columns(
-        evidence.alias("evidence"), deadlines.alias("deadline")
-    )
-    effect = rule.effect.type
-    at_lit = pl.lit(at, dtype=pl.Date)
-    binds = rule.legal_status.has_force
-    footing = "" if binds else f"{_NO_FORCE[rule.legal_status]}: "
-    if effect is EffectType.BAN:
-        on = f"{rule.effect.event}_on"
-        start = rule.in_force_from
-        hits = hits.filter((pl.col(on) >= start) & (pl.col(on) <= at)).with_columns(
-            pl.lit(VIOLATION if binds else ADVISORY).alias("status"),
-            # A ban has no deadline: the breach is the purchase or installation itself.
-            pl.lit(None, dtype=pl.Date).alias("deadline"),
-            pl.concat_str(
-                [
-                    pl.lit(f"{footing}{rule.effect.event} on "),
-                    pl.col(on).dt.to_string("%Y-%m-%d"),
-                    pl.lit(
-                        f", on or after {start}, the day from which this vendor's equipment may no longer be {rule.effect.event}."
-                    ),
-                ]
-            ).alias("status_text"),
-        )
-    else:
-        if rule.deadline_from_operator:
-            hits = hits.filter(pl.col("deadline").is_not_null())
-        # No deadline in the source: a binding exclusion holds from the day the rule takes effect, so
-        # before that day its last day allowed is the day before; after it there is no deadline to
-        # show (an adoption or effective date is never a deadline of its own).
-        ahead = at < rule.in_force_from
-        implied = rule.in_force_from - timedelta(days=1) if ahead and binds else None
-        hits = hits.with_columns(
-            pl.col("deadline").is_null().alias("implicit"),
-            pl.col("deadline").fill_null(pl.lit(implied, dtype=pl.Date)),
-        )
-        deadline_text = pl.col("deadline").dt.to_string("%Y-%m-%d")
-        if not binds:
-            status = pl.lit(ADVISORY)
-        else:
-            status = (
-                pl.when(pl.col("deadline").is_null() | (at_lit > pl.col("deadline")))
-                .then(pl.lit(VIOLATION))
-                .otherwise(pl.lit(DUE))
-            )
-        if effect is EffectType.LICENCE:
-            needs = f"{footing}needs a licence or authorisation"
-            broken = pl.lit(f"{needs} since {rule.in_force_from}; none on record covers it on {at}.")
-            ahead_text = pl.lit(f"{needs} from {rule.in_force_from}.")
-        else:
-            broken = (
-                pl.when(pl.col("implicit"))
-                .then(
-                    pl.lit(
-                        f"{footing}excluded since {rule.in_force_from} (no removal date in the source); "
-                        f"in place on {at}."
-                    )
-                )
-                .otherwise(
-                    pl.concat_str(
-                        [
-                            pl.lit(f"{footing}in place on {at}; it had to be out by the end of "),
-                            deadline_text,
-                            pl.lit("."),
-                        ]
-                    )
-                )
-            )
-            ahead_text = (
-                pl.when(pl.col("implicit"))
-                .then(pl.lit(f"{footing}excluded from {rule.in_force_from} (no removal date in the source)."))
-                .otherwise(
-                    pl.concat_str([pl.lit(f"{footing}out by the end of "), deadline_text, pl.lit(".")])
-                )
-            )
-        in_breach = pl.col("deadline").is_null() & pl.lit(not ahead) | (at_lit > pl.col("deadline"))
-        hits = hits.with_columns(status.alias("status")).with_columns(
-            pl.when(in_breach.fill_null(False)).then(broken).otherwise(ahead_text).alias("status_text")
-        )
-    hits = _apply_licences(hits, rule, licences, at, organizations)
-    return hits.select(
-        pl.col("organization_id"),
-        pl.lit(rule.id).alias("rule_id"),
-        pl.lit(rule.jurisdiction).alias("jurisdiction"),
-        pl.col("status"),
-        pl.col("id").alias("asset_id"),
-        pl.col("site_id"),
-        pl.col("country"),
-        pl.col("deadline"),
-        pl.lit(rule.source_text).alias("source"),
-        pl.concat_str(
-            [
-                pl.lit(f"{rule.title}: "),
-                pl.col("status_text"),
-                _asset_text(),
-                pl.lit(" Vendor evidence: "),
-                pl.col("evidence"),
-                pl.lit("." + _rule_suffix(rule)),
-            ]
-        ).alias("explanation"),
-        pl.col("vendor"),
-        pl.col("domain"),
-        pl.lit(None, dtype=pl.Float64).alias("measured_share"),
-        pl.lit(None, dtype=pl.Float64).alias("cap"),
-        pl.lit(None, dtype=pl.String).alias("cap_metric"),
-        pl.lit(None, dtype=pl.Int64).alias("excess"),
-        pl.lit(rule.effect.type.value).alias("effect"),
-        pl.lit(rule.legal_status.value).alias("legal_status"),
-        pl.lit(rule.confidence.value).alias("confidence"),
-    )
-
-
-def _apply_licences(
-    hits: pl.DataFrame,
-    rule: Rule,
-    licences: Sequence[tuple[Licence, NameTargets | None]],
-    at: date,
-    organizations: Sequence[str],
-) -> pl.DataFrame:
-    for licence, licence_targets in licences:
-        window = licence.window_at(at)
-        if window is None or not any(licence.applies_to(rule.id, org) for org in organizations):
-            continue
-        covered = scope_expr(licence.scope, unknown_dates_match=False) & pl.col("status").is_in(
-            [VIOLATION, DUE]
-        )
-        if licence.organization_id is not None:
-            covered = covered & (pl.col("organization_id") == licence.organization_id)
-        if licence_targets is not None:
-            covered = covered & vendor_filter(licence_targets)[0]
-        text = (
-            f"covered by {licence.title} ({licence.id}), valid {window.valid_from} to {window.valid_until} "
-            f"as issued {window.issued}; without it the rule would bite."
-        )
-        hits = hits.with_columns(
-            pl.when(covered).then(pl.lit(LICENSED)).otherwise(pl.col("status")).alias("status"),
-            pl.when(covered)
-            .then(pl.lit(window.valid_until, dtype=pl.Date))
-            .otherwise(pl.col("deadline"))
-            .alias("deadline"),
-            pl.when(covered).then(pl.lit(text)).otherwise(pl.col("status_text")).alias("status_text"),
-        )
-    return hits
-
-
 def assess(
     assets: pl.DataFrame,
     evidence: Mapping[str, Sequence[VendorEvidence]],
@@ -310,10 +139,12 @@ def assess(
     extensions: Sequence[Extension] = (),
     include_proposals: bool = False,
     roles: RoleTable | None = None,
+    organization_names: Mapping[str, Sequence[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Every finding the selected packs give for the assets on date `at`.
 
+    `organization_names` gives each organisation's name and aliases (a contract binds its signatories).
     `progress(done, total)` is called after each rule, for a progress bar.
     """
     selected = select_packs(packs, jurisdictions)
@@ -336,30 +167,30 @@ def assess(
         if progress is not None:
             progress(done, len(active))
         rule_targets = targets[rule.id]
+        # The deadline each organisation must meet (its own extension, else the rule's as known on `at`),
+        # as the last day allowed; a rule whose deadline belongs to each recipient has none by default.
+        default = None if rule.deadline_from_operator else rule.last_day_allowed(rule.deadline_on(at))
         org_deadlines = {
-            org: (o[rule.id].deadline if rule.id in o else rule.deadline) for org, o in overrides.items()
+            org: (o[rule.id].deadline if rule.id in o else default) for org, o in overrides.items()
         }
-        if rule.deadline_from_operator and not any(org_deadlines.values()):
-            skipped[rule.id] = (
-                "needs the operator's own deadline (add it as an extension with `netvet licences add`)"
-            )
-            continue
-        evaluated.append(rule.id)
+        bound = bound_organisations(rule, organizations, organization_names or {})
         in_pack = pl.col("country").is_in(list(pack.countries))
+        population = in_scope.filter(in_pack)
         if rule.effect.type is EffectType.CAP:
-            frames.append(cap_findings(rule, in_scope.filter(in_pack), rule_targets, at, org_deadlines))
+            evaluated.append(rule.id)
+            frames.append(cap_findings(rule, population, rule_targets, at, org_deadlines, bound))
             continue
-        source = in_scope if rule_targets.reaches_anyone else candidates
-        rows = source.filter(in_pack)
+        rows = (in_scope if rule_targets.reaches_anyone else candidates).filter(in_pack)
         if rule.effect.type is EffectType.REPORT:
             due = rule.report_deadline(at)
             if due is not None and due < at:
                 # A one-off report whose date has passed: history, shown by the timeline, not a duty now.
                 skipped[rule.id] = f"its last reporting date ({due}) has passed"
-                evaluated.remove(rule.id)
                 continue
-            frames.append(report_findings(rule, rows, rule_targets, at))
+            evaluated.append(rule.id)
+            frames.append(report_findings(rule, rows, rule_targets, at, bound, population))
             continue
+        evaluated.append(rule.id)
         rule_licences = [
             (
                 licence,
@@ -368,20 +199,28 @@ def assess(
             for licence in licences
             if rule.id in licence.rules
         ]
-        deadline_expr = _per_org(organizations, org_deadlines, rule.deadline)
-        frames.append(
-            _asset_findings(rule, rows, rule_targets, at, deadline_expr, rule_licences, organizations)
+        hits = asset_findings(
+            rule,
+            rows,
+            rule_targets,
+            at,
+            _per_org(organizations, org_deadlines, default),
+            pl.col("organization_id").is_in(bound),
+            population,
         )
+        hits = apply_licences(hits, rule, rule_licences, at, organizations)
+        frames.append(as_findings(hits, rule))
     findings = (
         pl.concat([f for f in frames if f.height], how="vertical")
         if any(f.height for f in frames)
         else empty_findings()
     )
+    findings = apply_prevailing(findings.select(list(FINDING_SCHEMA)), [rule for _, rule in active])
     pending = {name for t in targets.values() for name in t.pending}
     return Assessment(
         at=at,
         jurisdictions=tuple(pack.jurisdiction for pack in selected),
-        frame=findings.select(list(FINDING_SCHEMA)),
+        frame=findings,
         rules_evaluated=tuple(evaluated),
         rules_skipped=skipped,
         assets_assessed=in_scope.height,
@@ -389,6 +228,63 @@ def assess(
         pending_review=_pending_counts(in_scope, pending),
         flagged_names=sum(1 for items in evidence.values() if any(e.counts_as_restricted for e in items)),
     )
+
+
+def apply_prevailing(findings: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+    """A later, more specific measure governs the equipment it reaches: the findings of the rules it
+    prevails over (the EU Toolbox under Germany's 2024 agreement) keep no binding status or date of
+    their own for the same asset, and say which rule governs."""
+    binding = [FindingStatus.VIOLATION.value, FindingStatus.DUE.value]
+    for rule in rules:
+        if not rule.prevails_over:
+            continue
+        governing = (
+            findings.filter((pl.col("rule_id") == rule.id) & pl.col("asset_id").is_not_null())
+            .select(
+                "organization_id",
+                "asset_id",
+                pl.concat_str(
+                    [
+                        pl.lit(f" A later, more specific measure governs this equipment: {rule.id} ("),
+                        pl.col("status"),
+                        pl.when(pl.col("deadline").is_not_null())
+                        .then(
+                            pl.concat_str(
+                                [pl.lit(", deadline "), pl.col("deadline").dt.to_string("%Y-%m-%d")]
+                            )
+                        )
+                        .otherwise(pl.lit("")),
+                        pl.lit(")."),
+                    ]
+                ).alias("governed_by"),
+            )
+            .unique(["organization_id", "asset_id"])
+        )
+        if governing.height == 0:
+            continue
+        joined = findings.join(
+            governing,
+            on=["organization_id", "asset_id"],
+            how="left",
+            nulls_equal=False,
+            maintain_order="left",
+        )
+        displaced = pl.col("rule_id").is_in(list(rule.prevails_over)) & pl.col("governed_by").is_not_null()
+        findings = joined.with_columns(
+            pl.when(displaced & pl.col("status").is_in(binding))
+            .then(pl.lit(FindingStatus.ADVISORY.value))
+            .otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(displaced)
+            .then(pl.lit(None, dtype=pl.Date))
+            .otherwise(pl.col("deadline"))
+            .alias("deadline"),
+            pl.when(displaced)
+            .then(pl.concat_str([pl.col("explanation"), pl.col("governed_by")]))
+            .otherwise(pl.col("explanation"))
+            .alias("explanation"),
+        ).drop("governed_by")
+    return findings
 
 
 def _pending_counts(assets: pl.DataFrame, pending: set[str]) -> dict[str, int]:

@@ -1,7 +1,13 @@
-"""The asset table as a polars frame ready for rules: normalised keys and scope filters as expressions."""
+"""The asset table as a polars frame ready for rules: normalised keys and scope conditions as expressions.
+
+A scope condition is three-valued: true (the asset is in the rule's scope), false (it is not), or null
+(the inventory lacks the fact that decides it: a date, the technology, a site attribute). A rule turns
+null into `unknown` with what is missing, never into "compliant".
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -26,7 +32,10 @@ ASSET_COLUMNS: dict[str, type[pl.DataType]] = {
     "country": pl.String,
     "region": pl.String,
     "site_kind": pl.String,
+    "national_security": pl.Boolean,
 }
+
+MISSING_DATE = {"installed_on": "no installation date", "purchased_on": "no purchase (contract) date"}
 
 
 def text_key(value: str) -> str:
@@ -72,7 +81,20 @@ def prepare_assets(assets: pl.DataFrame, roles: RoleTable | None = None) -> pl.D
     )
 
 
-def _window_expr(column: str, window: DateWindow, unknown_matches: bool) -> pl.Expr:
+@dataclass(frozen=True)
+class Condition:
+    """One scope test: true, false, or null when `missing` (what the inventory lacks) keeps it open."""
+
+    expr: pl.Expr
+    missing: str
+
+
+def _known_in(column: str, values: list[str], missing: str) -> Condition:
+    col = pl.col(column)
+    return Condition(pl.when(col.is_null()).then(None).otherwise(col.is_in(values)), missing)
+
+
+def _window_expr(column: str, window: DateWindow) -> pl.Expr:
     col = pl.col(column)
     expr = pl.lit(True)
     bounds: list[tuple[date | None, pl.Expr]] = [
@@ -84,45 +106,110 @@ def _window_expr(column: str, window: DateWindow, unknown_matches: bool) -> pl.E
     for bound, condition in bounds:
         if bound is not None:
             expr = expr & condition
-    return (expr | col.is_null()) if unknown_matches else (expr & col.is_not_null())
+    return pl.when(col.is_null()).then(None).otherwise(expr)
 
 
-def scope_expr(scope: Scope, unknown_dates_match: bool = True) -> pl.Expr:
-    """A boolean expression over a prepared asset frame selecting what the scope covers.
+def _funded(keys: list[str]) -> pl.Expr:
+    # 'usf' covers 'USF High-Cost' too: a programme's sub-funds are written after its name.
+    funded = pl.col("funding_key").is_in(keys)
+    for key in keys:
+        funded = funded | pl.col("funding_key").str.starts_with(key + "-")
+    return funded.fill_null(False)
 
-    For a rule an unknown date (or technology) keeps the asset in scope (the operator must show the date); for a licence
-    (`unknown_dates_match=False`) it keeps the asset out (a licence covers only what it can be shown to).
-    """
-    expr = pl.lit(True)
+
+def scope_conditions(scope: Scope, population: pl.DataFrame | None = None) -> list[Condition]:
+    """The tests a scope makes, each three-valued. `population` is the frame `operator_funding` reads."""
+    conditions: list[Condition] = []
     if scope.domains:
-        expr = expr & pl.col("domain").is_in(list(scope.domains))
+        conditions.append(Condition(pl.col("domain").is_in(list(scope.domains)), "no domain"))
     if scope.roles:
-        expr = expr & pl.col("role_key").is_in([role_key(r) for r in scope.roles])
+        roles = [role_key(r) for r in scope.roles]
+        conditions.append(Condition(pl.col("role_key").is_in(roles).fill_null(False), "no role"))
     if scope.technologies:
-        # Like an unknown date, an unknown technology keeps the asset inside a rule (the operator must
-        # show it is not 5G) and outside a licence.
-        in_technology = pl.col("technology_key").is_in([t.strip().upper() for t in scope.technologies])
-        if unknown_dates_match:
-            in_technology = in_technology | pl.col("technology_key").is_null()
-        expr = expr & in_technology
+        # Never assume 5G: an unrecorded technology leaves a 5G (or 4G) rule undecided.
+        technologies = [t.strip().upper() for t in scope.technologies]
+        conditions.append(_known_in("technology_key", technologies, "technology not recorded"))
     if scope.site_kinds:
-        expr = expr & pl.col("site_kind_key").is_in([text_key(k) for k in scope.site_kinds])
+        kinds = [text_key(k) for k in scope.site_kinds]
+        conditions.append(_known_in("site_kind_key", kinds, "site kind not recorded"))
     if scope.regions:
-        expr = expr & pl.col("region_key").is_in([text_key(r) for r in scope.regions])
+        regions = [text_key(r) for r in scope.regions]
+        conditions.append(Condition(pl.col("region_key").is_in(regions).fill_null(False), "no region"))
     if scope.sites:
-        expr = expr & pl.col("site_id").is_in(list(scope.sites))
+        conditions.append(Condition(pl.col("site_id").is_in(list(scope.sites)), "no site"))
     if scope.funding:
-        # 'usf' covers 'USF High-Cost' too: a programme's sub-funds are written after its name.
-        keys = [text_key(f) for f in scope.funding]
-        funded = pl.col("funding_key").is_in(keys)
-        for key in keys:
-            funded = funded | pl.col("funding_key").str.starts_with(key + "-")
-        expr = expr & funded
+        # An empty funding cell reads as "no programme paid for it" (docs/policy.md).
+        conditions.append(Condition(_funded([text_key(f) for f in scope.funding]), "no funding"))
+    if scope.operator_funding:
+        keys = [text_key(f) for f in scope.operator_funding]
+        funded_orgs = (
+            population.filter(_funded(keys)).get_column("organization_id").unique().to_list()
+            if population is not None
+            else []
+        )
+        conditions.append(Condition(pl.col("organization_id").is_in(funded_orgs), "no funding"))
+    if scope.national_security:
+        col = pl.col("national_security")
+        conditions.append(
+            Condition(
+                col,
+                "the site's national-security significance is not recorded (site attribute national_security)",
+            )
+        )
     if scope.installed:
-        expr = expr & _window_expr("installed_on", scope.installed, unknown_dates_match)
+        conditions.append(
+            Condition(_window_expr("installed_on", scope.installed), MISSING_DATE["installed_on"])
+        )
     if scope.purchased:
-        expr = expr & _window_expr("purchased_on", scope.purchased, unknown_dates_match)
-    return expr.fill_null(False)
+        conditions.append(
+            Condition(_window_expr("purchased_on", scope.purchased), MISSING_DATE["purchased_on"])
+        )
+    return conditions
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A scope's verdict per row: surely in, undecided (with what is missing), or (neither) out."""
+
+    inside: pl.Expr
+    undecided: pl.Expr
+    missing: pl.Expr
+
+
+def decide(conditions: list[Condition]) -> Decision:
+    if not conditions:
+        return Decision(pl.lit(True), pl.lit(False), pl.lit(None, dtype=pl.String))
+    inside = pl.lit(True)
+    any_false = pl.lit(False)
+    any_null = pl.lit(False)
+    for condition in conditions:
+        inside = inside & condition.expr.fill_null(False)
+        any_false = any_false | condition.expr.not_().fill_null(False)
+        any_null = any_null | condition.expr.is_null()
+    missing = pl.concat_str(
+        [pl.when(c.expr.is_null()).then(pl.lit(c.missing)) for c in conditions],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return Decision(inside, any_null & ~any_false, missing)
+
+
+def scope_expr(scope: Scope, population: pl.DataFrame | None = None) -> pl.Expr:
+    """Rows surely inside the scope (an undecidable test keeps a row out: what a licence needs)."""
+    return decide(scope_conditions(scope, population)).inside
+
+
+def present(at: date) -> pl.Expr:
+    """In the network on `at`: installed by then; without an installation date, as the inventory lists
+    it, unless it was bought only after `at`."""
+    installed = pl.col("installed_on")
+    purchased = pl.col("purchased_on")
+    at_lit = pl.lit(at, dtype=pl.Date)
+    return (
+        pl.when(installed.is_not_null())
+        .then(installed <= at_lit)
+        .otherwise(purchased.is_null() | (purchased <= at_lit))
+    )
 
 
 def describe_scope(scope: Scope) -> str:
@@ -135,8 +222,12 @@ def describe_scope(scope: Scope) -> str:
         parts.append("/".join(scope.technologies))
     if scope.site_kinds:
         parts.append("site kinds " + ", ".join(scope.site_kinds))
+    if scope.national_security:
+        parts.append("sites significant to national security")
     if scope.funding:
         parts.append("funded by " + ", ".join(scope.funding))
+    if scope.operator_funding:
+        parts.append("networks of recipients of " + ", ".join(scope.operator_funding))
     return "; ".join(parts) or "the whole network"
 
 
@@ -149,3 +240,12 @@ def vendor_filter(targets: NameTargets) -> tuple[pl.Expr, pl.Expr]:
     mask = (vendor_hit | pl.col("manufacturer").is_in(names)).fill_null(False)
     matched = pl.when(vendor_hit).then(pl.col("vendor")).otherwise(pl.col("manufacturer"))
     return mask, matched.replace_strict(targets.names, default="", return_dtype=pl.String)
+
+
+def reached_since(targets: NameTargets) -> pl.Expr:
+    """Per row, the first day the rule reaches its vendor (a designation's date, an affiliate's listing)."""
+    if not targets.since:
+        return pl.lit(None, dtype=pl.Date)
+    vendor_hit = pl.col("vendor").is_in(list(targets.names))
+    matched = pl.when(vendor_hit).then(pl.col("vendor")).otherwise(pl.col("manufacturer"))
+    return matched.replace_strict(targets.since, default=None, return_dtype=pl.Date)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from netvet.data import DATA_DIR, DataFileError, _line_of, load_yaml_file
 from netvet.policy.licences import Extension, Licence
-from netvet.policy.rules import EffectType, Rule, RulePack
+from netvet.policy.rules import DateRead, EffectType, LegalStatus, Rule, RulePack
 
 RULES_DIR = DATA_DIR / "rules"
 LICENCES_DIR = DATA_DIR / "licences"
@@ -97,6 +97,9 @@ def load_pack(path: Path | str) -> RulePack:
                 )
         if rule.deadline and rule.effective and rule.deadline < rule.effective:
             raise _error_at(path, [*where, "deadline"], "deadline falls before the effective date")
+        problem = _rule_problem(rule)
+        if problem is not None:
+            raise _error_at(path, [*where, problem[0]], problem[1])
         if rule.deadline_from_operator and rule.effect.type not in (EffectType.REMOVAL, EffectType.CAP):
             raise _error_at(
                 path,
@@ -108,6 +111,19 @@ def load_pack(path: Path | str) -> RulePack:
         return RulePack.model_validate({**data, "rules": rules, "path": str(path)})
     except ValidationError as exc:
         raise _from_validation(path, [], exc) from exc
+
+
+def _rule_problem(rule: Rule) -> tuple[str, str] | None:
+    """(key, message) for a rule whose fields contradict each other, which a schema cannot see."""
+    if rule.scope.purchased and rule.reads is not DateRead.PURCHASE:
+        return "reads", "a rule scoped by purchase date must read the purchase date (reads: purchase)"
+    if rule.scope.installed and rule.reads is not DateRead.INSTALLATION:
+        return "reads", "a rule scoped by installation date must read it (reads: installation)"
+    if rule.deadline_changes and rule.deadline is None:
+        return "deadline_changes", "a deadline can only change when the rule has one"
+    if rule.parties and rule.legal_status is not LegalStatus.CONTRACT:
+        return "parties", "only a contract names the parties it binds"
+    return None
 
 
 def shipped_pack_paths() -> list[Path]:
@@ -129,11 +145,12 @@ def load_packs(paths: Iterable[Path | str]) -> tuple[RulePack, ...]:
             owner[rule.id] = pack
     for pack in packs:
         for index, rule in enumerate(pack.rules):
-            for old in rule.supersedes:
-                if old not in owner:
-                    raise _error_at(
-                        Path(pack.path), ["rules", index, "supersedes"], f"superseded rule {old!r} not found"
-                    )
+            for key in ("supersedes", "prevails_over"):
+                for old in getattr(rule, key):
+                    if old not in owner:
+                        raise _error_at(
+                            Path(pack.path), ["rules", index, key], f"rule {old!r} named in {key} not found"
+                        )
     return tuple(packs)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from netvet.model.screening import Decision, ScreeningStatus, VendorEvidence
 from netvet.policy.rules import Designation, VendorTarget
@@ -28,22 +28,32 @@ def describe_evidence(evidence: VendorEvidence) -> str:
     return text
 
 
+def _reached_from(
+    target: VendorTarget, designations: Sequence[Designation], evidence: VendorEvidence
+) -> date | None:
+    """The first day `target` reaches this evidence (date.min: from the rule's own dates); None: never."""
+    entity_ids = set(evidence.entity_ids)
+    lists = {evidence.list_id, *evidence.lists}
+    days: list[date] = []
+    if entity_ids & set(target.entities) or lists & set(target.lists):
+        days.append(date.min)
+    for designation in designations:
+        reached = entity_ids & set(designation.entities) or lists & set(designation.lists)
+        if designation.id in target.designations and reached:
+            days.append(designation.designated + timedelta(days=target.days_after_designation))
+    if not days:
+        return None
+    # Assessing an earlier day uses what the lists said then: an affiliate belongs to its group from
+    # the day its entry was added (Huawei Cloud joined the Entity List on 2020-08-17, a year after Huawei).
+    listed = evidence.listed_on if evidence.affiliate_path and evidence.listed_on else date.min
+    return max(min(days), listed)
+
+
 def _reaches(
     target: VendorTarget, designations: Sequence[Designation], evidence: VendorEvidence, at: date
 ) -> bool:
-    if evidence.affiliate_path and evidence.listed_on is not None and evidence.listed_on > at:
-        # Assessing an earlier day uses what the lists said then: this affiliate was not yet listed
-        # (Huawei Cloud joined the Entity List on 2020-08-17, a year after Huawei).
-        return False
-    entity_ids = set(evidence.entity_ids)
-    lists = {evidence.list_id, *evidence.lists}
-    if entity_ids & set(target.entities) or lists & set(target.lists):
-        return True
-    for designation in designations:
-        reached = entity_ids & set(designation.entities) or lists & set(designation.lists)
-        if designation.id in target.designations and designation.designated <= at and reached:
-            return True
-    return False
+    since = _reached_from(target, designations, evidence)
+    return since is not None and since <= at
 
 
 @dataclass
@@ -53,6 +63,8 @@ class NameTargets:
     reaches_anyone: bool = False
     names: dict[str, str] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
+    # Names the rule reaches only from a day of their own (a designation, an affiliate's listing).
+    since: dict[str, date] = field(default_factory=dict)
 
 
 def target_names(
@@ -70,6 +82,9 @@ def target_names(
             for e in sorted(hits, key=lambda e: -e.score):
                 best.setdefault(e.entity_id, e)
             found.names[name] = "; ".join(describe_evidence(e) for e in best.values())
+            first = min(_reached_from(target, designations, e) or date.min for e in hits)
+            if first > date.min:
+                found.since[name] = first
             continue
         if any(
             e.status is ScreeningStatus.REVIEW

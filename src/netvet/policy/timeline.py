@@ -15,9 +15,9 @@ import polars as pl
 from netvet.model.roles import RoleTable
 from netvet.model.screening import VendorEvidence
 from netvet.policy.evaluate import select_packs
-from netvet.policy.frame import prepare_assets, scope_expr, vendor_filter
+from netvet.policy.frame import decide, prepare_assets, scope_conditions, vendor_filter
 from netvet.policy.licences import Extension, Licence, deadline_overrides
-from netvet.policy.rules import EffectType, Rule, RulePack
+from netvet.policy.rules import DeadlineKind, EffectType, Rule, RulePack
 from netvet.policy.targets import target_names
 
 
@@ -34,6 +34,12 @@ class TimelineEvent:
     sites: int
 
 
+def _deadline_label(rule: Rule) -> str:
+    if rule.deadline_kind is DeadlineKind.START_OF_DAY:
+        return "deadline (gone by the start of this day)"
+    return "deadline (last day allowed)"
+
+
 def _rule_events(
     rule: Rule, today: date, extension_deadlines: dict[str, date]
 ) -> list[tuple[date, str, str]]:
@@ -41,8 +47,10 @@ def _rule_events(
     if rule.effective and rule.effective != rule.adopted:
         label = "ban starts" if rule.effect.type is EffectType.BAN else "in force"
         events.append((rule.effective, label, rule.wording or rule.title))
+    for change in rule.deadline_changes:
+        events.append((change.issued, "deadline moved", f"to {change.deadline}: {change.note or rule.title}"))
     if rule.effect.type is EffectType.REPORT:
-        dues = [rule.deadline] if rule.deadline else []
+        dues = [rule.deadline, *(c.deadline for c in rule.deadline_changes)] if rule.deadline else []
         if rule.effect.annual_due and rule.effect.annual_from:
             month, day = (int(p) for p in rule.effect.annual_due.split("-"))
             dues += [date(y, month, day) for y in range(rule.effect.annual_from, today.year + 2)]
@@ -50,7 +58,8 @@ def _rule_events(
     elif rule.id in extension_deadlines:
         events.append((extension_deadlines[rule.id], "deadline (operator's own)", rule.title))
     elif rule.deadline:
-        events.append((rule.deadline, "deadline", rule.wording or rule.title))
+        for day in (rule.deadline, *(c.deadline for c in rule.deadline_changes)):
+            events.append((day, _deadline_label(rule), rule.wording or rule.title))
     return events
 
 
@@ -86,7 +95,9 @@ def timeline(
         for rule in pack.rules:
             targets = target_names(rule.vendors, pack.designations, evidence, date.max)
             mask, _ = vendor_filter(targets)
-            hit = rows.filter(scope_expr(rule.scope) & mask)
+            # Equipment the rule reaches or may reach (a missing date or technology does not hide it).
+            verdict = decide(scope_conditions(rule.scope, rows))
+            hit = rows.filter((verdict.inside | verdict.undecided) & mask)
             if hit.height == 0:
                 continue
             sites = hit.get_column("site_id").n_unique()

@@ -206,6 +206,7 @@ def iter_sites(conn: Connection, organization_id: str) -> Iterator[Site]:
             latitude=row["latitude"],
             longitude=row["longitude"],
             kind=row["kind"],
+            national_security=row["national_security"],
         )
 
 

@@ -38,6 +38,7 @@ from netvet.policy.rules import RulePack
 from netvet.policy.timeline import TimelineEvent, timeline
 from netvet.storage.db import Database
 from netvet.storage.findings import Recorder, record_assessment
+from netvet.storage.inventory import get_organization
 from netvet.storage.tables import assets, metadata, sites
 
 policy_licences = Table(
@@ -66,6 +67,7 @@ _ASSET_QUERY = select(
     sites.c.country,
     sites.c.region,
     sites.c.kind.label("site_kind"),
+    sites.c.national_security,
 ).select_from(
     assets.join(
         sites, (assets.c.organization_id == sites.c.organization_id) & (assets.c.site_id == sites.c.id)
@@ -75,7 +77,7 @@ _ASSET_QUERY = select(
 
 ASSET_FRAME_COLUMNS = [
     "organization_id", "id", "site_id", "vendor", "manufacturer", "role", "domain", "technology",
-    "installed_on", "purchased_on", "funding", "country", "region", "site_kind",
+    "installed_on", "purchased_on", "funding", "country", "region", "site_kind", "national_security",
 ]  # fmt: skip
 
 
@@ -93,14 +95,13 @@ def asset_frame(conn: Connection, organization_id: str) -> pl.DataFrame:
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    return pl.DataFrame(
-        rows,
-        schema={
-            c: (pl.Date if c.endswith("_on") and conn.dialect.name != "sqlite" else pl.String)
-            for c in ASSET_FRAME_COLUMNS
-        },
-        orient="row",
-    )
+    schema: dict[str, type[pl.DataType]] = {
+        c: (pl.Date if c.endswith("_on") and conn.dialect.name != "sqlite" else pl.String)
+        for c in ASSET_FRAME_COLUMNS
+    }
+    # SQLite keeps a boolean as 0/1, PostgreSQL as true/false: both read as integers here.
+    schema["national_security"] = pl.Int8 if conn.dialect.name == "sqlite" else pl.Boolean
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def stored_licences(conn: Connection, organization_id: str) -> tuple[list[Licence], list[Extension]]:
@@ -181,6 +182,7 @@ class PolicyInputs:
     extensions: list[Extension]
     assets: pl.DataFrame
     evidence: Mapping[str, Sequence[VendorEvidence]]
+    organization_names: dict[str, tuple[str, ...]]  # name and aliases (a contract binds its signatories)
 
 
 def policy_inputs(
@@ -198,10 +200,12 @@ def policy_inputs(
         frame = asset_frame(conn, organization_id)
         if evidence is None:
             evidence = screening_evidence(conn, organization_id, at)
+        organization = get_organization(conn, organization_id)
     licences += own_licences
     extensions += own_extensions
     check_licence_rules(licences, extensions, packs)
-    return PolicyInputs(packs, licences, extensions, frame, evidence)
+    names = {organization_id: (organization.name, *organization.aliases)} if organization else {}
+    return PolicyInputs(packs, licences, extensions, frame, evidence, names)
 
 
 def run_assessment(
@@ -235,6 +239,7 @@ def run_assessment(
         extensions=inputs.extensions,
         include_proposals=include_proposals,
         roles=role_table(),
+        organization_names=inputs.organization_names,
         progress=progress,
     )
     if findings_file is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -53,6 +54,7 @@ sites = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("kind", String(32)),
+    Column("national_security", Boolean),  # null: not recorded
     ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
 )
 
