@@ -349,3 +349,32 @@ def test_before_commit_runs_in_the_import_transaction(db: Database, tmp_path: Pa
     with pytest.raises(RuntimeError):
         import_inventory(db, write_csv(tmp_path / "inv.csv"), before_commit=refuse)
     assert seen == [4] and snapshot(db)["assets"] == [] and snapshot(db)["imports"] == []
+
+
+def test_national_security_and_contract_date_columns(db: Database, tmp_path: Path) -> None:
+    header = "asset_id,site_id,country,vendor,role,contract_date,Sensitive site"
+    rows = [
+        "N1,S1,GB,Huawei,gNB,2019-05-16,yes",
+        "N2,S2,GB,Huawei,gNB,,No",
+        "N3,S3,GB,Huawei,gNB,,unknown",
+        "N4,S4,GB,Huawei,gNB,,",
+    ]
+    import_inventory(db, write_csv(tmp_path / "inv.csv", header, rows))
+    with db.connect() as conn:
+        flags = {s.id: s.national_security for s in store.iter_sites(conn, "default")}
+        bought = {a.id: a.purchased_on for a in store.iter_assets(conn, "default")}
+    # "unknown" and a blank cell both mean not recorded: the rules on such sites then say unknown.
+    assert flags == {"S1": True, "S2": False, "S3": None, "S4": None}
+    assert str(bought["N1"]) == "2019-05-16" and bought["N2"] is None
+
+
+def test_a_national_security_value_that_is_not_yes_or_no_names_row_and_column(
+    db: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "inv.csv", "asset_id,site_id,vendor,role,national_security", ["N1,S1,Huawei,gNB,maybe"]
+    )
+    with pytest.raises(InventoryFileError) as caught:
+        import_inventory(db, path)
+    [error] = caught.value.errors
+    assert (error.row, error.column, error.value) == (2, "national_security", "maybe")

@@ -32,6 +32,43 @@ def test_rules_show_prints_dates_and_sources(cli_env: Database) -> None:
     assert result.exit_code == 0, result.output
     assert "2023-12-31" in result.output and "[S45]" in result.output and "commsupdate.com" in result.output
     assert "huawei, from 2022-10-13" in result.output  # the designation behind the rule
+    assert "binding (law, regulation, direction or licence condition)" in result.output
+    assert "presence: the equipment's presence in the network on the day assessed" in result.output
+    assert "2023-12-31 (last-day: the last day allowed; last day allowed 2023-12-31)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "force", "reads", "deadline"),
+    [
+        (
+            "se-pts-central-functions-removal",
+            "binding",
+            "presence",
+            "2025-01-01 (start-of-day: no later than the start of that day (the day before is the last day "
+            "allowed); last day allowed 2024-12-31)",
+        ),
+        (
+            "uk-2020-no-new-5g-purchases",
+            "guidance, no legal force: advisory",
+            "purchase (contract) date",
+            "none in the source",
+        ),
+        ("uk-dvd-no-new-5g-installs", "binding", "installation date", "none in the source"),
+        (
+            "de-2024-5g-core",
+            "contract, binding its signatories (Deutsche Telekom, Vodafone, Telefónica)",
+            "presence",
+            "last-day",
+        ),
+        ("ca-5g-removal", "guidance, no legal force", "presence", "2024-06-28 (last-day"),
+    ],
+)
+def test_rules_show_says_legal_force_date_read_and_deadline_kind(
+    cli_env: Database, rule_id: str, force: str, reads: str, deadline: str
+) -> None:
+    result = runner.invoke(app, ["rules", "show", rule_id], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert force in result.output and reads in result.output and deadline in result.output
 
 
 def test_rules_show_unknown_rule_exits_not_found(cli_env: Database) -> None:

@@ -29,9 +29,7 @@ def statuses(
 
 def test_ban_bites_on_equipment_installed_on_or_after_the_effective_day(make_pack: MakePack) -> None:
     pack = make_pack(
-        rule_yaml(
-            "ban", "{type: ban}", "adopted: 2022-10-13\neffective: 2022-10-13", reads="installation"
-        )
+        rule_yaml("ban", "{type: ban}", "adopted: 2022-10-13\neffective: 2022-10-13", reads="installation")
     )
     network = frame(
         asset("before", installed_on=date(2022, 10, 12)),
@@ -42,6 +40,15 @@ def test_ban_bites_on_equipment_installed_on_or_after_the_effective_day(make_pac
     found = statuses(pack, network, date(2024, 1, 1))
     # Without an installation date the ban can be neither applied nor ruled out.
     assert found == {("ban", "on-the-day"): "violation", ("ban", "unknown-date"): "unknown"}
+    [unknown] = [
+        f
+        for f in assess(network, EVIDENCE, [pack], date(2024, 1, 1)).findings()
+        if f.asset_id == "unknown-date"
+    ]
+    assert (
+        "no installation date: cannot tell whether the ban on equipment installed from 2022-10-13 applies."
+        in (unknown.explanation)
+    )
 
 
 def test_purchase_ban_reads_the_purchase_date_not_the_install_date(make_pack: MakePack) -> None:
@@ -105,7 +112,7 @@ def test_unknown_technology_is_never_taken_for_5g(make_pack: MakePack) -> None:
     assert set(found) == {"nr", "blank"}
     assert found["nr"].status is FindingStatus.VIOLATION
     assert (found["blank"].status, found["blank"].deadline) == (FindingStatus.UNKNOWN, date(2027, 12, 31))
-    assert "cannot tell whether it applies: technology not recorded" in found["blank"].explanation
+    assert "technology not recorded: cannot tell whether this rule applies." in found["blank"].explanation
 
 
 # --- caps --------------------------------------------------------------------------------------------
@@ -488,3 +495,77 @@ def test_a_binding_exclusion_without_a_date_is_due_the_day_before_it_takes_effec
     assert (before.status, before.deadline) == (FindingStatus.DUE, date(2022, 8, 31))
     [after] = assess(network, EVIDENCE, [pack], date(2022, 9, 1)).findings()
     assert (after.status, after.deadline) == (FindingStatus.VIOLATION, None)
+
+
+# --- missing data in network-wide findings; one report per provider; a later measure governs -------
+
+
+def test_a_cap_that_missing_technology_could_break_is_unknown_not_compliant(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "cap",
+            "{type: cap, share: 0.5, measured_by: equipment, metric_confirmed: true}",
+            "adopted: 2020-01-28\ndeadline: 2023-10-31\nscope: {domains: [ran], technologies: [5G]}",
+        )
+    )
+    # Known 5G items: 1 Huawei of 2 (50%, at the cap). Two Huawei items without a technology could be 5G.
+    network = frame(
+        asset("hw", site="s1"),
+        asset("er", vendor="Ericsson AB", site="s2"),
+        asset("blank1", site="s3", technology=None),
+        asset("blank2", site="s4", technology=None),
+    )
+    [finding] = assess(network, EVIDENCE, [pack], date(2024, 1, 1)).findings()
+    assert finding.status is FindingStatus.UNKNOWN and finding.measured_share == 0.5
+    assert "2 more items could not be placed (technology not recorded)" in finding.explanation
+    known = frame(asset("hw", site="s1"), asset("er", vendor="Ericsson AB", site="s2"))
+    assert assess(known, EVIDENCE, [pack], date(2024, 1, 1)).findings() == []
+
+
+def test_a_provider_files_one_report_whatever_the_countries_of_its_sites(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml("annual", '{type: report, annual_due: "03-31", annual_from: 2023}', "adopted: 2020-03-12"),
+        countries="US, PR",
+    )
+    network = frame(
+        asset("us", country="US"),
+        asset("pr", country="PR"),
+        asset("theirs", country="US", organization_id="b"),
+    )
+    found = assess(network, EVIDENCE, [pack], date(2024, 1, 1)).findings()
+    assert sorted((f.organization_id, f.country) for f in found) == [("b", "US"), ("default", None)]
+    [mine] = [f for f in found if f.organization_id == "default"]
+    assert "2 items at 2 sites in PR, US" in mine.explanation and mine.deadline == date(2024, 3, 31)
+
+
+def test_a_report_that_turns_on_missing_purchase_dates_is_unknown(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "annual",
+            '{type: report, annual_due: "03-31", annual_from: 2023}',
+            "adopted: 2020-03-12\nscope: {purchased: {on_or_after: 2018-08-14}}",
+            reads="purchase",
+        )
+    )
+    network = frame(asset("old", purchased_on=date(2017, 1, 1)), asset("blank"))
+    [finding] = assess(network, EVIDENCE, [pack], date(2024, 1, 1)).findings()
+    assert finding.status is FindingStatus.UNKNOWN
+    assert "1 more items may fall under it: no purchase (contract) date" in finding.explanation
+
+
+def test_a_later_national_measure_governs_what_an_eu_recommendation_also_reaches(make_pack: MakePack) -> None:
+    eu = rule_yaml(
+        "toolbox", "{type: removal}", "adopted: 2020-01-29\ndeadline: 2022-12-31\nscope: {domains: [core]}"
+    )
+    national = rule_yaml(
+        "national",
+        "{type: removal}",
+        "adopted: 2024-07-11\ndeadline: 2026-12-31\nscope: {domains: [core]}\nprevails_over: [toolbox]",
+    )
+    # Even a binding recommendation with an earlier date may not turn the same asset into an earlier breach.
+    pack = make_pack(eu + national)
+    network = frame(asset("amf", role="AMF", domain="core"), asset("gnb"))
+    found = {f.rule_id: f for f in assess(network, EVIDENCE, [pack], date(2025, 1, 1)).findings()}
+    assert (found["national"].status, found["national"].deadline) == (FindingStatus.DUE, date(2026, 12, 31))
+    assert (found["toolbox"].status, found["toolbox"].deadline) == (FindingStatus.ADVISORY, None)
+    assert "governs this equipment: national (due, deadline 2026-12-31)" in found["toolbox"].explanation

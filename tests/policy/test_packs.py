@@ -214,3 +214,41 @@ def test_the_shipped_temporary_general_license_covers_old_huawei_gear_until_it_e
         "new": ("licence_required", None),
     }
     assert entity_list(date(2020, 8, 14))["old"] == ("licence_required", None)  # expired
+
+
+@pytest.mark.parametrize(
+    ("extra", "reads", "key", "message"),
+    [
+        (
+            "adopted: 2020-01-01\nscope: {purchased: {before: 2020-01-01}}",
+            "presence",
+            "reads",
+            "purchase date",
+        ),
+        ("adopted: 2020-01-01\nprevails_over: [nowhere]", "presence", "prevails_over", "'nowhere'"),
+        ("adopted: 2020-01-01\nparties: [Vodafone]", "presence", "legal_status", "contract"),
+    ],
+)
+def test_a_rule_whose_fields_contradict_each_other_is_refused(
+    write_pack: Callable[..., Path], extra: str, reads: str, key: str, message: str
+) -> None:
+    path = write_pack(rule_yaml("r", "{type: removal}", extra, reads=reads))
+    with pytest.raises(DataFileError, match=message) as caught:
+        load_packs([path])
+    assert caught.value.key == f"rules[0].{key}"
+
+
+def test_a_deadline_must_say_how_its_day_counts(write_pack: Callable[..., Path]) -> None:
+    text = rule_yaml("r", "{type: removal}", "adopted: 2020-01-01\ndeadline: 2021-01-01\ndeadline_kind: x")
+    path = write_pack(text.replace("  deadline_kind: x\n", ""))
+    with pytest.raises(DataFileError, match="deadline_kind"):
+        load_pack(path)
+
+
+def test_every_shipped_rule_says_what_it_reads_and_how_its_deadline_counts() -> None:
+    for pack in shipped_packs():
+        for rule in pack.rules:
+            assert rule.reads, rule.id
+            assert (rule.deadline is None) == (rule.deadline_kind is None), rule.id
+            if rule.legal_status.value == "contract":
+                assert rule.parties, rule.id

@@ -39,6 +39,7 @@ def _store(db: Database, rows: list[dict[str, Any]]) -> None:
                 "id": r["site_id"],
                 "country": r["country"],
                 "kind": r.get("site_kind"),
+                "national_security": r.get("national_security"),
             }
             for r in rows
         }
@@ -233,3 +234,16 @@ def test_timeline_ends_a_superseded_rule_where_the_newer_one_was_adopted(db: Dat
     events = run_timeline(db, ORG, ["uk"], evidence=EVIDENCE, today=date(2026, 1, 1))
     old = [(e.day, e.event) for e in events if e.rule_id == "uk-2020-5g-removal"]
     assert old == [(date(2020, 7, 14), "adopted"), (date(2022, 10, 13), "superseded")]
+
+
+def test_the_site_attribute_for_national_security_reaches_the_rules(db: Database) -> None:
+    rows = [
+        {**NETWORK[1], "id": f"gnb-{flag}", "site_id": f"SITE-{flag}", "manufacturer": None,
+         "vendor": "Huawei Technologies Co., Ltd.", "national_security": value}
+        for flag, value in (("yes", True), ("no", False), ("blank", None))
+    ]  # fmt: skip
+    _store(db, rows)
+    result = run_assessment(db, ORG, ["uk"], date(2023, 2, 1), evidence=EVIDENCE)
+    found = {f.asset_id: f for f in result.findings() if f.rule_id == "uk-dvd-sensitive-sites"}
+    assert {a: f.status.value for a, f in found.items()} == {"gnb-yes": "violation", "gnb-blank": "unknown"}
+    assert "national-security significance is not recorded" in found["gnb-blank"].explanation

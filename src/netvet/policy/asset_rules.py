@@ -117,8 +117,7 @@ def _ban_act(rule: Rule, at: date) -> tuple[Condition, pl.Expr]:
             pl.lit(f" (the rule reads the {rule.reads.words})."),
         ]
     )
-    missing = f"no {rule.reads.words}: cannot tell whether the {act} ban from {rule.in_force_from} applies"
-    return Condition(test, missing), text
+    return Condition(test, f"no {rule.reads.words}"), text
 
 
 def _deadline_texts(rule: Rule, at: date, bound: bool) -> tuple[pl.Expr, pl.Expr]:
@@ -193,6 +192,11 @@ def asset_findings(
         reached_since(targets).alias("since"),
         bound.alias("bound"),
     )
+    rows = rows.with_columns(
+        pl.max_horizontal(pl.lit(rule.in_force_from, dtype=pl.Date), pl.col("since"))
+        .dt.to_string("%Y-%m-%d")
+        .alias("start")
+    )
     conditions = scope_conditions(rule.scope, population)
     if effect is EffectType.BAN:
         act, act_text = _ban_act(rule, at)
@@ -217,9 +221,23 @@ def asset_findings(
             .alias("deadline")
         )
     no_operator_deadline = pl.lit(rule.deadline_from_operator) & pl.col("deadline").is_null()
+    what = (
+        f"the ban on equipment {_ACTS.get(rule.reads, 'kept')} from"
+        if effect is EffectType.BAN
+        else "this rule"
+    )
     open_question = (
         pl.when(pl.col("undecided"))
-        .then(pl.concat_str([pl.lit("cannot tell whether it applies: "), pl.col("missing"), pl.lit(".")]))
+        .then(
+            pl.concat_str(
+                [
+                    pl.col("missing"),
+                    pl.lit(f": cannot tell whether {what} "),
+                    pl.col("start") if effect is EffectType.BAN else pl.lit(""),
+                    pl.lit(" applies." if effect is EffectType.BAN else "applies."),
+                ]
+            )
+        )
         .when(pl.lit(rule.needs_record is not None))
         .then(
             pl.concat_str(

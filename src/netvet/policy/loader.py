@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from netvet.data import DATA_DIR, DataFileError, _line_of, load_yaml_file
 from netvet.policy.licences import Extension, Licence
-from netvet.policy.rules import DateRead, EffectType, LegalStatus, Rule, RulePack
+from netvet.policy.rules import DateRead, EffectType, Rule, RulePack
 
 RULES_DIR = DATA_DIR / "rules"
 LICENCES_DIR = DATA_DIR / "licences"
@@ -121,8 +121,6 @@ def _rule_problem(rule: Rule) -> tuple[str, str] | None:
         return "reads", "a rule scoped by installation date must read it (reads: installation)"
     if rule.deadline_changes and rule.deadline is None:
         return "deadline_changes", "a deadline can only change when the rule has one"
-    if rule.parties and rule.legal_status is not LegalStatus.CONTRACT:
-        return "parties", "only a contract names the parties it binds"
     return None
 
 

@@ -58,8 +58,8 @@ def _rule_events(
     elif rule.id in extension_deadlines:
         events.append((extension_deadlines[rule.id], "deadline (operator's own)", rule.title))
     elif rule.deadline:
-        for day in (rule.deadline, *(c.deadline for c in rule.deadline_changes)):
-            events.append((day, _deadline_label(rule), rule.wording or rule.title))
+        for moved in (rule.deadline, *(c.deadline for c in rule.deadline_changes)):
+            events.append((moved, _deadline_label(rule), rule.wording or rule.title))
     return events
 
 
