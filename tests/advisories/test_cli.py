@@ -5,12 +5,13 @@ import re
 import shutil
 from pathlib import Path
 
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from netvet.advisories.csaf import validate_csaf
 from netvet.cli import app
 from netvet.storage import Database
-from netvet.storage.advisories import count_advisories, list_matches
+from netvet.storage.advisories import advisories, count_advisories, list_matches
 
 from .conftest import ADVISORY_DATA, add_inventory
 
@@ -24,7 +25,8 @@ def flat(output: str) -> str:
 
 def test_load_match_top_vex(cli_env: Database, tmp_path: Path) -> None:
     add_inventory(cli_env)
-    result = runner.invoke(app, ["advisories", "load", str(ADVISORY_DATA)])
+    names = ("csaf-nokia-sros.json", "cve5-huawei-ar.json", "kev-catalog.json", "nvd-cisco-ios-nokia.json")
+    result = runner.invoke(app, ["advisories", "load", *(str(ADVISORY_DATA / n) for n in names)])
     assert result.exit_code == 0, result.output
     assert "loaded" in result.output
     with cli_env.connect() as conn:
@@ -141,3 +143,55 @@ def test_top_and_vex_before_match_say_what_to_do(cli_env: Database, tmp_path: Pa
         result = runner.invoke(app, args)
         assert result.exit_code == 3
         assert "netvet advisories match" in flat(result.output)
+
+
+def test_inventory_os_column_and_real_records_end_to_end(cli_env: Database, tmp_path: Path) -> None:
+    """An inventory whose `OS` column names the platform, the KEV-listed CVE-2023-20273 record and
+    CISA's KEV catalogue in CSV: every row keeps its six fields and explains family, version rule and
+    platform test."""
+    from conftest import shared_data
+
+    inventory = tmp_path / "routers.csv"
+    inventory.write_text(
+        "asset_id,site_id,country,vendor,model,software_version,OS,role\n"
+        "R1,S1,GB,Cisco,ASR-920-24SZ-M,17.3.1,IOS XE,Cell Site Router\n"
+        "R2,S1,GB,Cisco,Lab router,16.12.4,Cisco IOS XE,Cell Site Router\n"
+        "R3,S1,GB,Cisco,NCS 540,7.3.2,IOS XR,Router\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["import", str(inventory)]).exit_code == 0
+    record = shared_data("real-world", "cve5", "cisco_iosxe", "CVE-2023-20273.json")
+    kev = shared_data("real-world", "kev", "known_exploited_vulnerabilities.csv")
+    result = runner.invoke(app, ["advisories", "load", str(record), str(kev)])
+    assert result.exit_code == 0, result.output
+    assert "1404 KEV entries" in flat(result.output)
+    out = tmp_path / "rows.json"
+    result = runner.invoke(app, ["advisories", "match", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Cisco IOS XE 2" in flat(result.output)  # the families table
+    rows = {r["asset_id"]: r for r in json.loads(out.read_text())}
+    assert set(rows) == {"R1", "R2"}  # the IOS XR router is another family
+    for row in rows.values():
+        assert set(row) == {"advisory_id", "cve", "asset_id", "status", "matched_by", "explanation"}
+        assert (row["cve"], row["status"], row["matched_by"]) == ("CVE-2023-20273", "affected", "family")
+    explanation = rows["R2"]["explanation"]
+    assert "family Cisco IOS XE (the inventory's platform 'Cisco IOS XE')" in explanation
+    assert "version rule: 16.12.4 = 16.12.4" in explanation
+    assert "platform test: none in the record" in explanation
+    assert "CISA KEV: exploited, added 2023-10-23" in explanation
+    ranked = json.loads(runner.invoke(app, ["advisories", "top", "--json"]).output)
+    assert ranked[0]["cve"] == "CVE-2023-20273" and ranked[0]["kev"] is True
+
+
+def test_advisories_loaded_by_an_older_reader_are_flagged(cli_env: Database) -> None:
+    add_inventory(cli_env)
+    assert (
+        runner.invoke(app, ["advisories", "load", str(ADVISORY_DATA / "cve5-huawei-ar.json")]).exit_code == 0
+    )
+    with cli_env.begin() as conn:  # as netvet stored it before readers were versioned
+        parsed = conn.execute(select(advisories.c.parsed)).scalar_one()
+        del parsed["reader"]
+        conn.execute(update(advisories).values(parsed=parsed))
+    result = runner.invoke(app, ["advisories", "match"])
+    assert result.exit_code == 0
+    assert "loaded by an older netvet" in flat(result.output)

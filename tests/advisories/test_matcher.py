@@ -50,7 +50,6 @@ def results(fixture_advisories: list[Advisory]) -> dict[tuple[str, str], Match]:
         ("CVE-2024-90001", "r2", MatchStatus.NOT_AFFECTED),  # defaultStatus unaffected
         ("CVE-2024-90001", "r3", MatchStatus.NOT_AFFECTED),  # changes: unaffected from SPC600
         ("CVE-2024-90001", "r4", MatchStatus.UNKNOWN),  # no version in the inventory
-        ("CVE-2024-90001", "r5", MatchStatus.UNKNOWN),  # defaultStatus absent means unknown
         # NVD: OS CPE AND hardware CPE.
         ("NVD:CVE-2018-0171", "s1", MatchStatus.AFFECTED),
         ("NVD:CVE-2018-0171", "s2", MatchStatus.NOT_AFFECTED),
@@ -81,6 +80,13 @@ def test_os_cpe_alone_does_not_match_other_hardware(results: dict[tuple[str, str
 
 def test_unrelated_vendor_gets_no_row(results: dict[tuple[str, str], Match]) -> None:
     assert not any(asset == "e1" for _, asset in results)
+
+
+def test_cve_record_without_default_status_decides_only_the_versions_it_lists(
+    results: dict[tuple[str, str], Match],
+) -> None:
+    """The S5700 line lists V200R005C00SPC500 and gives no defaultStatus: r5 at SPC600 gets no row."""
+    assert ("CVE-2024-90001", "r5") not in results
 
 
 def test_match_rules_are_named(results: dict[tuple[str, str], Match]) -> None:

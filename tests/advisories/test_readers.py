@@ -37,7 +37,7 @@ def test_cve5_reader() -> None:
     assert first.versions.constraints == ((">=", "V200R009C00"), ("<", "V200R009C00SPC500"))
     assert first.default_status is ProductStatus.NOT_AFFECTED
     assert vuln.criteria[1].changes == (("V200R010C00SPC600", ProductStatus.NOT_AFFECTED),)
-    assert vuln.criteria[2].default_status is ProductStatus.UNKNOWN
+    assert vuln.criteria[2].default_status is None  # absent: only the listed versions are decided
 
 
 def test_nvd_reader_keeps_the_hardware_as_platform() -> None:

@@ -11,9 +11,7 @@ from netvet.data import DataFileError, load_yaml_file
 def test_shipped_vendor_table() -> None:
     table = default_vendor_versions()
     assert table.schemes["huawei"][0] == "huawei_vrp"
-    assert table.platforms_of("cisco", "12.2(55)SE3") == ("ios",)
-    assert table.platforms_of("cisco", "17.3.1") == ()
-    assert table.platforms_of("huawei", "V200R009C00SPC500") == ("vrp", "versatile_routing_platform")
+    assert table.schemes["cisco"] == ("cisco_ios", "semver")
 
 
 def test_unknown_scheme_in_vendor_table_is_named(tmp_path: Path) -> None:

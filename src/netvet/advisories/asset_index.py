@@ -1,8 +1,9 @@
-"""The inventory as matching sees it: assets indexed by (vendor key, product key).
+"""The inventory as matching sees it: assets indexed by (vendor key, product key) and by OS family.
 
-A product key comes from the model, the part number, the OS platform read from the software version
-(a Cisco device at 12.2(55)SE3 runs IOS) and each component (for purl). Vendor names are reduced to
-keys and their words, and also indexed under the company the screening layer resolved them to.
+A product key comes from the model and the part number (also without the vendor's name in front) and
+each component (for purl). An asset's OS family (IOS XE, Junos OS, ...) comes from the inventory's
+platform column, its model or its version format (advisories/families.py). Vendor names are reduced
+to keys and their words, and also indexed under the company the screening layer resolved them to.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from netvet.advisories.families import AssetFamily, FamilyTable, default_families
 from netvet.advisories.vendors import (
     VendorKey,
     VendorVersions,
@@ -39,17 +41,21 @@ class AssetView:
     manufacturer: str | None = None
     domain: str = "other"
     components: tuple[ComponentView, ...] = ()
+    platform: str | None = None  # the operating system as the inventory names it ("IOS XE")
 
 
 @dataclass
 class AssetIndex:
-    """Assets by (vendor key, product key); a product key comes from the model, the part number, the
-    OS platform read from the software version, and each component (for purl)."""
+    """Assets by (vendor key, product key), by OS family and by vendor; a product key comes from the
+    model, the part number and each component (for purl)."""
 
     assets: Sequence[AssetView]
     vendor_key: VendorKey
     vendor_versions: VendorVersions
+    families: FamilyTable
     by_product: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # -> asset groups
+    by_family: dict[str, list[int]] = field(default_factory=dict)  # family key -> asset groups
+    by_vendor: dict[str, list[int]] = field(default_factory=dict)  # vendor token -> asset groups
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     # Assets that look the same to matching (vendor, model, part number, versions as written) form
     # a group, evaluated once: an operator has thousands of one model on a handful of versions.
@@ -57,6 +63,7 @@ class AssetIndex:
     group_of: list[int] = field(default_factory=list)
     vendor_keys: list[tuple[str, ...]] = field(default_factory=list)  # per group
     scheme_vendors: list[str] = field(default_factory=list)  # per group
+    group_families: list[AssetFamily] = field(default_factory=list)  # per group
     # Inventory vendor names the screening layer resolved to a listed company (a misspelt "Hauwei
     # Technologies" to "Huawei Technologies Co., Ltd."): each name is also indexed under those.
     vendor_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -68,11 +75,13 @@ class AssetIndex:
         vendor_key: VendorKey | None = None,
         vendor_versions: VendorVersions | None = None,
         vendor_aliases: Mapping[str, Sequence[str]] | None = None,
+        families: FamilyTable | None = None,
     ) -> AssetIndex:
         index = cls(
             assets=list(assets),
             vendor_key=vendor_key or screening_vendor_key(),
             vendor_versions=vendor_versions or default_vendor_versions(),
+            families=families or default_families(),
             vendor_aliases=vendor_aliases or {},
         )
         index._fill()
@@ -89,7 +98,6 @@ class AssetIndex:
         return next((t for t in tokens if t in self.vendor_versions.schemes), tokens[0] if tokens else "")
 
     def _fill(self) -> None:
-        platforms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         tokens_cache: dict[str, tuple[str, ...]] = {}
         group_of_signature: dict[tuple[str | None, ...], int] = {}
 
@@ -111,6 +119,7 @@ class AssetIndex:
                 asset.part_number,
                 asset.software_version,
                 asset.hardware_version,
+                asset.platform,
             )
             group = group_of_signature.get(signature)
             if group is not None:
@@ -125,17 +134,15 @@ class AssetIndex:
             )
             self.vendor_keys.append(vendors)
             self.scheme_vendors.append(self.scheme_vendor(vendors))
-            products: set[str] = set()
-            for name in (asset.model, asset.part_number):
-                if name:
-                    products.update(product_keys(name))
-            if asset.software_version and vendors:
-                pk = (self.scheme_vendor(vendors), asset.software_version)
-                found = platforms_cache.get(pk)
-                if found is None:
-                    found = platforms_cache[pk] = self.vendor_versions.platforms_of(*pk)
-                products.update(found)
+            family = self.families.family_of(
+                vendors, asset.model, asset.part_number, asset.software_version, asset.platform
+            )
+            self.group_families.append(family)
+            if family.family is not None:
+                self.by_family.setdefault(family.family.key, []).append(group)
+            products = asset_products(asset, vendors)
             for vendor in vendors:
+                self.by_vendor.setdefault(vendor, []).append(group)
                 for product in products:
                     self.by_product.setdefault((vendor, product), []).append(group)
 
@@ -170,5 +177,12 @@ class AssetIndex:
         return list(dict.fromkeys(found))
 
 
-def asset_products(asset: AssetView) -> set[str]:
-    return {k for name in (asset.model, asset.part_number) if name for k in product_keys(name)}
+def asset_products(asset: AssetView, vendor_tokens: Sequence[str] = ()) -> set[str]:
+    """Product keys of the model and part number, also without the vendor's name in front
+    ("Ericsson Network Manager" is also network_manager, as NVD's CPE ericsson:network_manager)."""
+    keys = {k for name in (asset.model, asset.part_number) if name for k in product_keys(name)}
+    for key in list(keys):
+        for token in vendor_tokens:
+            if key.startswith(token + "_"):
+                keys.update(product_keys(key[len(token) + 1 :]))
+    return keys

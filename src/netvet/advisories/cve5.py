@@ -1,11 +1,14 @@
 """CVE JSON 5 records: the CNA's `affected[]` products and versions (often the only machine-readable
-product data a network vendor publishes), and CVSS metrics from the CNA or ADP containers."""
+product data a network vendor publishes), CVSS metrics from the CNA or ADP containers, and what CISA's
+ADP container adds (KEV date, SSVC decision points, CPE names)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from netvet.advisories.cpe import Cpe, CpeSyntaxError, parse_cpe
+from netvet.advisories.families import alias_keys
 from netvet.advisories.model import (
     Advisory,
     Criterion,
@@ -14,7 +17,9 @@ from netvet.advisories.model import (
     ValidationIssue,
     Vulnerability,
 )
-from netvet.advisories.ranges import VersionRange
+from netvet.advisories.nvd import configuration_criteria, validate_configurations
+from netvet.advisories.ranges import VersionRange, parse_range_text
+from netvet.advisories.vendors import simple_tokens
 from netvet.advisories.versions import SCHEME_ALIASES
 
 CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,}$")
@@ -48,7 +53,8 @@ def validate_cve5(doc: dict[str, Any]) -> list[ValidationIssue]:
     if meta.get("state") == "REJECTED":
         bad("/cveMetadata/state", "the CVE record is REJECTED: it describes no vulnerability")
         return issues
-    cna = (doc.get("containers") or {}).get("cna")
+    containers = doc.get("containers")
+    cna = containers.get("cna") if isinstance(containers, dict) else None
     if not isinstance(cna, dict):
         bad("/containers/cna", "missing CNA container")
         return issues
@@ -56,6 +62,19 @@ def validate_cve5(doc: dict[str, Any]) -> list[ValidationIssue]:
     if not isinstance(affected, list) or not affected:
         bad("/containers/cna/affected", "a published record needs a non-empty affected list")
         return issues
+    adp = containers.get("adp", []) if isinstance(containers, dict) else []
+    if not isinstance(adp, list):
+        bad("/containers/adp", "must be an array")
+        adp = []
+    for name, container in [("cna", cna), *((f"adp/{i}", c) for i, c in enumerate(adp))]:
+        if not isinstance(container, dict):
+            bad(f"/containers/{name}", "must be an object")
+            continue
+        issues.extend(
+            validate_configurations(
+                container.get("cpeApplicability"), f"/containers/{name}/cpeApplicability", "cve5"
+            )
+        )
     for a, item in enumerate(affected):
         base = f"/containers/cna/affected/{a}"
         if not isinstance(item, dict):
@@ -65,57 +84,110 @@ def validate_cve5(doc: dict[str, Any]) -> list[ValidationIssue]:
             item.get("collectionURL") and item.get("packageName")
         ):
             bad(base, "needs vendor and product (or collectionURL and packageName)")
+        for key in ("vendor", "product", "packageName"):
+            if key in item and not isinstance(item[key], str):
+                bad(f"{base}/{key}", "must be a string")
+        for key in ("platforms", "cpes"):
+            if key in item and not (
+                isinstance(item[key], list) and all(isinstance(p, str) for p in item[key])
+            ):
+                bad(f"{base}/{key}", "must be an array of strings")
         if item.get("defaultStatus", "unknown") not in _STATUS:
             bad(f"{base}/defaultStatus", f"unknown status {item.get('defaultStatus')!r}")
-        for v, version in enumerate(item.get("versions") or []):
+        versions = item.get("versions") or []
+        if not isinstance(versions, list):
+            bad(f"{base}/versions", "must be an array")
+            continue
+        for v, version in enumerate(versions):
+            where = f"{base}/versions/{v}"
             if not isinstance(version, dict) or not isinstance(version.get("version"), str):
-                bad(f"{base}/versions/{v}/version", "each version needs a version string")
+                bad(f"{where}/version", "each version needs a version string")
             elif version.get("status") not in _STATUS:
-                bad(f"{base}/versions/{v}/status", f"unknown status {version.get('status')!r}")
+                bad(f"{where}/status", f"unknown status {version.get('status')!r}")
             elif ("lessThan" in version or "lessThanOrEqual" in version) and not version.get("versionType"):
-                bad(
-                    f"{base}/versions/{v}/versionType",
-                    "a range (lessThan/lessThanOrEqual) needs a versionType",
-                )
+                bad(f"{where}/versionType", "a range (lessThan/lessThanOrEqual) needs a versionType")
+            else:
+                for key in ("lessThan", "lessThanOrEqual"):
+                    if key in version and not isinstance(version[key], str):
+                        bad(f"{where}/{key}", "must be a string")
+                changes = version.get("changes", [])
+                if not isinstance(changes, list) or not all(
+                    isinstance(c, dict) and isinstance(c.get("at"), str) and c.get("status") in _STATUS
+                    for c in changes
+                ):
+                    bad(f"{where}/changes", "must be an array of {at, status} objects")
     return issues
+
+
+# Versions that say "not stated" rather than name a release.
+_UNSTATED = {"n/a", "na", "unspecified", "unknown", "*", "-", "all", "all versions"}
+
+
+def _is_unstated(version: dict[str, Any]) -> bool:
+    return (
+        str(version.get("version", "")).strip().lower() in _UNSTATED
+        and "lessThan" not in version
+        and "lessThanOrEqual" not in version
+    )
 
 
 def _range(version: dict[str, Any]) -> VersionRange:
     start = version["version"].strip()
-    scheme = SCHEME_ALIASES.get(str(version.get("versionType", "")).lower())
-    constraints: list[tuple[str, str]] = []
+    version_type = str(version.get("versionType", "")).lower()
+    scheme = SCHEME_ALIASES.get(version_type)
     upper_op, upper = (
         ("<", version["lessThan"]) if "lessThan" in version else ("<=", version.get("lessThanOrEqual"))
     )
+    if " " in start:
+        # Vendors write ranges as text in `version`: "V4.00.10 and earlier", "All versions up to 7.23.23".
+        written = parse_range_text(start)
+        if upper is None:
+            return written or VersionRange.unreadable(start)
+        lower = tuple(c for c in written.constraints if c[0] in (">", ">=")) if written else ()
+        start = lower[0][1] if lower else "0"
     if upper is None:
         return VersionRange(constraints=(("=", start),), scheme=scheme, text=start)
-    if str(version.get("versionType", "")).lower() == "git":
+    if version_type == "git":
         # Commit ranges order only inside the repository's history, which netvet does not have.
         return VersionRange.unreadable(f"git {start} < {upper}")
+    constraints: list[tuple[str, str]] = []
     if start.lower() not in _OPEN_LOWER:
         constraints.append((">=", start))
-    if upper.strip() not in ("*", ""):
-        constraints.append((upper_op, upper.strip()))
     text = f"{start} {upper_op} {upper}" if start.lower() not in _OPEN_LOWER else f"{upper_op} {upper}"
+    fixes = tuple(f.strip() for f in str(upper).split(",") if f.strip())
+    if upper_op == "<" and len(fixes) > 1:
+        # Juniper: "lessThan": "22.2R2-S1, 22.2R3", one fix per maintenance line.
+        return VersionRange(constraints=tuple(constraints), scheme=scheme, text=text, fixes=fixes)
+    if fixes and fixes[0] not in ("*",):
+        constraints.append((upper_op, fixes[0]))
     if not constraints:
         return VersionRange(scheme=scheme, text=text, any_version=True)
     return VersionRange(constraints=tuple(constraints), scheme=scheme, text=text)
 
 
-def _criteria(item: dict[str, Any], index: int) -> list[Criterion]:
+def _criteria(item: dict[str, Any], index: int, siblings_have_versions: bool) -> list[Criterion]:
     vendor = item.get("vendor")
     product = item.get("product") or item.get("packageName")
-    default = _STATUS[item.get("defaultStatus", "unknown")]
+    default = _STATUS[item["defaultStatus"]] if "defaultStatus" in item else None
     cpes = [c for c in item.get("cpes") or [] if isinstance(c, str)]
+    hardware = tuple(str(p) for p in item.get("platforms") or [] if isinstance(p, str) and p.strip())
     ref = f"affected[{index}] {vendor} {product}"
+    common = {"vendor": vendor, "product": product, "cpe": cpes[0] if cpes else None, "hardware": hardware}
     versions = item.get("versions") or []
-    if not versions:
+    stated = [v for v in versions if not _is_unstated(v)]
+    if not stated:
+        if versions and siblings_have_versions:
+            # "Cisco IOS XE Software: N/A" beside products with versions: context, not a claim.
+            return []
+        if versions:
+            # The record names the product and a status but no version: nothing can be decided.
+            return [Criterion(ref=f"{ref} (versions not stated)", status=ProductStatus.UNKNOWN, **common)]
         # No versions listed: the record speaks of the product as a whole, with defaultStatus.
-        return [
-            Criterion(ref=ref, status=default, vendor=vendor, product=product, cpe=cpes[0] if cpes else None)
-        ]
+        return [Criterion(ref=ref, status=default or ProductStatus.UNKNOWN, **common)]
     criteria = []
     for v, version in enumerate(versions):
+        if _is_unstated(version):
+            continue
         changes = tuple(
             (c["at"], _STATUS.get(c.get("status", ""), ProductStatus.UNKNOWN))
             for c in version.get("changes") or []
@@ -125,15 +197,57 @@ def _criteria(item: dict[str, Any], index: int) -> list[Criterion]:
             Criterion(
                 ref=f"{ref} versions[{v}]",
                 status=_STATUS[version["status"]],
-                vendor=vendor,
-                product=product,
                 versions=_range(version),
-                cpe=cpes[0] if cpes else None,
                 default_status=default,
                 changes=changes,
+                **common,
             )
         )
     return criteria
+
+
+def _adp(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    adp = doc["containers"].get("adp")
+    return [c for c in adp if isinstance(c, dict)] if isinstance(adp, list) else []
+
+
+def _adp_flags(doc: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    """CISA's vulnrichment: the KEV date added and the SSVC decision points."""
+    kev: str | None = None
+    ssvc: dict[str, str] = {}
+    for container in _adp(doc):
+        for metric in container.get("metrics") or []:
+            other = metric.get("other") if isinstance(metric, dict) else None
+            if not isinstance(other, dict) or not isinstance(other.get("content"), dict):
+                continue
+            content = other["content"]
+            if other.get("type") == "kev":
+                kev = str(content.get("dateAdded") or "") or None
+            elif other.get("type") == "ssvc":
+                for option in content.get("options") or []:
+                    if isinstance(option, dict):
+                        ssvc.update({str(k): str(v) for k, v in option.items()})
+    return kev, ssvc
+
+
+def _adp_cpes(doc: dict[str, Any], criterion: Criterion) -> str | None:
+    """A CPE CISA added for the same product, for a CNA line that gives none."""
+    if criterion.cpe or not criterion.product:
+        return criterion.cpe
+    wanted = set(alias_keys(criterion.product, simple_tokens(criterion.vendor)))
+    for container in _adp(doc):
+        for item in container.get("affected") or []:
+            if not isinstance(item, dict) or not item.get("product"):
+                continue
+            if wanted & set(alias_keys(str(item["product"]), simple_tokens(item.get("vendor")))):
+                for text in item.get("cpes") or []:
+                    try:
+                        cpe = parse_cpe(str(text))
+                    except CpeSyntaxError:
+                        continue
+                    # The product CISA names, not the one version its CPE happens to carry.
+                    return str(Cpe(cpe.part, cpe.vendor, cpe.product))
+    return None
 
 
 def _metric(containers: list[dict[str, Any]], *keys: str) -> str | None:
@@ -148,8 +262,24 @@ def _metric(containers: list[dict[str, Any]], *keys: str) -> str | None:
 def read_cve5(doc: dict[str, Any]) -> Advisory:
     meta = doc["cveMetadata"]
     cna = doc["containers"]["cna"]
-    containers = [cna, *(doc["containers"].get("adp") or [])]
-    criteria = [c for i, item in enumerate(cna["affected"]) for c in _criteria(item, i)]
+    containers = [cna, *_adp(doc)]
+    with_versions = [any(not _is_unstated(v) for v in item.get("versions") or []) for item in cna["affected"]]
+    criteria = [
+        c.model_copy(update={"cpe": _adp_cpes(doc, c)})
+        for i, item in enumerate(cna["affected"])
+        for c in _criteria(item, i, any(with_versions[:i] + with_versions[i + 1 :]))
+    ]
+    if all(c.versions is None for c in criteria):
+        # CVE JSON 5.1.1 `cpeApplicability` (NVD configurations in the record itself): used when
+        # the affected list states no version.
+        applicable = [
+            c
+            for container in containers
+            for i, config in enumerate(container.get("cpeApplicability") or [])
+            for c in configuration_criteria(config, f"cpeApplicability[{i}]")
+        ]
+        criteria = applicable or criteria
+    kev, ssvc = _adp_flags(doc)
     title = cna.get("title") or next(
         (d.get("value") for d in cna.get("descriptions") or [] if d.get("lang", "").startswith("en")),
         meta["cveId"],
@@ -160,6 +290,8 @@ def read_cve5(doc: dict[str, Any]) -> Advisory:
         cvss_v3_vector=_metric(containers, "cvssV3_1", "cvssV3_0"),
         cvss_v4_vector=_metric(containers, "cvssV4_0"),
         criteria=tuple(criteria),
+        kev_date_added=kev,
+        ssvc=ssvc,
     )
     return Advisory(
         id=meta["cveId"],

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict
 
 from netvet.advisories.ranges import VersionRange
 
+# What the readers take from a document grows: an advisory stored by an older reader lacks it (2: OS
+# families, CVE JSON 5 platforms and ADP flags, defaultStatus left absent) and should be loaded again.
+READER_VERSION = 2
+
 
 class SourceFormat(StrEnum):
     CSAF = "csaf"
@@ -34,7 +38,9 @@ class Criterion(BaseModel):
     `installed_on` relationships): when present, an asset matches only if it is one of them.
     `exhaustive` says that versions outside `versions` are not affected (NVD, vendor ranges);
     for lists of single versions an unlisted version stays unknown. `default_status` is the CVE
-    JSON 5 `defaultStatus` for versions the record does not list.
+    JSON 5 `defaultStatus` for versions the record does not list; when the record gives none, only
+    the versions it lists are decided. `hardware` are the models the record limits the product to
+    (CVE JSON 5 `platforms`, "Junos OS" on "SRX Series").
     """
 
     model_config = ConfigDict(frozen=True)
@@ -50,6 +56,9 @@ class Criterion(BaseModel):
     exhaustive: bool = False
     default_status: ProductStatus | None = None
     changes: tuple[tuple[str, ProductStatus], ...] = ()
+    hardware: tuple[str, ...] = ()
+    # CPE names of hardware a configuration excludes (an NVD node with `negate: true`).
+    excluded_hardware: tuple[str, ...] = ()
 
 
 class Vulnerability(BaseModel):
@@ -61,6 +70,13 @@ class Vulnerability(BaseModel):
     cvss_v3_vector: str | None = None
     cvss_v4_vector: str | None = None
     criteria: tuple[Criterion, ...] = ()
+    # CISA's ADP container (vulnrichment): the day CISA added it to KEV, and its SSVC decision points
+    # (Exploitation, Automatable, Technical Impact).
+    kev_date_added: str | None = None
+    ssvc: dict[str, str] = {}
+    # NVD's vulnStatus ("Analyzed", "Awaiting Analysis"): a record awaiting analysis has no
+    # configurations yet, so the CVE record's own data decides.
+    nvd_status: str | None = None
 
     @property
     def label(self) -> str:
@@ -77,6 +93,7 @@ class Advisory(BaseModel):
     published: str | None = None
     category: str | None = None
     vulnerabilities: tuple[Vulnerability, ...] = ()
+    reader: int = 0  # the READER_VERSION that parsed it; 0 for advisories stored before versions
 
 
 class KevEntry(BaseModel):

@@ -1,12 +1,18 @@
-"""NVD CVE API 2.0 responses: `configurations` of CPE match criteria with version bounds.
+"""NVD CVE records as the NVD and its mirrors publish them: `configurations` of CPE match criteria.
 
-Network gear is usually described as an AND of a vulnerable OS CPE and a non-vulnerable hardware
+Shapes read: CVE API 2.0 pages (`vulnerabilities[].cve`), one API item (`{"cve": {...}}`), the bare
+`cve` object that per-CVE mirrors of the feeds store (fkie-cad/nvd-json-data-feeds), and the
+retired JSON 1.1 feed (`CVE_Items[]`, or one such item), whose `cpe_match`/`children` become the 2.0
+configurations. Network gear is usually an AND of a vulnerable OS CPE and a non-vulnerable hardware
 CPE (cpe:2.3:o:cisco:ios:... AND cpe:2.3:h:cisco:catalyst_2960:...): such a configuration becomes
-one criterion for the OS with the hardware as its platforms, so it matches only on the pair.
+one criterion for the OS with the hardware as its platforms, so it matches only on the pair; a
+`negate` hardware node excludes that hardware instead. Records "Awaiting Analysis" have no
+configurations: their `vulnStatus` is kept so matching can defer to the CVE record.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
@@ -20,14 +26,98 @@ from netvet.advisories.model import (
 )
 from netvet.advisories.ranges import VersionRange
 
+_CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,}$")
+_BOUNDS = (
+    ("versionStartIncluding", ">="),
+    ("versionStartExcluding", ">"),
+    ("versionEndIncluding", "<="),
+    ("versionEndExcluding", "<"),
+)
+
+
+def _is_cve_object(doc: Any) -> bool:
+    """An NVD 2.0 `cve` object on its own (the per-CVE files of feed mirrors)."""
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("id"), str)
+        and bool(_CVE_ID.match(doc["id"]))
+        and any(k in doc for k in ("vulnStatus", "sourceIdentifier", "configurations"))
+    )
+
+
+def _is_legacy_item(doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("cve"), dict) and "CVE_data_meta" in doc["cve"]
+
 
 def is_nvd(doc: Any) -> bool:
     if not isinstance(doc, dict):
         return False
-    if doc.get("format") == "NVD_CVE":
+    if doc.get("format") == "NVD_CVE" or "CVE_Items" in doc or _is_cve_object(doc) or _is_legacy_item(doc):
+        return True
+    if isinstance(doc.get("cve"), dict) and "id" in doc["cve"]:
         return True
     items = doc.get("vulnerabilities")
     return isinstance(items, list) and bool(items) and isinstance(items[0], dict) and "cve" in items[0]
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _legacy_node(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operator": node.get("operator", "OR"),
+        "negate": bool(node.get("negate")),
+        "cpeMatch": [
+            {"vulnerable": m.get("vulnerable"), "criteria": m.get("cpe23Uri", ""),
+             **{k: m[k] for k, _ in _BOUNDS if m.get(k)}}
+            for m in node.get("cpe_match") or []
+            if isinstance(m, dict)
+        ],
+    }  # fmt: skip
+
+
+def _from_legacy(item: dict[str, Any]) -> dict[str, Any]:
+    """A JSON 1.1 feed item in the 2.0 `cve` shape: each top-level node is one configuration."""
+    cve = _object(item.get("cve"))
+    configurations = []
+    for node in _object(item.get("configurations")).get("nodes") or []:
+        if not isinstance(node, dict):
+            continue
+        children = [c for c in node.get("children") or [] if isinstance(c, dict)]
+        if children:
+            configurations.append(
+                {"operator": node.get("operator", "AND"), "nodes": [_legacy_node(c) for c in children]}
+            )
+        else:
+            configurations.append({"nodes": [_legacy_node(node)]})
+    v3 = _object(_object(_object(item.get("impact")).get("baseMetricV3")).get("cvssV3"))
+    return {
+        "id": _object(cve.get("CVE_data_meta")).get("ID"),
+        "published": item.get("publishedDate"),
+        "vulnStatus": "Analyzed" if configurations else None,
+        "descriptions": [
+            {"lang": d.get("lang"), "value": d.get("value")}
+            for d in _object(cve.get("description")).get("description_data") or []
+            if isinstance(d, dict)
+        ],
+        "metrics": {"cvssMetricV31": [{"type": "Primary", "cvssData": v3}]} if v3 else {},
+        "configurations": configurations,
+    }
+
+
+def cve_objects(doc: dict[str, Any]) -> list[Any]:
+    """The NVD 2.0 `cve` objects of a document, whatever shape it was published in."""
+    if "CVE_Items" in doc:
+        return [_from_legacy(i) if isinstance(i, dict) else i for i in doc["CVE_Items"] or []]
+    if _is_legacy_item(doc):
+        return [_from_legacy(doc)]
+    if _is_cve_object(doc):
+        return [doc]
+    if isinstance(doc.get("cve"), dict):
+        return [doc["cve"]]
+    items = doc.get("vulnerabilities")
+    return [i.get("cve") if isinstance(i, dict) else None for i in items] if isinstance(items, list) else []
 
 
 def validate_nvd(doc: dict[str, Any]) -> list[ValidationIssue]:
@@ -40,40 +130,58 @@ def validate_nvd(doc: dict[str, Any]) -> list[ValidationIssue]:
         bad("/format", f"expected NVD_CVE, found {doc.get('format')!r}")
     if doc.get("version") not in (None, "2.0"):
         bad("/version", f"only NVD API 2.0 is read, found {doc.get('version')!r}")
-    items = doc.get("vulnerabilities")
-    if not isinstance(items, list):
-        bad("/vulnerabilities", "missing vulnerabilities array")
+    if "vulnerabilities" in doc and not isinstance(doc["vulnerabilities"], list):
+        bad("/vulnerabilities", "must be an array")
         return issues
-    for i, item in enumerate(items):
-        cve = item.get("cve") if isinstance(item, dict) else None
-        base = f"/vulnerabilities/{i}/cve"
-        if not isinstance(cve, dict) or not isinstance(cve.get("id"), str):
-            bad(base, "each item needs a cve object with an id")
+    for i, cve in enumerate(cve_objects(doc)):
+        base = f"/vulnerabilities/{i}/cve" if "vulnerabilities" in doc else f"/cve[{i}]"
+        if not isinstance(cve, dict) or not isinstance(cve.get("id"), str) or not _CVE_ID.match(cve["id"]):
+            bad(base, "each item needs a cve object with a CVE id")
             continue
-        for c, config in enumerate(cve.get("configurations") or []):
-            for n, node in enumerate(config.get("nodes") or []):
-                if node.get("operator", "OR") not in ("AND", "OR"):
-                    bad(f"{base}/configurations/{c}/nodes/{n}/operator", "must be AND or OR")
-                for m, match in enumerate(node.get("cpeMatch") or []):
-                    where = f"{base}/configurations/{c}/nodes/{n}/cpeMatch/{m}"
-                    try:
-                        parse_cpe(str(match.get("criteria", "")))
-                    except CpeSyntaxError as exc:
-                        bad(f"{where}/criteria", str(exc))
-                    if not isinstance(match.get("vulnerable"), bool):
-                        bad(f"{where}/vulnerable", "must be true or false")
+        issues.extend(validate_configurations(cve.get("configurations"), f"{base}/configurations", "nvd"))
+    return issues
+
+
+def validate_configurations(configurations: Any, base: str, test: str) -> list[ValidationIssue]:
+    """Structural checks of NVD configurations (or CVE JSON 5 `cpeApplicability`), with paths."""
+    issues: list[ValidationIssue] = []
+
+    def bad(path: str, message: str) -> None:
+        issues.append(ValidationIssue(test=test, path=path, message=message))
+
+    if configurations is None:
+        return issues
+    if not isinstance(configurations, list):
+        bad(base, "must be an array")
+        return issues
+    for c, config in enumerate(configurations):
+        nodes = config.get("nodes") if isinstance(config, dict) else None
+        if not isinstance(nodes, list):
+            bad(f"{base}/{c}/nodes", "must be an array")
+            continue
+        for n, node in enumerate(nodes):
+            where_node = f"{base}/{c}/nodes/{n}"
+            if not isinstance(node, dict) or node.get("operator", "OR") not in ("AND", "OR"):
+                bad(f"{where_node}/operator", "must be AND or OR")
+                continue
+            for m, match in enumerate(node.get("cpeMatch") or []):
+                where = f"{where_node}/cpeMatch/{m}"
+                if not isinstance(match, dict):
+                    bad(where, "must be an object")
+                    continue
+                try:
+                    parse_cpe(str(match.get("criteria", "")))
+                except CpeSyntaxError as exc:
+                    bad(f"{where}/criteria", str(exc))
+                if not isinstance(match.get("vulnerable"), bool):
+                    bad(f"{where}/vulnerable", "must be true or false")
     return issues
 
 
 def _versions(match: dict[str, Any]) -> VersionRange | None:
     cpe = parse_cpe(match["criteria"])
     constraints: list[tuple[str, str]] = []
-    for key, op in (
-        ("versionStartIncluding", ">="),
-        ("versionStartExcluding", ">"),
-        ("versionEndIncluding", "<="),
-        ("versionEndExcluding", "<"),
-    ):
+    for key, op in _BOUNDS:
         if match.get(key):
             # Bounds are plain text, but some feeds copy the CPE escaping (12.2\(55\)se): undo it.
             constraints.append((op, str(match[key]).replace("\\", "")))
@@ -89,7 +197,9 @@ def _versions(match: dict[str, Any]) -> VersionRange | None:
     return VersionRange.exact(cpe.version) if version == cpe.version else VersionRange.exact(version)
 
 
-def _criterion(match: dict[str, Any], ref: str, platforms: tuple[Criterion, ...] = ()) -> Criterion:
+def _criterion(
+    match: dict[str, Any], ref: str, platforms: tuple[Criterion, ...] = (), excluded: tuple[str, ...] = ()
+) -> Criterion:
     cpe = parse_cpe(match["criteria"])
     return Criterion(
         ref=ref,
@@ -99,13 +209,24 @@ def _criterion(match: dict[str, Any], ref: str, platforms: tuple[Criterion, ...]
         versions=_versions(match),
         cpe=match["criteria"],
         platforms=platforms,
+        excluded_hardware=excluded,
         # NVD lists every vulnerable version: a version outside the bounds is not affected.
         exhaustive=True,
     )
 
 
-def _configuration_criteria(config: dict[str, Any], ref: str) -> list[Criterion]:
-    nodes = [n for n in config.get("nodes") or [] if not n.get("negate")]
+def configuration_criteria(config: dict[str, Any], ref: str) -> list[Criterion]:
+    """The criteria of one NVD configuration (also the shape of CVE JSON 5 `cpeApplicability`)."""
+    all_nodes = [n for n in config.get("nodes") or [] if isinstance(n, dict)]
+    nodes = [n for n in all_nodes if not n.get("negate")]
+    # A negated node in an AND: the configuration holds except on that hardware.
+    excluded = tuple(
+        m["criteria"]
+        for n in all_nodes
+        if n.get("negate")
+        for m in n.get("cpeMatch") or []
+        if m.get("criteria")
+    )
     if config.get("operator") == "AND" and len(nodes) > 1:
         entries = [m for node in nodes for m in node.get("cpeMatch") or []]
         hardware = [m for m in entries if parse_cpe(m["criteria"]).part == "h"]
@@ -114,7 +235,7 @@ def _configuration_criteria(config: dict[str, Any], ref: str) -> list[Criterion]
             # Firmware AND device: the device is where it runs, whether or not the NVD marks the
             # hardware itself vulnerable too.
             platforms = tuple(_criterion(m, f"{ref} platform {m['criteria']}") for m in hardware)
-            return [_criterion(m, f"{ref} {m['criteria']}", platforms) for m in software]
+            return [_criterion(m, f"{ref} {m['criteria']}", platforms, excluded) for m in software]
         vulnerable = [
             (n, m) for n, node in enumerate(nodes) for m in node.get("cpeMatch") or [] if m.get("vulnerable")
         ]
@@ -125,9 +246,9 @@ def _configuration_criteria(config: dict[str, Any], ref: str) -> list[Criterion]
             if n not in vulnerable_nodes
             for m in node.get("cpeMatch") or []
         )
-        return [_criterion(m, f"{ref} {m['criteria']}", platforms) for _, m in vulnerable]
+        return [_criterion(m, f"{ref} {m['criteria']}", platforms, excluded) for _, m in vulnerable]
     return [
-        _criterion(m, f"{ref} {m['criteria']}")
+        _criterion(m, f"{ref} {m['criteria']}", excluded=excluded)
         for node in nodes
         for m in node.get("cpeMatch") or []
         if m.get("vulnerable")
@@ -147,12 +268,11 @@ def _metric(metrics: dict[str, Any], *keys: str) -> str | None:
 
 def read_nvd(doc: dict[str, Any]) -> list[Advisory]:
     advisories = []
-    for item in doc["vulnerabilities"]:
-        cve = item["cve"]
+    for cve in cve_objects(doc):
         criteria = [
             c
             for i, config in enumerate(cve.get("configurations") or [])
-            for c in _configuration_criteria(config, f"configurations[{i}]")
+            for c in configuration_criteria(config, f"configurations[{i}]")
         ]
         description = next(
             (d.get("value") for d in cve.get("descriptions") or [] if d.get("lang") == "en"), cve["id"]
@@ -164,6 +284,8 @@ def read_nvd(doc: dict[str, Any]) -> list[Advisory]:
             cvss_v3_vector=_metric(metrics, "cvssMetricV31", "cvssMetricV30"),
             cvss_v4_vector=_metric(metrics, "cvssMetricV40"),
             criteria=tuple(criteria),
+            kev_date_added=cve.get("cisaExploitAdd"),
+            nvd_status=cve.get("vulnStatus"),
         )
         advisories.append(
             Advisory(

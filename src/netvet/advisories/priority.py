@@ -78,7 +78,8 @@ def prioritise(
         if vulnerability is None:
             continue
         severity = cvss_base(vulnerability)
-        exploited = vulnerability.cve in kev if vulnerability.cve else False
+        # CISA's KEV catalogue, or the KEV date CISA's ADP container wrote into the CVE record.
+        exploited = bool(vulnerability.cve and vulnerability.cve in kev) or bool(vulnerability.kev_date_added)
         top_domain = max(counts, key=lambda d: DOMAIN_WEIGHT.get(d, 0.0))
         score = (
             (severity.score or 0.0) + (KEV_WEIGHT if exploited else 0.0) + DOMAIN_WEIGHT.get(top_domain, 0.0)

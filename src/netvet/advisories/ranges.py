@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from netvet.advisories.cpe import value_matches
-from netvet.advisories.versions import SCHEME_ALIASES, IncomparableVersions, VersionComparator
+from netvet.advisories.versions import SCHEME_ALIASES, Comparator, IncomparableVersions
 
 COMPARATORS = ("<=", ">=", "!=", "<", ">", "=")
 
@@ -39,6 +39,9 @@ class VersionRange:
     readable: bool = True
     # A CPE version with wildcards (12.2\(55\)se*): matched as a pattern, not ordered.
     pattern: str | None = None
+    # Fixed releases on several maintenance lines ("lessThan": "22.2R2-S1, 22.2R3"): a version is
+    # outside the range from the fix on its own line, or from the last fix.
+    fixes: tuple[str, ...] = ()
 
     @classmethod
     def unreadable(cls, text: str) -> VersionRange:
@@ -115,7 +118,9 @@ def parse_range_text(text: str) -> VersionRange | None:
     if text.startswith("vers:"):
         return parse_vers(text)
     lowered = re.sub(r"\s+", " ", text.lower())
-    lowered = re.sub(r"^(?:all )?(?:versions?|releases?) ", "", lowered)
+    lowered = re.sub(r"^(?:all )?(?:supported |affected |current )?(?:versions?|releases?) ", "", lowered)
+    # "prior to Release 24": the word names the version that follows.
+    lowered = re.sub(r"\b(?:release|version) (?=v?\d)", "", lowered)
     lowered = re.sub(r" (?:versions?|releases?)$", "", lowered)
     lowered = lowered.replace("up to and including ", "through ")
     if lowered in {"*", "all", "all versions", "any", "any version"}:
@@ -153,9 +158,7 @@ def _satisfies(cmp: int, op: str) -> bool:
     }[op]
 
 
-def evaluate(
-    version_range: VersionRange, version: str, comparator: VersionComparator
-) -> tuple[RangeOutcome, str]:
+def evaluate(version_range: VersionRange, version: str, comparator: Comparator) -> tuple[RangeOutcome, str]:
     """Whether `version` lies in the range, following the vers containment algorithm.
 
     A version no scheme can compare with a bound gives UNKNOWN and the reason.
@@ -183,6 +186,8 @@ def evaluate(
             return RangeOutcome.OUT, f"{version} is excluded (!={bound})"
         if op not in ("=", "!="):
             ranged.append((op, bound, cmp))
+    if version_range.fixes:
+        return _evaluate_fixes(version_range, version, comparator, ranged)
     if not ranged:
         return RangeOutcome.OUT, f"{version} is not one of {version_range.text}"
     first_op, first_bound, first_cmp = ranged[0]
@@ -200,3 +205,31 @@ def evaluate(
         ):
             return RangeOutcome.IN, f"{lo_op}{lo} and {hi_op}{hi} hold for {version}"
     return RangeOutcome.OUT, f"{version} is outside {version_range.text}"
+
+
+def _evaluate_fixes(
+    version_range: VersionRange, version: str, comparator: Comparator, lower: list[tuple[str, str, int]]
+) -> tuple[RangeOutcome, str]:
+    """Inside the lower bounds, a version is affected until the fix on its own maintenance line, or
+    until the last fix when no listed fix is on its line ("22.3R2-S2, 22.3R3-S2": 22.3R3 is affected,
+    22.3R2-S3 is not)."""
+    for op, _bound, cmp in lower:
+        if not _satisfies(cmp, op):
+            return RangeOutcome.OUT, f"{version} is below {version_range.text}"
+    try:
+        later = [fix for fix in version_range.fixes if comparator.compare(version, fix) >= 0]
+        if len(later) == len(version_range.fixes):
+            return RangeOutcome.OUT, f"{version} is at or after every fix ({', '.join(version_range.fixes)})"
+        for fix in later:
+            same = comparator.same_line(version, fix)
+            if same is None:
+                return (
+                    RangeOutcome.UNKNOWN,
+                    f"{version} lies between the fixes {', '.join(version_range.fixes)} and the "
+                    "version scheme has no maintenance lines to tell which applies",
+                )
+            if same:
+                return RangeOutcome.OUT, f"{version} is at or after {fix}, the fix on its line"
+    except IncomparableVersions as exc:
+        return RangeOutcome.UNKNOWN, str(exc)
+    return RangeOutcome.IN, f"{version} is before the fix for its line ({version_range.text})"

@@ -10,8 +10,15 @@ from typing import Any
 
 from netvet.advisories.csaf import read_csaf, validate_csaf
 from netvet.advisories.cve5 import is_cve5, read_cve5, validate_cve5
-from netvet.advisories.kev import is_kev, read_kev, validate_kev
-from netvet.advisories.model import DocumentRejected, ParsedDocument, SourceFormat, ValidationIssue
+from netvet.advisories.kev import is_kev, is_kev_csv, read_kev, validate_kev, validate_kev_csv
+from netvet.advisories.model import (
+    READER_VERSION,
+    Advisory,
+    DocumentRejected,
+    ParsedDocument,
+    SourceFormat,
+    ValidationIssue,
+)
 from netvet.advisories.nvd import is_nvd, read_nvd, validate_nvd
 
 # An NVD API page of 2,000 CVEs is about 30 MB; anything far beyond is not an advisory feed.
@@ -43,6 +50,18 @@ def detect_format(doc: Any) -> SourceFormat | None:
     return None
 
 
+def _parsed(source: str, kind: SourceFormat, advisories: list[Advisory]) -> ParsedDocument:
+    stamped = tuple(a.model_copy(update={"reader": READER_VERSION}) for a in advisories)
+    return ParsedDocument(source=source, source_format=kind, advisories=stamped)
+
+
+def _kev_csv(text: str, source: str) -> ParsedDocument:
+    doc, issues = validate_kev_csv(text)
+    if issues:
+        raise DocumentRejected(source, issues)
+    return ParsedDocument(source=source, source_format=SourceFormat.KEV, kev=tuple(read_kev(doc)))
+
+
 def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> ParsedDocument:
     check_size(source, len(raw), limit)
     # Files saved by some Windows tools start with a UTF-8 byte order mark, which JSON forbids.
@@ -52,6 +71,10 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
     except UnicodeDecodeError as exc:
         raise _reject(source, "json", f"not UTF-8 text: {exc}") from exc
     except json.JSONDecodeError as exc:
+        # json.loads has decoded the bytes already: the text is UTF-8.
+        text = raw.decode("utf-8")
+        if is_kev_csv(text):
+            return _kev_csv(text, source)
         raise _reject(
             source, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
@@ -60,7 +83,8 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
         raise _reject(
             source,
             "format",
-            "not a CSAF 2.0 document, CVE JSON 5 record, NVD CVE API 2.0 response or CISA KEV catalogue",
+            "not a CSAF 2.0 document, CVE JSON 5 record, NVD CVE record (API 2.0, feed 1.1 or one "
+            "`cve` object) or CISA KEV catalogue (JSON or CSV)",
         )
     if kind is SourceFormat.CSAF:
         if doc["document"].get("csaf_version") != "2.0":
@@ -73,17 +97,17 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
         issues = validate_csaf(doc)
         if issues:
             raise DocumentRejected(source, issues)
-        return ParsedDocument(source=source, source_format=kind, advisories=(read_csaf(doc),))
+        return _parsed(source, kind, [read_csaf(doc)])
     if kind is SourceFormat.CVE5:
         issues = validate_cve5(doc)
         if issues:
             raise DocumentRejected(source, issues)
-        return ParsedDocument(source=source, source_format=kind, advisories=(read_cve5(doc),))
+        return _parsed(source, kind, [read_cve5(doc)])
     if kind is SourceFormat.NVD:
         issues = validate_nvd(doc)
         if issues:
             raise DocumentRejected(source, issues)
-        return ParsedDocument(source=source, source_format=kind, advisories=tuple(read_nvd(doc)))
+        return _parsed(source, kind, read_nvd(doc))
     issues = validate_kev(doc)
     if issues:
         raise DocumentRejected(source, issues)

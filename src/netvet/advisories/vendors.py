@@ -1,5 +1,6 @@
 """Vendor keys (so "HUAWEI", "Huawei Technologies Co., Ltd." and the CPE vendor `huawei` meet) and
-each vendor's version schemes and OS platforms, from data/advisories/vendor_versions.yaml."""
+each vendor's version schemes, from data/advisories/vendor_versions.yaml, for products outside the OS
+families (data/advisories/os_families.yaml)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from netvet.advisories.versions import VersionComparator, comparator_for, schemes_for_vendor, version_key
+from netvet.advisories.versions import VersionComparator, comparator_for, schemes_for_vendor
 from netvet.data import DATA_DIR, load_yaml_file
 
 VendorKey = Callable[[str], str]
@@ -26,6 +27,14 @@ def simple_vendor_key(name: str) -> str:
     words = re.findall(r"[a-z0-9]+", name.lower())
     kept = [w for w in words if w not in _COMPANY_WORDS]
     return "_".join(kept or words)
+
+
+def simple_tokens(name: str | None) -> tuple[str, ...]:
+    """The simple key of a vendor name and its words ("Juniper Networks" -> juniper)."""
+    if not name:
+        return ()
+    key = simple_vendor_key(name)
+    return tuple(dict.fromkeys((key, *(t for t in key.split("_") if len(t) > 1))))
 
 
 @cache
@@ -77,21 +86,12 @@ def product_keys(name: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class VendorVersions:
     schemes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    platforms: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def comparator(self, vendor_key: str, named_scheme: str | None = None) -> VersionComparator:
         order = schemes_for_vendor(vendor_key, self.schemes)
         if named_scheme and named_scheme != "generic":
             order = (named_scheme, *(s for s in order if s != named_scheme))
         return comparator_for(order)
-
-    def platforms_of(self, vendor_key: str, software_version: str) -> tuple[str, ...]:
-        """The OS products a device of this vendor runs, read from its version's format."""
-        return tuple(
-            product
-            for product, scheme in self.platforms.get(vendor_key, {}).items()
-            if version_key(scheme, software_version) is not None
-        )
 
 
 @cache
@@ -102,5 +102,4 @@ def default_vendor_versions() -> VendorVersions:
     vendors = data["vendors"]
     return VendorVersions(
         schemes={k: tuple(v["schemes"]) for k, v in vendors.items()},
-        platforms={k: dict(v.get("platforms", {})) for k, v in vendors.items()},
     )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key, lru_cache
+from typing import Protocol
 
 from univers.versions import SemverVersion
 
@@ -22,6 +23,18 @@ VersionKey = tuple[object, ...]
 
 class IncomparableVersions(ValueError):
     """Two versions that no shared scheme can order."""
+
+
+class Comparator(Protocol):
+    """Orders an asset's version (left) against a bound an advisory writes (right)."""
+
+    def compare(self, left: str, right: str) -> int:
+        """-1, 0 or 1; raises IncomparableVersions when the two cannot be ordered."""
+        ...
+
+    def same_line(self, left: str, right: str) -> bool | None:
+        """Whether two versions are on one maintenance line; None when the scheme has no lines."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +204,9 @@ class VersionComparator:
             return (ta > tb) - (ta < tb)  # type: ignore[operator]
         except TypeError as exc:
             raise IncomparableVersions(f"{left!r} and {right!r} cannot be ordered") from exc
+
+    def same_line(self, left: str, right: str) -> bool | None:
+        return None  # generic schemes know no maintenance lines
 
 
 def comparator_for(schemes: Sequence[str] | None) -> VersionComparator:

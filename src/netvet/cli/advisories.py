@@ -13,7 +13,15 @@ from rich.table import Table
 
 from netvet.advisories.asset_index import AssetIndex, AssetView
 from netvet.advisories.matcher import Match, Matcher, MatchStatus
-from netvet.advisories.model import Advisory, DocumentRejected, ParsedDocument, ValidationIssue
+from netvet.advisories.model import (
+    READER_VERSION,
+    Advisory,
+    DocumentRejected,
+    KevEntry,
+    ParsedDocument,
+    SourceFormat,
+    ValidationIssue,
+)
 from netvet.advisories.priority import prioritise
 from netvet.advisories.reader import MAX_DOCUMENT_BYTES, check_size, parse_document
 from netvet.advisories.vex import VexMatch, checked_vex_document, tracking_id
@@ -32,8 +40,8 @@ from netvet.storage import advisories as store
 from netvet.storage.inventory import DEFAULT_ORGANIZATION
 
 advisories_app = typer.Typer(
-    help="Security advisories: load CSAF 2.0 / CVE JSON 5 / NVD 2.0 / CISA KEV, match them to the "
-    "inventory, rank what to patch, write CSAF VEX.",
+    help="Security advisories: load CSAF 2.0 / CVE JSON 5 / NVD / CISA KEV (JSON or CSV), match them "
+    "to the inventory by OS family and model, rank what to patch, write CSAF VEX.",
     no_args_is_help=True,
 )
 SHOWN_ISSUES = 10
@@ -43,7 +51,9 @@ def _files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".csv"))
+            )
         elif path.exists():
             found.append(path)
         else:
@@ -62,7 +72,9 @@ def _load_one(db: Database, path: Path, max_size: int) -> ParsedDocument:
 
 @advisories_app.command("load")
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (searched for *.json).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or directories (searched for *.json and *.csv).")
+    ],
     max_size: Annotated[
         int, typer.Option("--max-size", help="Refuse documents larger than this many bytes.")
     ] = MAX_DOCUMENT_BYTES,
@@ -70,7 +82,7 @@ def load(
     """Validate and store advisories; a rejected document stores nothing and is reported with its reasons."""
     files = _files(paths)
     if not files:
-        raise fail("no .json files found in " + ", ".join(map(str, paths)))
+        raise fail("no .json or .csv files found in " + ", ".join(map(str, paths)))
     table = Table(title="Advisory load")
     for column in ("file", "format", "result"):
         table.add_column(column, overflow="fold")
@@ -150,6 +162,15 @@ def _vendor_aliases(db: Database, organization_id: str, assets: list[AssetView])
     }
 
 
+def _exploited(kev: dict[str, KevEntry]) -> dict[str, str]:
+    """What each row of a KEV-listed CVE says about its exploitation."""
+    return {
+        cve: f"CISA KEV: exploited, added {e.date_added.isoformat()}"
+        + (", used in ransomware campaigns" if e.known_ransomware else "")
+        for cve, e in kev.items()
+    }
+
+
 @advisories_app.command("match")
 def match(
     json_out: Annotated[
@@ -160,10 +181,15 @@ def match(
     """Match every loaded advisory against the inventory and store the results."""
     with database() as db:
         advisories, assets = _advisories_and_assets(db, organization_id)
+        with db.connect() as conn:
+            exploited = _exploited(store.kev_catalogue(conn))
+        stale = sum(1 for a in advisories if a.reader < READER_VERSION)
         with progress_bar(transient=True) as progress:
             task = progress.add_task("indexing assets", total=None)
             aliases = _vendor_aliases(db, organization_id, assets)
-            matcher = Matcher(AssetIndex.build(assets, vendor_aliases=aliases))
+            index = AssetIndex.build(assets, vendor_aliases=aliases)
+            records = {a.id for a in advisories if a.source_format is SourceFormat.CVE5}
+            matcher = Matcher(index, exploited, records)
             progress.update(task, description="matching advisories", total=len(advisories), completed=0)
             matches: list[Match] = []
             for advisory in advisories:
@@ -180,10 +206,36 @@ def match(
     for status, count in counts.items():
         table.add_row(status.value, f"{count:,}")
     console.print(table)
+    console.print(_families_table(index))
+    for advisory_id, what in matcher.not_analysed[:SHOWN_ISSUES]:
+        console.print(f"{advisory_id}: {what}", highlight=False)
+    if len(matcher.not_analysed) > SHOWN_ISSUES:
+        console.print(f"... and {len(matcher.not_analysed) - SHOWN_ISSUES} more NVD entries not analysed yet")
+    if stale:
+        err_console.print(
+            f"[yellow]warning:[/] {stale:,} advisories were loaded by an older netvet and lack what its "
+            "readers take now (OS families, CVE platforms, CISA ADP flags): load them again",
+            highlight=False,
+        )
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps([m.row() for m in matches], indent=1), encoding="utf-8")
         console.print(f"wrote {len(matches):,} rows to {json_out}")
+
+
+def _families_table(index: AssetIndex) -> Table:
+    """How many assets run each OS family, so an analyst sees what the records could reach."""
+    counts: dict[str, int] = {}
+    for group, members in enumerate(index.groups):
+        family = index.group_families[group].family
+        name = family.name if family else "no OS family (matched by model only)"
+        counts[name] = counts.get(name, 0) + len(members)
+    table = Table(title="Assets by OS family")
+    table.add_column("family")
+    table.add_column("assets", justify="right")
+    for name, count in sorted(counts.items(), key=lambda item: -item[1]):
+        table.add_row(name, f"{count:,}")
+    return table
 
 
 @advisories_app.command("top")

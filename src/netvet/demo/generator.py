@@ -105,6 +105,7 @@ class _CountryGenerator:
             "serial_number": f"{vendor[:2].upper()}{self.rng.randrange(10**9, 10**10)}",
             "hardware_version": None,
             "software_version": self.rng.choice(versions),
+            "platform": product.get("platform"),
             "role": role,
             "domain": None,
             "technology": technology,

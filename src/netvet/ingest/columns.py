@@ -32,8 +32,9 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "funding",
 )
 # Not in the canonical list the issue fixes, but read when present: the planner costs by site type;
-# rules on sites significant to national security (UK DVD) read national_security (yes/no, blank: unknown).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("site_kind", "national_security")
+# rules on sites significant to national security (UK DVD) read national_security (yes/no, blank: unknown);
+# advisories match the operating system (platform) an element runs.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("site_kind", "national_security", "platform")
 REQUIRED_COLUMNS: tuple[str, ...] = ("asset_id", "site_id", "vendor", "role")
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -22,6 +22,7 @@ ASSET_TEXT_FIELDS = (
     "serial_number",
     "hardware_version",
     "software_version",
+    "platform",
     "funding",
 )
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

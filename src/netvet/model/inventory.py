@@ -85,6 +85,9 @@ class Asset(BaseModel):
     serial_number: str | None = None
     hardware_version: str | None = None
     software_version: str | None = None
+    # The operating system as the inventory names it ("IOS XE", "Junos OS Evolved"): advisories name
+    # the OS, and some models run more than one.
+    platform: str | None = None
     technology: str | None = None
     installed_on: date | None = None
     purchased_on: date | None = None

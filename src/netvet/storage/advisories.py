@@ -145,6 +145,7 @@ def load_asset_views(conn: Connection, organization_id: str) -> list[AssetView]:
         assets.c.part_number,
         assets.c.manufacturer,
         assets.c.domain,
+        assets.c.platform,
     ).where(assets.c.organization_id == organization_id)
     return [
         AssetView(
@@ -157,6 +158,7 @@ def load_asset_views(conn: Connection, organization_id: str) -> list[AssetView]:
             manufacturer=row[6],
             domain=row[7],
             components=tuple(parts.get(row[0], ())),
+            platform=row[8],
         )
         for row in conn.execute(query)
     ]

@@ -242,6 +242,7 @@ def iter_assets(
             serial_number=row["serial_number"],
             hardware_version=row["hardware_version"],
             software_version=row["software_version"],
+            platform=row["platform"],
             technology=row["technology"],
             installed_on=row["installed_on"],
             purchased_on=row["purchased_on"],

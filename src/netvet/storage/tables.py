@@ -71,6 +71,7 @@ assets = Table(
     Column("serial_number", Text),
     Column("hardware_version", Text),
     Column("software_version", Text),
+    Column("platform", Text),  # the operating system (migration 0012_advisories_asset_platform)
     Column("role", Text, nullable=False),
     Column("domain", String(16), nullable=False),
     Column("technology", String(32)),
