@@ -180,15 +180,17 @@ class Matcher:
         self._prepared: dict[int, tuple[int, bool, str | None]] = {}
         self._targets: dict[int, Target] = {}
 
+    def _version_family(self, criterion: Criterion, group: int, family: Family | None) -> Family | None:
+        """The family whose grammar reads the versions: the one the line names, else the one the
+        asset runs when the vendors agree; None leaves the vendor's version schemes."""
+        if family is not None:
+            return family
+        own = self.index.group_families[group].family
+        if own is not None and (not criterion.vendor or own.vendor in self.index.tokens(criterion.vendor)):
+            return own
+        return None
+
     def _comparator(self, criterion: Criterion, group: int, family: Family | None) -> Comparator:
-        """The family the line names, else the family the asset runs when the vendors agree, else
-        the vendor's version schemes."""
-        if family is None:
-            own = self.index.group_families[group].family
-            if own is not None and (
-                not criterion.vendor or own.vendor in self.index.tokens(criterion.vendor)
-            ):
-                family = own
         if family is not None:
             return family.comparator
         scheme = criterion.versions.scheme if criterion.versions else None
@@ -222,13 +224,14 @@ class Matcher:
                 return ProductStatus.UNKNOWN
         return status
 
-    def _family_context(self, candidate: _Candidate, asset: AssetView) -> str:
+    def _family_context(self, candidate: _Candidate, asset: AssetView, reading: Family | None) -> str:
         own = self.index.group_families[candidate.group]
         if candidate.family is not None:
             return f"family {candidate.family.name} ({own.reason})"
-        if own.family is not None:
-            return f"product {asset.model or asset.part_number!r}, versions read as {own.family.name} ({own.reason})"
-        return f"product {asset.model or asset.part_number!r} (no OS family: {own.reason})"
+        product = f"product {asset.model or asset.part_number!r}"
+        if reading is not None:
+            return f"{product}, versions read as {reading.name} ({own.reason})"
+        return f"{product} (no OS family: {own.reason})"
 
     def _evaluate(self, criterion: Criterion, candidate: _Candidate, matched_by: str) -> _Outcome | None:
         index = self.index
@@ -243,8 +246,9 @@ class Matcher:
                 _target_hardware(criterion),
             )
         specificity, hardware, target_hw = prepared
-        comparator = self._comparator(criterion, group, family)
-        context = self._family_context(candidate, asset)
+        reading = self._version_family(criterion, group, family)
+        comparator = self._comparator(criterion, group, reading)
+        context = self._family_context(candidate, asset, reading)
         if platform is not None:
             if platform.versions is not None and not platform.versions.any_version:
                 kind, reason = self._version_verdict(
