@@ -19,6 +19,7 @@ class SourceFormat(StrEnum):
     CVE5 = "cve5"
     NVD = "nvd"
     KEV = "kev"
+    STIX = "stix"  # a vulnerability received from another organisation (netvet.sharing)
 
 
 class ProductStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""The application: the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json) and the dashboard at /."""
+"""The application: the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), the TAXII 2.1 server
+under /taxii2/ and the dashboard at /."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from netvet.api.routers import (
 )
 from netvet.api.routers.submissions import MAX_SUBMISSION_BYTES
 from netvet.api.security import known_caller
+from netvet.api.taxii import mount_taxii
 from netvet.api.worker import JobRunner
 from netvet.storage import Database
 
@@ -107,6 +109,7 @@ def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
     ]
     app.add_middleware(RequestGuard, rules=app.state.body_rules, authenticate=known_caller(database))
     app.mount(API_PREFIX, create_api(database, config, runner))
+    mount_taxii(app, database)
     from netvet.web import mount_dashboard  # here: the dashboard itself imports API modules
 
     mount_dashboard(app)

@@ -43,12 +43,14 @@ def problem_refusal(scope: Scope, problem: Problem) -> Response:
 @dataclass(frozen=True)
 class BodyRule:
     """How large a body the paths under `prefix` accept, and whether it may arrive before the caller
-    is known. `refuse` renders the refusal (problem+json unless the area answers otherwise)."""
+    is known. `refuse` renders the refusal (problem+json unless the area answers otherwise);
+    `authenticate` replaces the guard's own check for an area that reads credentials its own way."""
 
     prefix: str
     max_bytes: int
     anonymous: bool = False
     refuse: Refusal = problem_refusal
+    authenticate: Authenticate | None = None
 
     def matches(self, path: str) -> bool:
         wanted = self.prefix.strip("/").split("/") if self.prefix.strip("/") else []
@@ -110,7 +112,8 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         rule = rule_for(self.rules, scope["path"])
-        if not rule.anonymous and not await self.authenticate(headers):
+        authenticate = rule.authenticate or self.authenticate
+        if not rule.anonymous and not await authenticate(headers):
             await rule.refuse(scope, unauthenticated())(scope, receive, send)
             return
         try:

@@ -6,5 +6,7 @@ from netvet.storage import (
     findings,  # noqa: F401
     policy,  # noqa: F401
     screening,  # noqa: F401
+    sharing,  # noqa: F401
     tables,  # noqa: F401
+    taxii,  # noqa: F401
 )
