@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -114,3 +120,28 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sqlite_db: Database
     monkeypatch.setenv("NETVET_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NETVET_DATABASE_URL", str(sqlite_db.engine.url))
     return sqlite_db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def live_app(app: Any) -> Iterator[str]:
+    """An ASGI app under uvicorn in a background thread on a free port of 127.0.0.1; yields its URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(20)

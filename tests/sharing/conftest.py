@@ -9,9 +9,6 @@ vendorx has an account but no group (anyone with access).
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
-import uvicorn
 
+from conftest import live_app
 from netvet.api import AppConfig, create_app
 from netvet.model.inventory import OrganizationKind
 from netvet.storage import Database, access, open_database
@@ -63,12 +60,6 @@ class SharingServer:
         return f"{self.root(group)}collections/{self.collections[group]}/"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def populate(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     tokens: dict[str, str] = {}
     collections: dict[str, str] = {}
@@ -93,22 +84,8 @@ def populate(db: Database) -> tuple[dict[str, str], dict[str, str]]:
 @contextmanager
 def serve(db: Database) -> Iterator[str]:
     """The whole app (API, TAXII, dashboard) under uvicorn; yields the TAXII discovery URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db, AppConfig()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/taxii2/"
-    finally:
-        server.should_exit = True
-        thread.join(20)
+    with live_app(create_app(db, AppConfig())) as url:
+        yield f"{url}/taxii2/"
 
 
 @pytest.fixture(scope="module")

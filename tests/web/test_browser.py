@@ -5,16 +5,14 @@ test-output/web/ (kept by CI as artefacts)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
+from conftest import live_app
 from netvet.api import AppConfig, create_app
 from netvet.storage import Database
 
@@ -38,28 +36,11 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(web_db: Database) -> Iterator[str]:
     """The app under uvicorn in a background thread on a free port of 127.0.0.1."""
-    port = _free_port()
-    app = create_app(web_db, AppConfig())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(20)
+    with live_app(create_app(web_db, AppConfig())) as url:
+        yield url
 
 
 @pytest.fixture

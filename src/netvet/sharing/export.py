@@ -133,6 +133,17 @@ class _Builder:
         self.objects[record.stix_id] = obj
         return obj
 
+    def link(self, kind: str, source: str, target: str, tlp: Tlp) -> Any:
+        return self.sdo(
+            stix2.Relationship,
+            "relationship",
+            f"relationship:{kind}:{source}:{target}",
+            tlp,
+            relationship_type=kind,
+            source_ref=source,
+            target_ref=target,
+        )
+
     def ref(self, key: str) -> str:
         return self.records[key].stix_id
 
@@ -293,24 +304,8 @@ def _elements(
         software = builder.observable(
             stix2.Software(**software_properties, object_marking_refs=[tlp.marking_id]), tlp
         )
-        builder.sdo(
-            stix2.Relationship,
-            "relationship",
-            f"relationship:consists-of:{infrastructure.id}:{software.id}",
-            tlp,
-            relationship_type="consists-of",
-            source_ref=infrastructure.id,
-            target_ref=software.id,
-        )
-        builder.sdo(
-            stix2.Relationship,
-            "relationship",
-            f"relationship:has:{infrastructure.id}:{vulnerability_id}",
-            link_tlp,
-            relationship_type="has",
-            source_ref=infrastructure.id,
-            target_ref=vulnerability_id,
-        )
+        builder.link("consists-of", infrastructure.id, software.id, tlp)
+        builder.link("has", infrastructure.id, vulnerability_id, link_tlp)
         place = places.get(sample.id)
         if site and place is not None and place.latitude is not None and place.longitude is not None:
             location = builder.sdo(
@@ -323,12 +318,4 @@ def _elements(
                 longitude=place.longitude,
                 **({"country": place.country} if place.country else {}),
             )
-            builder.sdo(
-                stix2.Relationship,
-                "relationship",
-                f"relationship:located-at:{infrastructure.id}:{location.id}",
-                tlp,
-                relationship_type="located-at",
-                source_ref=infrastructure.id,
-                target_ref=location.id,
-            )
+            builder.link("located-at", infrastructure.id, location.id, tlp)

@@ -4,6 +4,7 @@ versions and the status of each post. What a reader gets is what TLP lets its or
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -27,7 +28,7 @@ from netvet.storage import Database
 from netvet.storage import sharing as groups
 from netvet.storage import taxii as store
 from netvet.storage.access import Role
-from netvet.storage.taxii import ObjectPage, stix_timestamp
+from netvet.storage.taxii import ObjectPage, ObjectQuery, stix_timestamp
 
 router = APIRouter(dependencies=[Depends(accepts_taxii)])
 
@@ -72,6 +73,14 @@ def _collection_resource(
     if collection.description:
         resource["description"] = collection.description
     return resource
+
+
+def _page(
+    conn: Connection, api_root: str, collection_id: str, who: Principal, query: ObjectQuery, with_body: bool
+) -> ObjectPage:
+    """A page of what the caller's organisation may read in the collection."""
+    found = _collection(conn, _group(conn, api_root), collection_id)
+    return store.read_page(conn, found.id, who.organization_id, groups.circle(conn), query, with_body)
 
 
 def _page_headers(page: ObjectPage) -> dict[str, str]:
@@ -223,6 +232,24 @@ async def add_objects(api_root: str, collection_id: str, request: Request, who: 
     return taxii_response(result.as_taxii(), 202)
 
 
+def _object_page(
+    conn: Connection,
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    request: Request,
+    who: Principal,
+    versions_only: bool,
+) -> ObjectPage:
+    """The versions of one object the caller may read; 404 when there is none (hidden or absent alike)."""
+    query = object_query(request, allow_version=not versions_only)
+    query = replace(query, ids=frozenset({object_id}))
+    page = _page(conn, api_root, collection_id, who, query, with_body=not versions_only)
+    if not page.objects and query.after_seq == 0:
+        raise TaxiiError(404, "Not found", "no such object you may read in this collection")
+    return page
+
+
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/")
 def get_object(
     api_root: str,
@@ -232,13 +259,7 @@ def get_object(
     who: TaxiiCaller,
     conn: ReadConnection,
 ) -> Response:
-    group = _group(conn, api_root)
-    found = _collection(conn, group, collection_id)
-    query = object_query(request)
-    query = store.ObjectQuery(**{**query.__dict__, "ids": frozenset({object_id})})
-    page = store.read_page(conn, found.id, who.organization_id, groups.circle(conn), query, True)
-    if not page.objects and query.after_seq == 0:
-        raise TaxiiError(404, "Not found", "no such object you may read in this collection")
+    page = _object_page(conn, api_root, collection_id, object_id, request, who, versions_only=False)
     return taxii_response(_envelope(page), headers=_page_headers(page))
 
 
@@ -251,13 +272,7 @@ def versions(
     who: TaxiiCaller,
     conn: ReadConnection,
 ) -> Response:
-    group = _group(conn, api_root)
-    found = _collection(conn, group, collection_id)
-    query = object_query(request, allow_version=False)
-    query = store.ObjectQuery(**{**query.__dict__, "ids": frozenset({object_id})})
-    page = store.read_page(conn, found.id, who.organization_id, groups.circle(conn), query, False)
-    if not page.objects and query.after_seq == 0:
-        raise TaxiiError(404, "Not found", "no such object you may read in this collection")
+    page = _object_page(conn, api_root, collection_id, object_id, request, who, versions_only=True)
     body: dict[str, Any] = {"more": page.more, "versions": sorted({o.version for o in page.objects})}
     if page.more and page.next_seq is not None:
         body["next"] = str(page.next_seq)
