@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import insert
 
 from conftest import live_app
 from netvet.api import AppConfig, create_app
@@ -23,6 +24,7 @@ from netvet.model.inventory import OrganizationKind
 from netvet.storage import Database, access, open_database
 from netvet.storage import inventory as inventory_store
 from netvet.storage import sharing as sharing_store
+from netvet.storage.tables import assets, sites
 
 ORGANISATIONS = {
     "acme": OrganizationKind.OPERATOR,
@@ -101,3 +103,32 @@ def sharing_server(
             yield SharingServer(url, db, tokens, collections)
     finally:
         db.dispose()
+
+
+NOKIA_ADVISORY = Path(__file__).resolve().parent.parent / "data" / "advisories" / "csaf-nokia-sros.json"
+
+
+def add_network(db: Database, org: str, routers: dict[str, str]) -> None:
+    """Nokia 7750 SR routers (asset id -> software version) at one site of the organisation."""
+    with db.begin() as conn:
+        inventory_store.ensure_organization(conn, org, org.title())
+        conn.execute(
+            insert(sites),
+            [
+                {
+                    "organization_id": org,
+                    "id": "S1",
+                    "name": "Exchange North",
+                    "latitude": 52.52,
+                    "longitude": 13.4,
+                }
+            ],
+        )
+        conn.execute(
+            insert(assets),
+            [
+                {"organization_id": org, "id": asset_id, "site_id": "S1", "vendor": "Nokia", "model": "7750 SR",
+                 "software_version": version, "role": "router", "domain": "transport", "row_hash": asset_id}
+                for asset_id, version in routers.items()
+            ],
+        )  # fmt: skip

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from netvet.cli import advisories, demo, inventory, planning, policy, report, screening, serve
+from netvet.cli import advisories, demo, inventory, planning, policy, report, screening, serve, share
 
 app = typer.Typer(
     name="netvet",
@@ -22,7 +22,7 @@ def root() -> None:
     """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
 
 
-for area in (inventory, demo, policy, advisories, serve, report, screening, planning):
+for area in (inventory, demo, policy, advisories, serve, report, screening, planning, share):
     area.register(app)
 
 

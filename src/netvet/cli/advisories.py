@@ -38,6 +38,7 @@ from netvet.cli.common import (
 from netvet.storage import Database
 from netvet.storage import advisories as store
 from netvet.storage.inventory import DEFAULT_ORGANIZATION
+from netvet.storage.sharing_export import advisories_for
 
 advisories_app = typer.Typer(
     help="Security advisories: load CSAF 2.0 / CVE JSON 5 / NVD / CISA KEV (JSON or CSV), match them "
@@ -124,7 +125,7 @@ def load(
 
 def _advisories_and_assets(db: Database, organization_id: str) -> tuple[list[Advisory], list[AssetView]]:
     with db.connect() as conn:
-        advisories = list(store.iter_advisories(conn))
+        advisories = list(advisories_for(conn, organization_id))
         assets = store.load_asset_views(conn, organization_id)
     if not advisories:
         raise fail("no advisories loaded: run `netvet advisories load FILE_OR_DIR` first", EXIT_NOT_FOUND)
@@ -252,7 +253,7 @@ def top(
         wanted = {r["advisory_id"] for r in rows}
         vulnerabilities = {
             (a.id, v.label): v
-            for a in store.iter_advisories(conn)
+            for a in advisories_for(conn, organization_id)
             if a.id in wanted
             for v in a.vulnerabilities
         }

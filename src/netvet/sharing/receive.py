@@ -4,7 +4,7 @@ A `vulnerability` becomes an advisory with one vulnerability (its CVE from the `
 reference). Each element the sender says has it (`infrastructure has vulnerability`; the reverse
 `vulnerability targets infrastructure`, which the STIX 2.1 tables do not list, is read as the same
 link) gives a product line through the `software` the element `consists-of`: vendor, product (the
-model) and the exact software version, affected. A sender that told no version says only that the
+model) and the exact software version (its `version`, or the version its `cpe` names), affected. A sender that told no version says only that the
 product is concerned: the line is `under_investigation`, which matching reports as unknown, never as
 affected.
 """
@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat, Vulnerability
 from netvet.advisories.ranges import VersionRange
 from netvet.sharing.tlp import Tlp, tlp_of
@@ -58,8 +59,19 @@ def _links(objects: Sequence[Mapping[str, Any]]) -> tuple[dict[str, set[str]], d
     return has, consists
 
 
+def _cpe_version(cpe: str | None) -> str | None:
+    """The version a CPE 2.3 name gives, when it names one version (not ANY, NA or a pattern)."""
+    if not cpe:
+        return None
+    try:
+        version = parse_cpe(cpe).version
+    except CpeSyntaxError:
+        return None
+    return None if version in (ANY, NA) or any(c in version for c in "*?") else version.replace("\\", "")
+
+
 def _criterion(ref: str, software: Mapping[str, Any]) -> Criterion:
-    version = software.get("version")
+    version = software.get("version") or _cpe_version(software.get("cpe"))
     return Criterion(
         ref=ref,
         status=ProductStatus.AFFECTED if version else ProductStatus.UNDER_INVESTIGATION,
