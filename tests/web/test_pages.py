@@ -12,7 +12,17 @@ from netvet.storage import Database
 from .conftest import PASSWORD, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
-PAGES = ("/", "/sites", "/findings", "/screening", "/imports", "/timeline", "/plans", "/advisories")
+PAGES = (
+    "/",
+    "/sites",
+    "/findings",
+    "/screening",
+    "/imports",
+    "/timeline",
+    "/plans",
+    "/advisories",
+    "/sharing",
+)
 
 
 def test_every_page_needs_a_login(client: TestClient) -> None:

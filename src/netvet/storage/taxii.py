@@ -7,6 +7,7 @@ page costs the same at object 100,000 as at object 1), and each page keeps readi
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +26,14 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    cast,
     delete,
+    func,
     select,
 )
 
 from netvet.sharing.posting import Admitted, Held, HeldVersion, Known, admit, held_from_rows
-from netvet.sharing.release import Circle, Release, ReleaseRefused, readable
+from netvet.sharing.release import Circle, Release, ReleaseRefused, readable, readers
 from netvet.storage.sharing import Collection, Group, own_identity
 from netvet.storage.tables import metadata
 
@@ -416,3 +419,54 @@ def read_page(
             return ObjectPage(found, False, None)
         if len(found) == query.limit:
             return ObjectPage(found, True, found[-1].seq)
+
+
+# --- what was shared with whom -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedLot:
+    """Objects of one collection with the same producer, marking and releases, and who may read them."""
+
+    collection_id: str
+    producer: str
+    tlp: str
+    objects: int
+    readers: frozenset[str]
+
+
+def shared_lots(
+    conn: Connection, organization_id: str, circle: Circle, organisations: Iterable[str]
+) -> tuple[list[SharedLot], list[SharedLot]]:
+    """(what the organisation posted, what others posted that it may read), counted by lot.
+
+    Grouped in SQL by the releases' text, so the cost is one row per distinct release, not per object.
+    """
+    everyone = list(organisations)
+    releases_text = cast(taxii_objects.c.releases, Text)
+    query = select(
+        taxii_objects.c.collection_id,
+        taxii_objects.c.posted_by,
+        taxii_objects.c.producer,
+        taxii_objects.c.tlp,
+        releases_text,
+        func.count(),
+    ).group_by(
+        taxii_objects.c.collection_id,
+        taxii_objects.c.posted_by,
+        taxii_objects.c.producer,
+        taxii_objects.c.tlp,
+        releases_text,
+    )
+    sent: list[SharedLot] = []
+    received: list[SharedLot] = []
+    for collection_id, posted_by, producer, tlp, text, count in conn.execute(query):
+        releases = [Release.from_json(r) for r in json.loads(text)]
+        lot = SharedLot(
+            collection_id, producer, tlp, int(count), frozenset(readers(releases, everyone, circle))
+        )
+        if posted_by == organization_id:
+            sent.append(lot)
+        elif producer != organization_id and organization_id in lot.readers:
+            received.append(lot)
+    return sent, received
