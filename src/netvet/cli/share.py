@@ -28,13 +28,13 @@ from netvet.cli.taxii_peer import Credentials, PeerError, list_collections, pull
 from netvet.sharing.export import Detail, Export, ExportChoices
 from netvet.sharing.receive import received_vulnerabilities
 from netvet.sharing.release import push_refusal
+from netvet.sharing.timestamps import parse_timestamp
 from netvet.sharing.tlp import Tlp, UnknownTlp, parse_tlp, tlp_of
 from netvet.storage import Database
 from netvet.storage import sharing as store
 from netvet.storage import taxii as taxii_store
 from netvet.storage.inventory import DEFAULT_ORGANIZATION, get_organization
 from netvet.storage.sharing_export import export_for
-from netvet.storage.taxii import parse_timestamp
 
 share_app = typer.Typer(
     help="Share vulnerabilities and findings in STIX 2.1 over TAXII 2.1, with TLP 2.0 enforced.",

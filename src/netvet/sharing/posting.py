@@ -28,6 +28,7 @@ from netvet.sharing.release import (
     original_release,
     reshare_release,
 )
+from netvet.sharing.timestamps import canonical_timestamp
 from netvet.sharing.tlp import Tlp, marking_catalogue, tlp_of
 
 # Objects with neither `created` nor `modified`: STIX Cyber-observable Objects.
@@ -51,7 +52,9 @@ class Held:
 class Admitted:
     stix_id: str
     stix_type: str
-    version: str | None  # None for an observable (its version is when it was added)
+    version: (
+        str | None
+    )  # canonical (sharing.timestamps); None for an observable (its version is when it was added)
     spec_version: str
     tlp: Tlp
     producer: str
@@ -103,7 +106,11 @@ def admit(
     if stix_type == "marking-definition" and marking_catalogue().is_tlp_marking(stix_id):
         return Known(stix_id)
     tlp = tlp_of(body.get("object_marking_refs", ()))
-    version = body.get("modified") or body.get("created")
+    written = body.get("modified") or body.get("created")
+    try:
+        version = canonical_timestamp(written) if written else None
+    except ValueError as exc:
+        raise ReleaseRefused(f"not a STIX timestamp: {exc}") from None
     spec_version = str(body.get("spec_version", "2.1"))
     if version is None:
         if tlp is None:

@@ -34,6 +34,7 @@ from sqlalchemy import (
 
 from netvet.sharing.posting import Admitted, Held, HeldVersion, Known, admit, held_from_rows
 from netvet.sharing.release import Circle, Release, ReleaseRefused, readable, readers
+from netvet.sharing.timestamps import parse_timestamp, stix_timestamp
 from netvet.storage.sharing import Collection, Group, own_identity
 from netvet.storage.tables import metadata
 
@@ -71,28 +72,6 @@ taxii_statuses = Table(
     Column("successes", JSON, nullable=False),
     Column("failures", JSON, nullable=False),
 )
-
-
-def stix_timestamp(value: datetime) -> str:
-    """A STIX/TAXII timestamp: UTC, milliseconds unless the value has finer precision."""
-    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    fraction = (
-        f"{value.microsecond // 1000:03d}" if value.microsecond % 1000 == 0 else f"{value.microsecond:06d}"
-    )
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
-
-
-def parse_timestamp(text: str) -> datetime:
-    """A STIX timestamp (any sub-second precision, trailing Z) as an aware datetime; ValueError if not one."""
-    if not text.endswith("Z"):
-        raise ValueError(f"{text!r} is not a UTC timestamp ending in Z")
-    head, _, fraction = text[:-1].partition(".")
-    value = datetime.strptime(head, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    if fraction:
-        if not fraction.isdigit():
-            raise ValueError(f"{text!r} has a malformed fraction of a second")
-        value = value.replace(microsecond=int((fraction + "000000")[:6]))
-    return value
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -24,11 +24,12 @@ from netvet.api.taxii.protocol import (
     object_query,
     taxii_response,
 )
+from netvet.sharing.timestamps import stix_timestamp
 from netvet.storage import Database
 from netvet.storage import sharing as groups
 from netvet.storage import taxii as store
 from netvet.storage.access import Role
-from netvet.storage.taxii import ObjectPage, ObjectQuery, stix_timestamp
+from netvet.storage.taxii import ObjectPage, ObjectQuery
 
 router = APIRouter(dependencies=[Depends(accepts_taxii)])
 
