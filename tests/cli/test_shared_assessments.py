@@ -60,6 +60,11 @@ def test_the_api_serves_what_the_cli_assessed(assessed: Path, api: tuple[TestCli
     by_country = client.get("/api/v1/organizations/default/findings?jurisdiction=gb", headers=auth).json()
     by_pack = client.get("/api/v1/organizations/default/findings?jurisdiction=uk", headers=auth).json()
     assert by_country["total"] == by_pack["total"] > 0
+    # One canonical vendor for every spelling screening matched to Huawei, the spelling kept beside it.
+    huawei = client.get("/api/v1/organizations/default/findings?vendor=huawei", headers=auth).json()
+    assert {f["vendor_canonical"] for f in huawei["items"]} == {"Huawei"}
+    assert {f["vendor_entity_id"] for f in huawei["items"]} == {"huawei"}
+    assert {"Huawei Technologies Co.,Ltd.", "HUAWEI", "Huawei"} <= {f["vendor"] for f in huawei["items"]}
 
 
 def test_a_what_if_is_stored_apart_and_labelled(

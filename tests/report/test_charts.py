@@ -10,14 +10,12 @@ from netvet.report.charts import (
     CapGauge,
     Obligation,
     cap_gauge_chart,
-    family_labels,
     timeline_chart,
-    vendor_family,
-    vendor_labels,
     vendor_share_chart,
     vendor_shares,
 )
 from netvet.report.context import VendorCount
+from netvet.screening.vendors import CanonicalVendor
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -27,37 +25,26 @@ def parse(markup: str) -> ET.Element:
     return ET.fromstring(str(markup))
 
 
-@pytest.mark.parametrize(
-    ("written", "family"),
-    [
-        ("HUAWEI TECHNOLOGIES CO., LTD", "huawei"),
-        ("huawei", "huawei"),
-        ("Nokia Solutions & Networks Oy", "nokia"),
-    ],
-)
-def test_vendor_family_groups_spellings_by_first_word(written: str, family: str) -> None:
-    assert vendor_family(written) == family
-
-
-def test_screening_groups_join_misspellings_and_other_scripts() -> None:
-    groups = {"Huawie": "huawei", "华为": "huawei", "HUAWEI": "huawei"}
+def test_the_share_chart_counts_each_canonical_vendor_once() -> None:
+    """Screening resolved "华为" and "HUAWEI" to the listed entity huawei; the directory knows "LM Ericsson"
+    (Telefonaktiebolaget LM Ericsson's name) and "Zhejiang Dahua" is Dahua's legal name."""
+    vendors = {
+        "HUAWEI": CanonicalVendor("huawei", "Huawei", "huawei"),
+        "华为": CanonicalVendor("huawei", "Huawei", "huawei"),
+    }
     counts = [
         VendorCount("HUAWEI", "ran", 5),
-        VendorCount("Huawie", "ran", 2),
         VendorCount("华为", "core", 1),
+        VendorCount("LM Ericsson", "ran", 2),
+        VendorCount("Ericsson", "ran", 1),
+        VendorCount("Zhejiang Dahua Technology Co., Ltd.", "other", 3),
     ]
-    _, rows = vendor_shares(counts, groups)
-    assert {row.domain: dict(row.segments) for row in rows} == {"core": {"Huawei": 1}, "ran": {"Huawei": 7}}
-    assert vendor_labels({"Huawie": 2, "HUAWEI": 5, "Nokia": 1}, groups) == {
-        "Huawie": "Huawei",
-        "HUAWEI": "Huawei",
-        "Nokia": "Nokia",
+    _, rows = vendor_shares(counts, vendors)
+    assert {row.domain: dict(row.segments) for row in rows} == {
+        "core": {"Huawei": 1},
+        "ran": {"Huawei": 5, "Ericsson": 3},
+        "other": {"Dahua": 3},
     }
-
-
-def test_family_labels_take_the_commonest_spelling_and_soften_shouting() -> None:
-    counts = {"ZTE": 5, "Zte": 1, "zte corp": 1, "HUAWEI": 9, "Huawei Technologies": 2, "SIAE": 1}
-    assert family_labels(counts) == {"zte": "ZTE", "huawei": "Huawei", "siae": "SIAE"}
 
 
 def test_vendor_shares_split_each_domain_and_fold_the_tail_into_other() -> None:

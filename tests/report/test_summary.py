@@ -78,9 +78,10 @@ def test_table_groups_findings_above_the_limit(report_data: ReportData) -> None:
 def test_grouped_rows_join_spellings_of_one_vendor(report_data: ReportData) -> None:
     rows, grouped = table_rows(report_data, limit=1)
     assert grouped
-    everything, _ = table_rows(report_data, limit=100)  # not grouped: each finding, vendor as written
+    everything, _ = table_rows(report_data, limit=100)  # not grouped: each finding, one vendor name
     removal = [r for r in everything if r.rule_id == "uk-dvd-5g-removal"]
-    assert {r.vendor for r in removal} == {"Huawei Technologies Co.,Ltd.", "HUAWEI"}
+    assert {r.vendor for r in removal} == {"Huawei"}  # the name as written stays beside it
+    assert {r.vendor_as_written for r in removal} == {"Huawei Technologies Co.,Ltd.", "HUAWEI"}
     import netvet.report.summary as summary
 
     report_data.findings = pl.concat([report_data.findings] * 600)  # 4,200 findings, above the limit
@@ -88,3 +89,4 @@ def test_grouped_rows_join_spellings_of_one_vendor(report_data: ReportData) -> N
     removal = [r for r in rows if r.rule_id == "uk-dvd-5g-removal"]
     assert grouped and len(removal) == 1
     assert removal[0].vendor == "Huawei" and removal[0].count == 1200
+    assert removal[0].vendor_as_written == "HUAWEI, Huawei Technologies Co.,Ltd."

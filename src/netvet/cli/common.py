@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import json
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -23,12 +26,32 @@ from netvet.storage import Database, access, open_database
 from netvet.storage.inventory import DEFAULT_ORGANIZATION
 from netvet.storage.tables import organizations
 
-console = Console()
-err_console = Console(stderr=True)
+# Rich wraps and cuts at 80 columns when there is no terminal. Output piped to a file, grep or a script is
+# never cut: it gets a width no line reaches (COLUMNS, when set, still wins).
+PIPED_WIDTH = 100_000
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty() or os.environ.get("COLUMNS"):
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=PIPED_WIDTH)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 # Exit codes scripts can rely on.
 EXIT_INVALID_INPUT = 2
 EXIT_NOT_FOUND = 3
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on standard output instead of a table.")]
+
+
+def print_json(value: Any) -> None:
+    """JSON for scripts: written as is, never wrapped or coloured by the console."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def fail(message: str, code: int = EXIT_INVALID_INPUT) -> typer.Exit:

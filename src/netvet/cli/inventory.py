@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,18 +12,21 @@ from sqlalchemy import Connection
 from netvet import __version__
 from netvet.cli.common import (
     EXIT_INVALID_INPUT,
+    JsonOption,
     OrgOption,
     audit,
     console,
     database,
     err_console,
     fail,
+    print_json,
     progress_bar,
 )
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.settings import get_settings
 from netvet.storage import Database
 from netvet.storage import inventory as store
+from netvet.storage.vendors import organization_vendors
 
 SHOWN_ERRORS = 20
 
@@ -138,24 +141,59 @@ def import_command(
         console.print(f"rejected rows and their reasons: {report.rejects_path}")
 
 
-def stats(org: OrgOption = store.DEFAULT_ORGANIZATION) -> None:
-    """Print assets by vendor (as written in the inventory) and domain."""
+def stats(
+    org: OrgOption = store.DEFAULT_ORGANIZATION,
+    as_written: Annotated[
+        bool, typer.Option("--as-written", help="One row per vendor name as the inventory writes it.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Print assets by vendor and domain: one row per canonical vendor, with the names it is written as."""
     with database() as db, db.connect() as conn:
         rows = store.assets_by_vendor_and_domain(conn, org)
+        vendors = organization_vendors(conn, org)
+    groups: dict[str, dict[str, Any]] = {}
+    for written, domain, n in rows:
+        vendor = vendors[written]
+        key = written if as_written else vendor.id
+        group = groups.setdefault(
+            key,
+            {
+                "vendor": written if as_written else vendor.name,
+                "canonical": vendor.name,
+                "entity_id": vendor.entity_id,
+                "written_as": {},
+                "by_domain": {},
+                "total": 0,
+            },
+        )
+        group["written_as"][written] = group["written_as"].get(written, 0) + n
+        group["by_domain"][domain] = group["by_domain"].get(domain, 0) + n
+        group["total"] += n
+    ranked = sorted(groups.values(), key=lambda g: (-g["total"], g["vendor"]))
+    if as_json:
+        print_json({"organization_id": org, "assets": sum(g["total"] for g in ranked), "vendors": ranked})
+        return
     if not rows:
         console.print("no assets stored yet: run `netvet import FILE` or `netvet demo`")
         return
     domains = sorted({domain for _, domain, _ in rows})
-    counts: dict[str, dict[str, int]] = {}
-    for vendor, domain, n in rows:
-        counts.setdefault(vendor, {})[domain] = n
-    table = Table(title="Assets by vendor (as written) and domain")
+    title = "Assets by vendor (as written) and domain" if as_written else "Assets by vendor and domain"
+    table = Table(title=title)
     table.add_column("vendor")
     for domain in domains:
         table.add_column(domain, justify="right")
     table.add_column("total", justify="right", style="bold")
-    for vendor, by_domain in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
-        table.add_row(vendor, *(f"{by_domain.get(d, 0):,}" for d in domains), f"{sum(by_domain.values()):,}")
+    table.add_column("canonical vendor" if as_written else "written as")
+    for group in ranked:
+        by_domain = group["by_domain"]
+        spellings = sorted(group["written_as"], key=lambda w: (-group["written_as"][w], w))
+        table.add_row(
+            group["vendor"],
+            *(f"{by_domain.get(d, 0):,}" for d in domains),
+            f"{group['total']:,}",
+            group["canonical"] if as_written else ", ".join(spellings),
+        )
     console.print(table)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,43 +21,11 @@ from netvet.report.svg import (
     text,
     title,
 )
+from netvet.screening.vendors import CanonicalVendor, vendor_names
 
 WIDTH = 760
 LABEL_WIDTH = 120
 TOP_VENDORS = len(SERIES_COLOURS)
-
-
-def vendor_family(name: str, groups: Mapping[str, str] | None = None) -> str:
-    """The key a vendor name as written is grouped under in charts and summaries.
-
-    Where screening resolved the name to a restricted-list entity (`groups`: name -> entity id), that
-    entity, so misspellings and other scripts ("Huawie", "华为") join it; otherwise its first word, case
-    folded ("HUAWEI TECHNOLOGIES CO., LTD" -> "huawei"). A picture of shares, not a screening decision.
-    """
-    if groups and name in groups:
-        return groups[name]
-    words = re.findall(r"\w+", name.casefold())
-    return words[0] if words else name
-
-
-def family_labels(counts: Mapping[str, int], groups: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each family's label: its first word as most often written, weighted by count ("ZTE", "Huawei");
-    a long word written all in capitals is shown capitalised ("HUAWEI" -> "Huawei")."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, n in counts.items():
-        words = re.findall(r"\w+", name)
-        spellings[vendor_family(name, groups)][words[0] if words else name] += n
-    labels = {}
-    for family, seen in spellings.items():
-        word = max(seen.items(), key=lambda item: (item[1], item[0] != item[0].upper(), item[0]))[0]
-        labels[family] = word.capitalize() if word.isupper() and len(word) > 4 else word
-    return labels
-
-
-def vendor_labels(counts: Mapping[str, int], groups: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Name as written -> the label of its family (see vendor_family and family_labels)."""
-    labels = family_labels(counts, groups)
-    return {name: labels[vendor_family(name, groups)] for name in counts}
 
 
 @dataclass(frozen=True)
@@ -69,15 +36,15 @@ class ShareRow:
 
 
 def vendor_shares(
-    counts: Sequence[VendorCount], groups: Mapping[str, str] | None = None
+    counts: Sequence[VendorCount], vendors: Mapping[str, CanonicalVendor] | None = None
 ) -> tuple[list[str], list[ShareRow]]:
-    """The largest vendor families overall (the rest as "Other"), and each domain's split among them."""
+    """The largest canonical vendors overall (the rest as "Other"), and each domain's split among them."""
     by_domain: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     overall: dict[str, int] = defaultdict(int)
     written: dict[str, int] = defaultdict(int)
     for count in counts:
         written[count.vendor] += count.assets
-    labels = vendor_labels(written, groups)
+    labels = {name: vendor.name for name, vendor in vendor_names(written, vendors).items()}
     for count in counts:
         family = labels[count.vendor]
         by_domain[count.domain][family] += count.assets
@@ -96,8 +63,10 @@ def vendor_shares(
     return series, rows
 
 
-def vendor_share_chart(counts: Sequence[VendorCount], groups: Mapping[str, str] | None = None) -> Markup:
-    series, rows = vendor_shares(counts, groups)
+def vendor_share_chart(
+    counts: Sequence[VendorCount], vendors: Mapping[str, CanonicalVendor] | None = None
+) -> Markup:
+    series, rows = vendor_shares(counts, vendors)
     colour = {family: SERIES_COLOURS[i] for i, family in enumerate(series) if family != "Other"}
     colour["Other"] = OTHER_COLOUR
     bar_width = WIDTH - LABEL_WIDTH - 70

@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from netvet.model.findings import Finding, FindingStatus
 from netvet.report.methods import Methods
+from netvet.screening.vendors import CanonicalVendor
 from netvet.storage import Database
 from netvet.storage import inventory as store
 from netvet.storage.tables import assets
+from netvet.storage.vendors import organization_vendors, with_canonical_vendors
 
 if TYPE_CHECKING:
     from netvet.planning.plan import Plan
@@ -36,7 +38,9 @@ FINDING_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "asset_id": pl.String,
     "site_id": pl.String,
     "country": pl.String,  # the site's country; the policy engine's frame carries it, Finding does not
-    "vendor": pl.String,
+    "vendor": pl.String,  # as written in the inventory
+    "vendor_canonical": pl.String,  # the one name the vendor is shown under (netvet.screening.vendors)
+    "vendor_entity_id": pl.String,  # the restricted-list entity screening resolved it to
     "domain": pl.String,
     "deadline": pl.Date,
     "measured_share": pl.Float64,
@@ -101,8 +105,8 @@ class ReportData:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     plan: Plan | None = None  # the planner's output, drawn when given (see netvet.report.plan_view)
     notes: list[str] = field(default_factory=list)
-    # Vendor name as written -> the restricted-list entity screening resolved it to (see charts.vendor_family).
-    vendor_groups: dict[str, str] = field(default_factory=dict)
+    # Vendor name as written -> its canonical vendor (netvet.screening.vendors).
+    vendors: dict[str, CanonicalVendor] = field(default_factory=dict)
     # What makes the assessment a what-if (extra packs, proposals); None for the network's status.
     what_if: str | None = None
 
@@ -186,6 +190,10 @@ def gather(
             )
             for site in store.iter_sites(conn, organization_id)
         ]
+        vendors = organization_vendors(conn, organization_id, at)
+    if frame.get_column("vendor_canonical").is_null().all():
+        # Findings stored by an assessment carry the names screening gave when it ran; others get them now.
+        frame = with_canonical_vendors(frame, vendors)
     country_of = {site.id: site.country for site in sites if site.country}
     if country_of:
         frame = frame.with_columns(
@@ -205,4 +213,5 @@ def gather(
         findings=frame,
         methods=methods if methods is not None else Methods(),
         plan=plan,
+        vendors=vendors,
     )

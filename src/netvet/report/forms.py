@@ -13,7 +13,7 @@ left empty, and `FormField.netvet_source` is None for them; docs/reports.md list
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import select
 
-from netvet.report.charts import vendor_labels
 from netvet.report.context import STATUS_RANK, ReportData
+from netvet.screening.vendors import CanonicalVendor, vendor_names
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
 from netvet.storage.tables import sites
@@ -47,6 +47,11 @@ US_COVERED_FIELDS: tuple[FormField, ...] = (
     FormField(
         "manufacturer",
         "Manufacturer / vendor of the covered equipment or service",
+        "asset vendor, as one canonical name (the entity screening matched)",
+    ),
+    FormField(
+        "manufacturer_as_written",
+        "(netvet) the vendor and manufacturer as the inventory writes them",
         "asset vendor and manufacturer",
     ),
     FormField("model", "Model or type of the equipment", "asset model and part number"),
@@ -133,6 +138,7 @@ def us_covered_rows(
     """One row per flagged asset, in asset id order, with the inventory's details."""
     flagged = {row[0]: (row[1], row[2]) for row in us_flagged(data, jurisdiction).iter_rows()}
     ids = sorted(flagged)
+    canonical = _VendorLookup(data.vendors)
     with db.connect() as conn:
         site_rows = conn.execute(
             select(sites).where(sites.c.organization_id == data.organization_id)
@@ -154,7 +160,8 @@ def us_covered_rows(
                     "holding_company": "",
                     "as_of": data.at.isoformat(),
                     "equipment_id": asset.id,
-                    "manufacturer": " / ".join(
+                    "manufacturer": canonical[asset.vendor].name,
+                    "manufacturer_as_written": " / ".join(
                         dict.fromkeys(p for p in (asset.vendor, asset.manufacturer) if p)
                     ),
                     "model": " ".join(p for p in (asset.model, asset.part_number) if p),
@@ -178,12 +185,21 @@ def us_covered_rows(
                 }
 
 
+class _VendorLookup:
+    """The canonical vendor of a name, from the report's (resolved with screening), else the directory."""
+
+    def __init__(self, vendors: Mapping[str, CanonicalVendor]) -> None:
+        self._vendors = dict(vendors)
+
+    def __getitem__(self, name: str) -> CanonicalVendor:
+        if name not in self._vendors:
+            self._vendors.update(vendor_names({name: 1}, self._vendors))
+        return self._vendors[name]
+
+
 def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) -> list[dict[str, Any]]:
-    """The covered equipment grouped by vendor (first word, as in the share chart) and network part."""
-    hits = us_hits(data, jurisdiction).with_columns(pl.col("vendor").fill_null(""))
-    written = {str(name): int(n) for name, n in hits.group_by("vendor").len().iter_rows()}
-    families = vendor_labels(written, data.vendor_groups)
-    hits = hits.with_columns(pl.col("vendor").replace_strict(families, return_dtype=pl.String))
+    """The covered equipment grouped by canonical vendor (as in the share chart) and network part."""
+    hits = us_hits(data, jurisdiction).with_columns(pl.col("vendor_canonical").alias("vendor"))
     grouped = (
         hits.group_by("vendor", "domain")
         .agg(

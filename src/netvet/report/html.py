@@ -55,9 +55,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "status_counts": status_counts(findings),
         "affected_assets": affected_assets(findings),
         "deadlines": nearest_deadlines(findings, data.at),
-        "vendor_chart": vendor_share_chart(data.vendor_counts, data.vendor_groups)
-        if data.vendor_counts
-        else None,
+        "vendor_chart": vendor_share_chart(data.vendor_counts, data.vendors) if data.vendor_counts else None,
         "cap_chart": cap_gauge_chart(gauges) if gauges else None,
         "caps": gauges,
         "timeline_chart": timeline_chart(dated, data.at) if dated else None,

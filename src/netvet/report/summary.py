@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 
-from netvet.report.charts import CapGauge, Obligation, vendor_labels
+from netvet.report.charts import CapGauge, Obligation
 from netvet.report.context import STATUS_RANK, ReportData
 
 TABLE_LIMIT = 2000  # per-finding rows in the HTML table; above it, grouped rows
@@ -100,7 +100,8 @@ class TableRow:
     status: str
     deadline: str
     country: str
-    vendor: str
+    vendor: str  # canonical
+    vendor_as_written: str  # the spellings behind it (every one, in a grouped row)
     domain: str
     subject: str  # the asset (and site), or "N assets" in a grouped row
     count: int
@@ -115,14 +116,14 @@ def table_rows(data: ReportData, limit: int | None = None) -> tuple[list[TableRo
     )
     grouped = frame.height > limit
     if grouped:
-        # Spellings of one vendor would split every group: group by the vendor as the share chart names it.
-        frame = frame.with_columns(pl.col("vendor").fill_null(""))
-        written = {str(name): int(n) for name, n in frame.group_by("vendor").len().iter_rows()}
-        names = vendor_labels(written, data.vendor_groups)
-        frame = frame.with_columns(pl.col("vendor").replace_strict(names, return_dtype=pl.String))
+        # Spellings of one vendor would split every group: group by the canonical vendor.
         frame = frame.group_by(
-            "jurisdiction", "rule_id", "status", "rank", "deadline", "country", "vendor", "domain"
-        ).agg(pl.len().alias("count"), pl.col("explanation").first())
+            "jurisdiction", "rule_id", "status", "rank", "deadline", "country", "vendor_canonical", "domain"
+        ).agg(
+            pl.len().alias("count"),
+            pl.col("explanation").first(),
+            pl.col("vendor").drop_nulls().unique().sort().str.join(", ").alias("vendor"),
+        )
     else:
         frame = frame.with_columns(pl.lit(1).alias("count"))
     frame = frame.sort("rank", "deadline", "jurisdiction", "rule_id", nulls_last=True).head(limit)
@@ -139,7 +140,8 @@ def table_rows(data: ReportData, limit: int | None = None) -> tuple[list[TableRo
                 status=row["status"] or "",
                 deadline=row["deadline"].isoformat() if row["deadline"] else "",
                 country=row["country"] or "",
-                vendor=row["vendor"] or "",
+                vendor=row["vendor_canonical"] or "",
+                vendor_as_written=row["vendor"] or "",
                 domain=row["domain"] or "",
                 subject=subject,
                 count=int(row["count"]),

@@ -17,7 +17,6 @@ from netvet.report.methods import Methods, methods_for
 from netvet.report.pdf import html_to_pdf
 from netvet.storage import Database
 from netvet.storage.policy import what_if_scenario
-from netvet.storage.screening import vendor_evidence
 
 if TYPE_CHECKING:
     from netvet.planning.plan import Plan
@@ -72,20 +71,7 @@ def load_report_data(
     data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
     data.notes.extend(notes)
     data.what_if = what_if_scenario(extra_policies, False)
-    data.vendor_groups = screened_vendor_groups(db, organization_id)
     return data
-
-
-def screened_vendor_groups(db: Database, organization_id: str) -> dict[str, str]:
-    """Name as written -> the restricted entity screening resolved it to (matches and confirmed only)."""
-    with db.connect() as conn:
-        evidence = vendor_evidence(conn, organization_id)
-    groups = {}
-    for name, items in evidence.items():
-        restricted = [item for item in items if item.counts_as_restricted]
-        if restricted:
-            groups[name] = restricted[0].entity_id
-    return groups
 
 
 def write_html(data: ReportData, out_path: Path) -> Path:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     case,
     false,
     func,
+    or_,
     select,
 )
 from sqlalchemy.engine import Connection
@@ -37,6 +38,7 @@ from netvet.model.findings import FindingStatus
 from netvet.storage import access
 from netvet.storage.db import Database
 from netvet.storage.tables import metadata
+from netvet.storage.vendors import organization_vendors, with_canonical_vendors
 
 if TYPE_CHECKING:
     from netvet.policy import Assessment
@@ -68,7 +70,9 @@ assessment_findings = Table(
     Column("site_id", String(128)),
     Column("country", String(2)),
     Column("deadline", Date),
-    Column("vendor", Text),
+    Column("vendor", Text),  # as written in the inventory
+    Column("vendor_canonical", Text),  # as screening and the vendor directory named it when assessed
+    Column("vendor_entity_id", String(200)),
     Column("domain", String(16)),
     Column("source", Text, nullable=False),
     Column("explanation", Text, nullable=False),
@@ -192,15 +196,17 @@ def record_assessment(
     via: str,
     scenario: str | None = None,
 ) -> int:
-    """Store an assessment whole and audit it, in one transaction; return its id."""
+    """Store an assessment whole, each finding with its canonical vendor as screening names it on the
+    day, and audit it, in one transaction; return its id."""
     with db.begin() as conn:
+        vendors = organization_vendors(conn, organization_id, assessment.at)
         result_id = save_result(
             conn,
             organization_id,
             assessment.at,
             list(assessment.jurisdictions),
             assessment.summary(),
-            assessment.frame,
+            with_canonical_vendors(assessment.frame, vendors),
             actor,
             access.now(),
             scenario,
@@ -290,7 +296,14 @@ def _where(result_id: int, wanted: FindingFilter) -> list[Any]:
         if value is not None:
             clauses.append(assessment_findings.c[field] == value)
     if wanted.vendor is not None:
-        clauses.append(func.lower(assessment_findings.c.vendor) == wanted.vendor.lower())
+        # The canonical vendor ("Huawei": every spelling) or one name as written.
+        vendor = wanted.vendor.lower()
+        clauses.append(
+            or_(
+                func.lower(assessment_findings.c.vendor_canonical) == vendor,
+                func.lower(assessment_findings.c.vendor) == vendor,
+            )
+        )
     return clauses
 
 

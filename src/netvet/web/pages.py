@@ -25,6 +25,7 @@ from netvet.report.summary import cap_gauges
 from netvet.storage import access, browse
 from netvet.storage import findings as stored
 from netvet.storage import inventory as store
+from netvet.storage.vendors import organization_vendors
 from netvet.web.auth import Web, WebForm
 from netvet.web.rendering import PAGE_SIZE, back, render
 
@@ -43,6 +44,8 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         counts = {"assets": store.count_assets(conn, org), "sites": store.count_sites(conn, org)}
         by_vendor = store.assets_by_vendor_and_domain(conn, org)
         result = stored.latest_result(conn, org)
+        # Named as the report names them: screening's decisions by the assessment's day.
+        vendors = organization_vendors(conn, org, result.at if result else None)
         # The report's own reading of cap findings, so dashboard and report show the same gauges.
         gauges = cap_gauges(stored.result_frame(conn, result)) if result else []
         what_ifs = [r for r in stored.list_results(conn, org) if r.what_if]
@@ -50,8 +53,9 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         regulators = access.regulators(conn)
         sent = access.list_submissions(conn, org, regulator=False)[:5]
         open_candidates = sum(1 for c in browse.review_queue(conn, org) if c["decision"] is None)
-    counts["vendors"] = len({vendor for vendor, _, _ in by_vendor})
-    share = vendor_share_chart([VendorCount(v, d, n) for v, d, n in by_vendor]) if by_vendor else None
+    counts["vendors"] = len({vendors[vendor].id for vendor, _, _ in by_vendor if vendor in vendors})
+    share_counts = [VendorCount(v, d, n) for v, d, n in by_vendor]
+    share = vendor_share_chart(share_counts, vendors) if by_vendor else None
     return render(
         request,
         "overview.html",
@@ -185,8 +189,13 @@ def findings_page(
             wanted = stored.FindingFilter(**filters)
             total, rows = stored.findings_page(conn, result.id, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE)
             facets = {
-                c: stored.facet_values(conn, result.id, c)
-                for c in ("jurisdiction", "status", "vendor", "rule_id")
+                c: stored.facet_values(conn, result.id, column)
+                for c, column in (
+                    ("jurisdiction", "jurisdiction"),
+                    ("status", "status"),
+                    ("vendor", "vendor_canonical"),
+                    ("rule_id", "rule_id"),
+                )
             }
         choices = stored.list_results(conn, org)
     return render(

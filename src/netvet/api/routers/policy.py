@@ -105,7 +105,13 @@ class FindingOut(BaseModel):
     site_id: str | None = None
     country: str | None = None
     deadline: date | None = None
-    vendor: str | None = None
+    vendor: str | None = Field(default=None, description="As written in the inventory.")
+    vendor_canonical: str | None = Field(
+        default=None, description="The one name the vendor is shown under everywhere (docs/screening.md)."
+    )
+    vendor_entity_id: str | None = Field(
+        default=None, description="The restricted-list entity screening matched the vendor to."
+    )
     domain: str | None = None
     source: str
     explanation: str
@@ -253,7 +259,10 @@ def list_findings(
     ] = None,
     status: StatusName | None = None,
     rule_id: Annotated[str | None, Query(max_length=128)] = None,
-    vendor: Annotated[str | None, Query(max_length=200)] = None,
+    vendor: Annotated[
+        str | None,
+        Query(max_length=200, description="A canonical vendor (every spelling) or a name as written."),
+    ] = None,
     domain: Annotated[str | None, Query(max_length=16)] = None,
     site_id: Annotated[str | None, Query(max_length=128)] = None,
     asset_id: Annotated[str | None, Query(max_length=128)] = None,
