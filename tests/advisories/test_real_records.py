@@ -116,15 +116,17 @@ def test_junos_record_limited_to_mx_with_spc3() -> None:
         AssetView("mx-spc3", "Juniper", "MX240", "21.2R3-S4", components=MX_WITH_SPC3),
         AssetView("mx-spc3-fixed", "Juniper", "MX240", "21.2R3-S8", components=MX_WITH_SPC3),
         AssetView("mx-cards-unknown", "Juniper", "MX240", "21.2R3-S4"),
+        AssetView("mx-cards-unknown-fixed", "Juniper", "MX240", "21.2R3-S8"),  # fixed whatever its cards
         AssetView("srx", "Juniper", "SRX4600", "21.2R3-S4"),
         AssetView("acx", "Juniper", "ACX710", "21.2R3-S4"),
         AssetView("evolved", "Juniper", "PTX10008", "21.2R3-S4-EVO"),
     ]
     rows = _rows(_real("cve5", "juniper", "CVE-2024-39550.json"), assets)
     _check(rows, {"mx-spc3": "affected", "mx-spc3-fixed": "not_affected", "mx-cards-unknown": "unknown",
-                  "srx": None, "acx": None, "evolved": None})  # fmt: skip
+                  "mx-cards-unknown-fixed": "not_affected", "srx": None, "acx": None, "evolved": None})  # fmt: skip
     assert "platform test: 'MX Series with SPC3' covers model MX240 with SPC3" in rows["mx-spc3"].explanation
     assert "does not record" in rows["mx-cards-unknown"].explanation
+    assert "affected only if the asset carries that part" in rows["mx-cards-unknown"].explanation
 
 
 def test_junos_and_junos_evolved_lines_reach_their_own_family() -> None:

@@ -264,14 +264,12 @@ class Matcher:
                 return None
             matched_by = f"{matched_by}+platform"
             context += f"; platform test: the configuration pairs it with {platform.product}"
-        else:
+        test = HardwareTest.PASSED
+        if platform is None:
             test, why = hardware_test(self._targets[id(criterion)], asset, vendor_keys)
             if test is HardwareTest.FAILED:
                 return None  # the record is limited to other hardware
             context += f"; {why}"
-            if test is HardwareTest.UNKNOWN:
-                return _Outcome(RangeOutcome.UNKNOWN, ProductStatus.UNKNOWN, specificity, matched_by,
-                                "the version was not weighed", False, context)  # fmt: skip
         if target_hw and target_hw not in asset_products(asset, vendor_keys):
             return None  # the CPE names the hardware it applies to, and this is other hardware
         excluded = _excluded_by(criterion, asset_products(asset, vendor_keys))
@@ -292,6 +290,10 @@ class Matcher:
         status = criterion.status
         if kind is RangeOutcome.IN and criterion.changes and version:
             status = self._status_with_changes(criterion, comparator, version)
+        if test is HardwareTest.UNKNOWN and kind is RangeOutcome.IN and status is ProductStatus.AFFECTED:
+            # In range, but the record's hardware condition cannot be checked: affected only if so.
+            return _Outcome(RangeOutcome.UNKNOWN, ProductStatus.UNKNOWN, specificity, matched_by,
+                            f"{reason}: affected only if the asset carries that part", False, context)  # fmt: skip
         return _Outcome(
             kind,
             status,
