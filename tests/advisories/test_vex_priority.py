@@ -100,3 +100,12 @@ def test_kev_and_core_come_first() -> None:
 def test_unscored_vulnerability_still_ranked() -> None:
     ranked = prioritise([("X", "CVE-N", "A")], {("X", "CVE-N"): _vuln("CVE-N")}, set(), {"A": "core"})
     assert ranked[0].severity.score is None and ranked[0].score == 2.0
+
+
+def test_the_records_own_kev_date_and_ssvc_count_without_the_catalogue() -> None:
+    """CISA's ADP container in a CVE record: dateAdded to KEV, and its SSVC decision points."""
+    adp = Vulnerability(cve="CVE-ADP", kev_date_added="2023-10-23", ssvc={"Exploitation": "Active"})
+    ranked = prioritise([("X", "CVE-ADP", "B"), ("X", "CVE-N", "A")],
+                        {("X", "CVE-ADP"): adp, ("X", "CVE-N"): _vuln("CVE-N")}, set(), {"A": "core", "B": "ran"})  # fmt: skip
+    assert [p.cve for p in ranked] == ["CVE-ADP", "CVE-N"]
+    assert ranked[0].kev and "SSVC (CISA): Exploitation Active" in ranked[0].explanation

@@ -87,8 +87,10 @@ def prioritise(
         cvss_text = (
             f"CVSS {severity.version} {severity.score}" if severity.score is not None else "no CVSS score"
         )
+        ssvc = "; ".join(f"{k} {v}" for k, v in vulnerability.ssvc.items())
         explanation = (
-            f"{cvss_text}{'; in CISA KEV (exploited)' if exploited else ''}; "
+            f"{cvss_text}{'; in CISA KEV (exploited)' if exploited else ''}"
+            f"{f'; SSVC (CISA): {ssvc}' if ssvc else ''}; "
             f"{sum(counts.values())} affected asset(s), most exposed domain {top_domain}"
         )
         ranked.append(
