@@ -213,12 +213,50 @@ def _cve5(**affected: Any) -> dict[str, Any]:
                     }
                 ]
             ),
-            "/containers/cna/affected/0/versions/0/changes",
+            "/containers/cna/affected/0/versions/0/changes/0/at",
         ),
     ],
 )
 def test_malformed_cve_records_are_rejected_with_the_path(doc: dict[str, Any], path: str) -> None:
     assert path in [i.path for i in _reject(doc).issues]
+
+
+def _cve5_with(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((ADVISORY_DATA / "cve5-nokia-sros.json").read_text())
+    target = doc
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "path"),
+    [
+        # Found by mutating real records: each crashed a reader before it was checked.
+        (("cveMetadata",), {}, "/cveMetadata/cveId"),
+        (("containers", "cna", "affected", 0, "defaultStatus"), {"a": 1}, "/containers/cna/affected/0/defaultStatus"),
+        (("containers", "cna", "affected", 0, "versions", 0, "status"), ["affected"],
+         "/containers/cna/affected/0/versions/0/status"),
+        (("containers", "cna", "title"), 5, "/containers/cna/title"),
+        (("containers", "cna", "descriptions"), [{"lang": "en", "value": 1}], "/containers/cna/descriptions/0/value"),
+        (("containers", "cna", "metrics"), [{"cvssV3_1": "CVSS:3.1/AV:N"}], "/containers/cna/metrics/0/cvssV3_1"),
+        (("containers", "adp"), [{"metrics": [{"other": {"type": "kev", "content": 7}}]}],
+         "/containers/adp/0/metrics/0/other/content"),
+        (("cveMetadata", "datePublished"), 2024, "/cveMetadata/datePublished"),
+    ],
+)  # fmt: skip
+def test_wrong_types_in_a_cve_record_are_rejected_with_the_path(
+    where: tuple[str | int, ...], value: Any, path: str
+) -> None:
+    assert path in [i.path for i in _reject(_cve5_with(where, value)).issues]
+
+
+def test_a_null_language_is_no_reason_to_reject() -> None:
+    doc = _cve5_with(("containers", "cna", "descriptions"), [{"lang": None, "value": "text"}])
+    del doc["containers"]["cna"]["title"]
+    [advisory] = parse_document(json.dumps(doc).encode(), "doc.json").advisories
+    assert advisory.title == "CVE-2024-90101"
 
 
 def test_malformed_adp_and_cpe_applicability_are_rejected_with_the_path() -> None:
@@ -245,6 +283,19 @@ def test_malformed_adp_and_cpe_applicability_are_rejected_with_the_path() -> Non
         },
         {"CVE_Items": [{"cve": {"CVE_data_meta": {"ID": "not a CVE"}}}]},
         {"CVE_Items": [["not", "an", "item"]]},
+        {
+            "CVE_Items": [
+                {
+                    "cve": {
+                        "CVE_data_meta": {"ID": "CVE-2022-90107"},
+                        "description": {"description_data": 4},
+                    },
+                    "configurations": {"nodes": [{"operator": "OR", "cpe_match": [{"cpe23Uri": 5}]}]},
+                }
+            ]
+        },
+        {"id": "CVE-2024-90106", "vulnStatus": 3},
+        {"id": "CVE-2024-90106", "metrics": {"cvssMetricV31": [{"cvssData": "CVSS:3.1"}]}},
     ],
 )
 def test_malformed_nvd_shapes_are_rejected_not_crashed(doc: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from netvet.advisories.checks import Checks
 from netvet.advisories.cpe import Cpe, CpeSyntaxError, parse_cpe
 from netvet.advisories.families import alias_keys
 from netvet.advisories.model import (
@@ -37,86 +38,84 @@ def is_cve5(doc: Any) -> bool:
 
 
 def validate_cve5(doc: dict[str, Any]) -> list[ValidationIssue]:
-    issues: list[ValidationIssue] = []
-
-    def bad(path: str, message: str) -> None:
-        issues.append(ValidationIssue(test="cve5", path=path, message=message))
-
-    meta = doc.get("cveMetadata")
-    if not isinstance(meta, dict):
-        bad("/cveMetadata", "missing cveMetadata object")
-        return issues
+    """Every field the reader uses has the type it expects, or the record is rejected with the path."""
+    check = Checks("cve5")
+    if not isinstance(doc.get("cveMetadata"), dict):
+        check.bad("/cveMetadata", "missing cveMetadata object")
+        return check.issues
+    meta = doc["cveMetadata"]
     if not isinstance(meta.get("cveId"), str) or not CVE_ID.match(meta["cveId"]):
-        bad("/cveMetadata/cveId", f"not a CVE id: {meta.get('cveId')!r}")
+        check.bad("/cveMetadata/cveId", f"not a CVE id: {meta.get('cveId')!r}")
     if meta.get("state") not in ("PUBLISHED", "REJECTED"):
-        bad("/cveMetadata/state", f"state must be PUBLISHED or REJECTED, not {meta.get('state')!r}")
+        check.bad("/cveMetadata/state", f"state must be PUBLISHED or REJECTED, not {meta.get('state')!r}")
     if meta.get("state") == "REJECTED":
-        bad("/cveMetadata/state", "the CVE record is REJECTED: it describes no vulnerability")
-        return issues
-    containers = doc.get("containers")
-    cna = containers.get("cna") if isinstance(containers, dict) else None
-    if not isinstance(cna, dict):
-        bad("/containers/cna", "missing CNA container")
-        return issues
+        check.bad("/cveMetadata/state", "the CVE record is REJECTED: it describes no vulnerability")
+        return check.issues
+    for key in ("datePublished", "assignerShortName"):
+        check.text(meta, key, "/cveMetadata")
+    containers = check.object(doc.get("containers"), "/containers", required=True)
+    cna = check.object(containers.get("cna"), "/containers/cna", required=bool(containers))
     affected = cna.get("affected")
     if not isinstance(affected, list) or not affected:
-        bad("/containers/cna/affected", "a published record needs a non-empty affected list")
-        return issues
-    adp = containers.get("adp", []) if isinstance(containers, dict) else []
-    if not isinstance(adp, list):
-        bad("/containers/adp", "must be an array")
-        adp = []
-    for name, container in [("cna", cna), *((f"adp/{i}", c) for i, c in enumerate(adp))]:
-        if not isinstance(container, dict):
-            bad(f"/containers/{name}", "must be an object")
+        check.bad("/containers/cna/affected", "a published record needs a non-empty affected list")
+        return check.issues
+    check.text(cna, "title", "/containers/cna")
+    for path, description in check.objects(cna.get("descriptions"), "/containers/cna/descriptions"):
+        check.text(description, "value", path)
+        check.text(description, "lang", path)
+    check.text(check.object(cna.get("providerMetadata"), "/containers/cna/providerMetadata"), "shortName",
+               "/containers/cna/providerMetadata")  # fmt: skip
+    for path, container in [
+        ("/containers/cna", cna),
+        *check.objects(containers.get("adp"), "/containers/adp"),
+    ]:
+        _check_container(check, container, path)
+    for path, item in check.objects(affected, "/containers/cna/affected"):
+        _check_affected(check, item, path)
+    return check.issues
+
+
+def _check_container(check: Checks, container: dict[str, Any], path: str) -> None:
+    """What the reader takes from any container: metrics, CPE applicability, ADP's added products."""
+    for where, metric in check.objects(container.get("metrics"), f"{path}/metrics"):
+        for key in ("cvssV3_1", "cvssV3_0", "cvssV4_0"):
+            check.text(check.object(metric.get(key), f"{where}/{key}"), "vectorString", f"{where}/{key}")
+        other = check.object(metric.get("other"), f"{where}/other")
+        check.text(other, "type", f"{where}/other")
+        content = check.object(other.get("content"), f"{where}/other/content")
+        check.objects(content.get("options"), f"{where}/other/content/options")
+    check.issues.extend(
+        validate_configurations(container.get("cpeApplicability"), f"{path}/cpeApplicability", "cve5")
+    )
+    if path != "/containers/cna":
+        for where, item in check.objects(container.get("affected"), f"{path}/affected"):
+            check.text(item, "vendor", where)
+            check.text(item, "product", where)
+            check.texts(item, "cpes", where)
+
+
+def _check_affected(check: Checks, item: dict[str, Any], base: str) -> None:
+    if not (item.get("vendor") and item.get("product")) and not (
+        item.get("collectionURL") and item.get("packageName")
+    ):
+        check.bad(base, "needs vendor and product (or collectionURL and packageName)")
+    for key in ("vendor", "product", "packageName"):
+        check.text(item, key, base)
+    for key in ("platforms", "cpes"):
+        check.texts(item, key, base)
+    check.choice(item, "defaultStatus", base, _STATUS, "unknown")
+    for where, version in check.objects(item.get("versions"), f"{base}/versions"):
+        if not isinstance(version.get("version"), str):
+            check.bad(f"{where}/version", "each version needs a version string")
             continue
-        issues.extend(
-            validate_configurations(
-                container.get("cpeApplicability"), f"/containers/{name}/cpeApplicability", "cve5"
-            )
-        )
-    for a, item in enumerate(affected):
-        base = f"/containers/cna/affected/{a}"
-        if not isinstance(item, dict):
-            bad(base, "must be an object")
-            continue
-        if not (item.get("vendor") and item.get("product")) and not (
-            item.get("collectionURL") and item.get("packageName")
-        ):
-            bad(base, "needs vendor and product (or collectionURL and packageName)")
-        for key in ("vendor", "product", "packageName"):
-            if key in item and not isinstance(item[key], str):
-                bad(f"{base}/{key}", "must be a string")
-        for key in ("platforms", "cpes"):
-            if key in item and not (
-                isinstance(item[key], list) and all(isinstance(p, str) for p in item[key])
-            ):
-                bad(f"{base}/{key}", "must be an array of strings")
-        if item.get("defaultStatus", "unknown") not in _STATUS:
-            bad(f"{base}/defaultStatus", f"unknown status {item.get('defaultStatus')!r}")
-        versions = item.get("versions") or []
-        if not isinstance(versions, list):
-            bad(f"{base}/versions", "must be an array")
-            continue
-        for v, version in enumerate(versions):
-            where = f"{base}/versions/{v}"
-            if not isinstance(version, dict) or not isinstance(version.get("version"), str):
-                bad(f"{where}/version", "each version needs a version string")
-            elif version.get("status") not in _STATUS:
-                bad(f"{where}/status", f"unknown status {version.get('status')!r}")
-            elif ("lessThan" in version or "lessThanOrEqual" in version) and not version.get("versionType"):
-                bad(f"{where}/versionType", "a range (lessThan/lessThanOrEqual) needs a versionType")
-            else:
-                for key in ("lessThan", "lessThanOrEqual"):
-                    if key in version and not isinstance(version[key], str):
-                        bad(f"{where}/{key}", "must be a string")
-                changes = version.get("changes", [])
-                if not isinstance(changes, list) or not all(
-                    isinstance(c, dict) and isinstance(c.get("at"), str) and c.get("status") in _STATUS
-                    for c in changes
-                ):
-                    bad(f"{where}/changes", "must be an array of {at, status} objects")
-    return issues
+        check.choice(version, "status", where, _STATUS, None)
+        for key in ("versionType", "lessThan", "lessThanOrEqual"):
+            check.text(version, key, where)
+        if ("lessThan" in version or "lessThanOrEqual" in version) and not version.get("versionType"):
+            check.bad(f"{where}/versionType", "a range (lessThan/lessThanOrEqual) needs a versionType")
+        for at, change in check.objects(version.get("changes"), f"{where}/changes"):
+            check.text(change, "at", at, required=True)
+            check.choice(change, "status", at, _STATUS, None)
 
 
 # Versions that say "not stated" rather than name a release.
@@ -281,7 +280,7 @@ def read_cve5(doc: dict[str, Any]) -> Advisory:
         criteria = applicable or criteria
     kev, ssvc = _adp_flags(doc)
     title = cna.get("title") or next(
-        (d.get("value") for d in cna.get("descriptions") or [] if d.get("lang", "").startswith("en")),
+        (d.get("value") for d in cna.get("descriptions") or [] if (d.get("lang") or "").startswith("en")),
         meta["cveId"],
     )
     vulnerability = Vulnerability(

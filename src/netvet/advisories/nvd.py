@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from netvet.advisories.checks import Checks
 from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import (
     Advisory,
@@ -64,6 +65,10 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _array(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _legacy_node(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "operator": node.get("operator", "OR"),
@@ -71,7 +76,7 @@ def _legacy_node(node: dict[str, Any]) -> dict[str, Any]:
         "cpeMatch": [
             {"vulnerable": m.get("vulnerable"), "criteria": m.get("cpe23Uri", ""),
              **{k: m[k] for k, _ in _BOUNDS if m.get(k)}}
-            for m in node.get("cpe_match") or []
+            for m in _array(node.get("cpe_match"))
             if isinstance(m, dict)
         ],
     }  # fmt: skip
@@ -81,10 +86,10 @@ def _from_legacy(item: dict[str, Any]) -> dict[str, Any]:
     """A JSON 1.1 feed item in the 2.0 `cve` shape: each top-level node is one configuration."""
     cve = _object(item.get("cve"))
     configurations = []
-    for node in _object(item.get("configurations")).get("nodes") or []:
+    for node in _array(_object(item.get("configurations")).get("nodes")):
         if not isinstance(node, dict):
             continue
-        children = [c for c in node.get("children") or [] if isinstance(c, dict)]
+        children = [c for c in _array(node.get("children")) if isinstance(c, dict)]
         if children:
             configurations.append(
                 {"operator": node.get("operator", "AND"), "nodes": [_legacy_node(c) for c in children]}
@@ -98,7 +103,7 @@ def _from_legacy(item: dict[str, Any]) -> dict[str, Any]:
         "vulnStatus": "Analyzed" if configurations else None,
         "descriptions": [
             {"lang": d.get("lang"), "value": d.get("value")}
-            for d in _object(cve.get("description")).get("description_data") or []
+            for d in _array(_object(cve.get("description")).get("description_data"))
             if isinstance(d, dict)
         ],
         "metrics": {"cvssMetricV31": [{"type": "Primary", "cvssData": v3}]} if v3 else {},
@@ -121,61 +126,58 @@ def cve_objects(doc: dict[str, Any]) -> list[Any]:
 
 
 def validate_nvd(doc: dict[str, Any]) -> list[ValidationIssue]:
-    issues: list[ValidationIssue] = []
-
-    def bad(path: str, message: str) -> None:
-        issues.append(ValidationIssue(test="nvd", path=path, message=message))
-
+    """Every field the reader uses has the type it expects, or the document is rejected with the path."""
+    check = Checks("nvd")
     if doc.get("format") not in (None, "NVD_CVE"):
-        bad("/format", f"expected NVD_CVE, found {doc.get('format')!r}")
+        check.bad("/format", f"expected NVD_CVE, found {doc.get('format')!r}")
     if doc.get("version") not in (None, "2.0"):
-        bad("/version", f"only NVD API 2.0 is read, found {doc.get('version')!r}")
+        check.bad("/version", f"only NVD API 2.0 is read, found {doc.get('version')!r}")
     if "vulnerabilities" in doc and not isinstance(doc["vulnerabilities"], list):
-        bad("/vulnerabilities", "must be an array")
-        return issues
+        check.bad("/vulnerabilities", "must be an array")
+        return check.issues
     for i, cve in enumerate(cve_objects(doc)):
         base = f"/vulnerabilities/{i}/cve" if "vulnerabilities" in doc else f"/cve[{i}]"
         if not isinstance(cve, dict) or not isinstance(cve.get("id"), str) or not _CVE_ID.match(cve["id"]):
-            bad(base, "each item needs a cve object with a CVE id")
+            check.bad(base, "each item needs a cve object with a CVE id")
             continue
-        issues.extend(validate_configurations(cve.get("configurations"), f"{base}/configurations", "nvd"))
-    return issues
+        for key in ("published", "vulnStatus", "cisaExploitAdd"):
+            check.text(cve, key, base)
+        for path, description in check.objects(cve.get("descriptions"), f"{base}/descriptions"):
+            check.text(description, "value", path)
+            check.text(description, "lang", path)
+        metrics = check.object(cve.get("metrics"), f"{base}/metrics")
+        for key, entries in metrics.items():
+            for path, entry in check.objects(entries, f"{base}/metrics/{key}"):
+                check.text(
+                    check.object(entry.get("cvssData"), f"{path}/cvssData"),
+                    "vectorString",
+                    f"{path}/cvssData",
+                )
+        check.issues.extend(
+            validate_configurations(cve.get("configurations"), f"{base}/configurations", "nvd")
+        )
+    return check.issues
 
 
 def validate_configurations(configurations: Any, base: str, test: str) -> list[ValidationIssue]:
     """Structural checks of NVD configurations (or CVE JSON 5 `cpeApplicability`), with paths."""
-    issues: list[ValidationIssue] = []
-
-    def bad(path: str, message: str) -> None:
-        issues.append(ValidationIssue(test=test, path=path, message=message))
-
-    if configurations is None:
-        return issues
-    if not isinstance(configurations, list):
-        bad(base, "must be an array")
-        return issues
-    for c, config in enumerate(configurations):
-        nodes = config.get("nodes") if isinstance(config, dict) else None
-        if not isinstance(nodes, list):
-            bad(f"{base}/{c}/nodes", "must be an array")
-            continue
-        for n, node in enumerate(nodes):
-            where_node = f"{base}/{c}/nodes/{n}"
-            if not isinstance(node, dict) or node.get("operator", "OR") not in ("AND", "OR"):
-                bad(f"{where_node}/operator", "must be AND or OR")
-                continue
-            for m, match in enumerate(node.get("cpeMatch") or []):
-                where = f"{where_node}/cpeMatch/{m}"
-                if not isinstance(match, dict):
-                    bad(where, "must be an object")
-                    continue
+    check = Checks(test)
+    for c, config in check.objects(configurations, base):
+        check.choice(config, "operator", c, ("AND", "OR"), "OR")
+        for where_node, node in check.objects(config.get("nodes"), f"{c}/nodes"):
+            check.choice(node, "operator", where_node, ("AND", "OR"), "OR")
+            if not isinstance(node.get("negate", False), bool):
+                check.bad(f"{where_node}/negate", "must be true or false")
+            for where, match in check.objects(node.get("cpeMatch"), f"{where_node}/cpeMatch"):
                 try:
-                    parse_cpe(str(match.get("criteria", "")))
+                    parse_cpe(match["criteria"] if isinstance(match.get("criteria"), str) else "")
                 except CpeSyntaxError as exc:
-                    bad(f"{where}/criteria", str(exc))
+                    check.bad(f"{where}/criteria", str(exc))
                 if not isinstance(match.get("vulnerable"), bool):
-                    bad(f"{where}/vulnerable", "must be true or false")
-    return issues
+                    check.bad(f"{where}/vulnerable", "must be true or false")
+                for key, _ in _BOUNDS:
+                    check.text(match, key, where)
+    return check.issues
 
 
 def _versions(match: dict[str, Any]) -> VersionRange | None:
