@@ -194,4 +194,20 @@ def test_advisories_loaded_by_an_older_reader_are_flagged(cli_env: Database) -> 
         conn.execute(update(advisories).values(parsed=parsed))
     result = runner.invoke(app, ["advisories", "match"])
     assert result.exit_code == 0
-    assert "loaded by an older netvet" in flat(result.output)
+    assert "1 advisories were loaded by an older netvet" in flat(result.output)
+
+
+def test_received_stix_vulnerabilities_are_not_taken_for_stale_loads(cli_env: Database) -> None:
+    """Sharing builds its advisories itself: they carry no reader version and need no reload."""
+    from netvet.advisories.model import Advisory, SourceFormat, Vulnerability
+    from netvet.sharing.receive import ReceivedVulnerability
+    from netvet.storage.sharing import store_received
+
+    add_inventory(cli_env)
+    received = Advisory(id="vulnerability--1", source_format=SourceFormat.STIX, title="shared",
+                        vulnerabilities=(Vulnerability(cve="CVE-2024-90001"),))  # fmt: skip
+    with cli_env.begin() as conn:
+        store_received(conn, "default", [ReceivedVulnerability(received.id, None, "peer", received)], "test")
+    result = runner.invoke(app, ["advisories", "match"])
+    assert result.exit_code == 0, result.output
+    assert "older netvet" not in flat(result.output)

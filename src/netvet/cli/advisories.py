@@ -184,7 +184,10 @@ def match(
         advisories, assets = _advisories_and_assets(db, organization_id)
         with db.connect() as conn:
             exploited = _exploited(store.kev_catalogue(conn))
-        stale = sum(1 for a in advisories if a.reader < READER_VERSION)
+        # Received STIX vulnerabilities are built by netvet.sharing, not by the readers.
+        stale = sum(
+            1 for a in advisories if a.reader < READER_VERSION and a.source_format is not SourceFormat.STIX
+        )
         with progress_bar(transient=True) as progress:
             task = progress.add_task("indexing assets", total=None)
             aliases = _vendor_aliases(db, organization_id, assets)
