@@ -75,6 +75,19 @@ def setup(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     return tokens, collections
 
 
+def identity(stix_id: str) -> dict[str, Any]:
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": "2026-01-05T09:00:00.000Z",
+        "modified": "2026-01-05T09:00:00.000Z",
+        "name": "Acme Telecom",
+        "identity_class": "organization",
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
+    }
+
+
 def vulnerabilities(count: int, creator: str, start: int = 0) -> list[dict[str, Any]]:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     objects = []
@@ -166,7 +179,8 @@ def run(
     root = f"{base}eu-5g/collections/"
     writer = Collection(f"{root}{collections['push']}/", auth=Bearer(tokens["acme"]))
     reader = Collection(f"{root}{collections['push']}/", auth=Bearer(tokens["globex"]))
-    body = json.dumps({"objects": vulnerabilities(count, acme_identity)})
+    # acme's identity first: objects naming a creator the poster never posted are taken as re-shares
+    body = json.dumps({"objects": [identity(acme_identity), *vulnerabilities(count - 1, acme_identity)]})
     started = time.perf_counter()
     status = writer.add_objects(body)
     pushed = time.perf_counter() - started

@@ -293,14 +293,31 @@ class ObjectPage:
     next_seq: int | None
 
 
-_META = (
+_ROW = (
     taxii_objects.c.seq,
     taxii_objects.c.stix_id,
     taxii_objects.c.version,
     taxii_objects.c.date_added,
     taxii_objects.c.spec_version,
-    taxii_objects.c.releases,
 )
+# Read as text: rows share a handful of distinct releases, each parsed and judged once per page.
+_RELEASES_TEXT = cast(taxii_objects.c.releases, Text).label("releases_text")
+
+
+class _Visibility:
+    """Whether the reader may see rows with these releases (JSON text), judged once per distinct text."""
+
+    def __init__(self, reader: str, circle: Circle) -> None:
+        self.reader = reader
+        self.circle = circle
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> bool:
+        verdict = self.known.get(text)
+        if verdict is None:
+            releases = [Release.from_json(r) for r in json.loads(text)]
+            verdict = self.known[text] = readable(releases, self.reader, self.circle)
+        return verdict
 
 
 def _filters(collection_id: str, query: ObjectQuery) -> list[Any]:
@@ -323,14 +340,14 @@ def _version_of(row: RowMapping) -> datetime:
 
 
 def _chosen(
-    conn: Connection, collection_id: str, ids: set[str], reader: str, circle: Circle, query: ObjectQuery
+    conn: Connection, collection_id: str, ids: set[str], visible: _Visibility, query: ObjectQuery
 ) -> set[int]:
     """The rows (by seq) to show for these ids: one per version the reader may see, and only the
     newest (`last`) or oldest (`first`) of those unless all or given versions were asked for."""
     rows: list[RowMapping] = []
     id_list = sorted(ids)
     for start in range(0, len(id_list), ID_BATCH):
-        select_rows = select(*_META).where(
+        select_rows = select(*_ROW, _RELEASES_TEXT).where(
             taxii_objects.c.collection_id == collection_id,
             taxii_objects.c.stix_id.in_(id_list[start : start + ID_BATCH]),
         )
@@ -338,7 +355,7 @@ def _chosen(
     wanted = {parse_timestamp(v) for v in query.versions if v not in ("last", "first", "all")}
     first_of: dict[tuple[str, datetime], int] = {}
     for row in sorted(rows, key=lambda r: r["seq"]):
-        if not readable([Release.from_json(r) for r in row["releases"]], reader, circle):
+        if not visible(row["releases_text"]):
             continue
         version = _version_of(row)
         first_of.setdefault((row["stix_id"], version), row["seq"])
@@ -362,7 +379,8 @@ def read_page(
 ) -> ObjectPage:
     """One page of what `reader` may see in the collection, in the order objects were added."""
     where = _filters(collection_id, query)
-    columns = [*_META, taxii_objects.c.body] if with_body else list(_META)
+    columns = [*_ROW, taxii_objects.c.body] if with_body else list(_ROW)
+    visible = _Visibility(reader, circle)
     chunk = min(max(query.limit * 2, 256), 5000)
     cursor = query.after_seq
     found: list[StoredObject] = []
@@ -377,7 +395,7 @@ def read_page(
         )
         if not batch:
             return ObjectPage(found, False, None)
-        chosen = _chosen(conn, collection_id, {row["stix_id"] for row in batch}, reader, circle, query)
+        chosen = _chosen(conn, collection_id, {row["stix_id"] for row in batch}, visible, query)
         for row in batch:
             if row["seq"] not in chosen:
                 continue
