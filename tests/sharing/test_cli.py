@@ -17,9 +17,8 @@ from typer.testing import CliRunner
 
 from netvet.cli import app
 from netvet.sharing.tlp import Tlp
-from netvet.storage import Database
+from netvet.storage import Database, taxii_read
 from netvet.storage import sharing as sharing_store
-from netvet.storage import taxii as taxii_store
 from netvet.storage.access import list_audit
 from netvet.storage.advisories import list_matches
 
@@ -85,9 +84,9 @@ def test_export_into_a_group_and_to_a_file(
     with cli_env.connect() as conn:
         collection = sharing_store.list_collections(conn, "eu-5g")[0]
         circle = sharing_store.circle(conn)
-        query = taxii_store.ObjectQuery(limit=1000, types=frozenset({"vulnerability"}))
+        query = taxii_read.ObjectQuery(limit=1000, types=frozenset({"vulnerability"}))
         for reader, sees in (("globex", True), ("hooli", True), ("csirt", False), ("vendorx", False)):
-            page = taxii_store.read_page(conn, collection.id, reader, circle, query, False)
+            page = taxii_read.read_page(conn, collection.id, reader, circle, query, False)
             assert [o.stix_id for o in page.objects] == ([vulnerability["id"]] if sees else []), reader
         _, audit = list_audit(conn, "acme", 10, 0)
         exchanges = sharing_store.list_exchanges(conn, "acme")

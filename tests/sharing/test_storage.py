@@ -7,7 +7,7 @@ import stix2
 
 from netvet.sharing.timestamps import canonical_timestamp
 from netvet.sharing.tlp import Tlp
-from netvet.storage import Database
+from netvet.storage import Database, taxii_read
 from netvet.storage import sharing as sharing_store
 from netvet.storage import taxii as taxii_store
 
@@ -38,11 +38,11 @@ def post(
         return taxii_store.add_objects(conn, collection, group, poster, objects)
 
 
-def page(db: Database, group_id: str, reader: str, **query: object) -> taxii_store.ObjectPage:
+def page(db: Database, group_id: str, reader: str, **query: object) -> taxii_read.ObjectPage:
     with db.connect() as conn:
         collection = sharing_store.list_collections(conn, group_id)[0]
-        wanted = taxii_store.ObjectQuery(**{"limit": 1000, **query})  # type: ignore[arg-type]
-        return taxii_store.read_page(conn, collection.id, reader, sharing_store.circle(conn), wanted, True)
+        wanted = taxii_read.ObjectQuery(**{"limit": 1000, **query})  # type: ignore[arg-type]
+        return taxii_read.read_page(conn, collection.id, reader, sharing_store.circle(conn), wanted, True)
 
 
 def test_the_same_version_written_with_other_precision_is_the_same_version(db: Database) -> None:
@@ -97,8 +97,8 @@ def test_shared_lots_say_who_can_read(db: Database) -> None:
     )
     with db.connect() as conn:
         circle = sharing_store.circle(conn)
-        sent, received = taxii_store.shared_lots(conn, "acme", circle, ORGANISATIONS)
-        _, globex_received = taxii_store.shared_lots(conn, "globex", circle, ORGANISATIONS)
+        sent, received = taxii_read.shared_lots(conn, "acme", circle, ORGANISATIONS)
+        _, globex_received = taxii_read.shared_lots(conn, "globex", circle, ORGANISATIONS)
     by_tlp = {lot.tlp: lot for lot in sent}
     assert by_tlp["amber"].readers == {"acme", "globex", "initech", "hooli"} and by_tlp["amber"].objects == 1
     assert by_tlp["red"].readers == {"acme"}

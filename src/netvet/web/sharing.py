@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from netvet.api.security import DB
 from netvet.sharing.tlp import marking_catalogue
-from netvet.storage import sharing, taxii
+from netvet.storage import sharing, taxii_read
 from netvet.storage.advisories import list_matches
 from netvet.storage.tables import organizations
 from netvet.web.auth import Web
@@ -25,7 +25,7 @@ def sharing_page(request: Request, who: Web, db: DB) -> HTMLResponse:
     with db.connect() as conn:
         names = dict(conn.execute(select(organizations.c.id, organizations.c.name)).all())
         circle = sharing.circle(conn)
-        sent, received = taxii.shared_lots(conn, org, circle, names)
+        sent, received = taxii_read.shared_lots(conn, org, circle, names)
         groups = [g for g in sharing.list_groups(conn) if g.role_of(org) is not None]
         collections = {c.id: c for c in sharing.list_collections(conn)}
         group_names = {g.id: g.name for g in sharing.list_groups(conn)}

@@ -21,7 +21,7 @@ from netvet.api.problems import Problem
 from netvet.api.security import Principal, database, touch_token
 from netvet.sharing.timestamps import parse_timestamp
 from netvet.storage import Database, access
-from netvet.storage.taxii import ObjectQuery
+from netvet.storage.taxii_read import ObjectQuery
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"

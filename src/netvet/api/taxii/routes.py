@@ -28,8 +28,9 @@ from netvet.sharing.timestamps import stix_timestamp
 from netvet.storage import Database
 from netvet.storage import sharing as groups
 from netvet.storage import taxii as store
+from netvet.storage import taxii_read as reading
 from netvet.storage.access import Role
-from netvet.storage.taxii import ObjectPage, ObjectQuery
+from netvet.storage.taxii_read import ObjectPage, ObjectQuery
 
 router = APIRouter(dependencies=[Depends(accepts_taxii)])
 
@@ -81,7 +82,7 @@ def _page(
 ) -> ObjectPage:
     """A page of what the caller's organisation may read in the collection."""
     found = _collection(conn, _group(conn, api_root), collection_id)
-    return store.read_page(conn, found.id, who.organization_id, groups.circle(conn), query, with_body)
+    return reading.read_page(conn, found.id, who.organization_id, groups.circle(conn), query, with_body)
 
 
 def _page_headers(page: ObjectPage) -> dict[str, str]:
@@ -155,11 +156,7 @@ def collection(api_root: str, collection_id: str, who: TaxiiCaller, conn: ReadCo
 def manifest(
     api_root: str, collection_id: str, request: Request, who: TaxiiCaller, conn: ReadConnection
 ) -> Response:
-    group = _group(conn, api_root)
-    found = _collection(conn, group, collection_id)
-    page = store.read_page(
-        conn, found.id, who.organization_id, groups.circle(conn), object_query(request), False
-    )
+    page = _page(conn, api_root, collection_id, who, object_query(request), with_body=False)
     body: dict[str, Any] = {"more": page.more}
     if page.more and page.next_seq is not None:
         body["next"] = str(page.next_seq)
@@ -180,11 +177,7 @@ def manifest(
 def get_objects(
     api_root: str, collection_id: str, request: Request, who: TaxiiCaller, conn: ReadConnection
 ) -> Response:
-    group = _group(conn, api_root)
-    found = _collection(conn, group, collection_id)
-    page = store.read_page(
-        conn, found.id, who.organization_id, groups.circle(conn), object_query(request), True
-    )
+    page = _page(conn, api_root, collection_id, who, object_query(request), with_body=True)
     return taxii_response(_envelope(page), headers=_page_headers(page))
 
 
