@@ -8,18 +8,18 @@ from functools import cache
 
 from netvet.model.screening import ScreeningStatus, VendorEvidence
 from netvet.screening.decisions import DecisionBook
-from netvet.screening.lists import ScreeningList, all_entries, shipped_lists
+from netvet.screening.lists import ScreeningList, shipped_lists
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
 
 
 @cache
 def shipped_screener() -> Screener:
     """A screener over the shipped lists, built once per process."""
-    return Screener(all_entries(shipped_lists()))
+    return Screener.for_lists(shipped_lists())
 
 
 def screener_for(lists: Sequence[ScreeningList] | None) -> Screener:
-    return shipped_screener() if lists is None else Screener(all_entries(lists))
+    return shipped_screener() if lists is None else Screener.for_lists(lists)
 
 
 def screen_names(

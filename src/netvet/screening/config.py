@@ -34,7 +34,6 @@ class ScreeningConfig:
     entry_place_weight: float
     default_weight: float
     same_country_bonus: float
-    different_country_penalty: float
     canonical: dict[str, str]  # word form -> canonical token
     generic: frozenset[str]
     places: frozenset[str]
@@ -42,6 +41,12 @@ class ScreeningConfig:
     cjk_words: dict[str, str]  # Chinese word -> canonical token
     cjk_places: tuple[str, ...]
     extra_legal_forms: frozenset[str]
+    location_tail_words: frozenset[str] = frozenset()
+    product_review_score: float = 0.8
+    product_match_score: float = 0.9
+    product_words: frozenset[str] = frozenset()
+    top_level_domains: frozenset[str] = frozenset()
+    second_level_domains: frozenset[str] = frozenset()
 
     def status_for(self, score: float) -> ScreeningStatus:
         if score >= self.match_threshold:
@@ -78,7 +83,6 @@ class ScreeningConfig:
             entry_place_weight=float(data["weights"]["place_in_entry"]),
             default_weight=float(data["weights"]["default"]),
             same_country_bonus=float(data["country"]["same"]),
-            different_country_penalty=float(data["country"]["different"]),
             canonical=canonical,
             generic=frozenset(data["generic"]),
             places=frozenset(data["places"]),
@@ -87,6 +91,12 @@ class ScreeningConfig:
             cjk_words=dict(data["cjk"]["words"]),
             cjk_places=tuple(sorted(data["cjk"]["places"], key=len, reverse=True)),
             extra_legal_forms=frozenset(data["extra_legal_forms"]),
+            location_tail_words=frozenset(data["location_tail_words"]),
+            product_review_score=float(data["products"]["review_score"]),
+            product_match_score=float(data["products"]["match_score"]),
+            product_words=frozenset(data["products"]["words"]),
+            top_level_domains=frozenset(data["domains"]["top_level"]),
+            second_level_domains=frozenset(data["domains"]["second_level"]),
         )
 
 

@@ -23,7 +23,7 @@ from netvet.screening.normalize import NameForm
 # A token in more names than this only re-ranks names that rarer tokens proposed.
 _PROPOSE_LIMIT = 100
 _RELATIVE_FLOOR = 0.4
-_JOINABLE = 12
+_JOINABLE = 16
 
 
 def _deletions(token: str) -> set[str]:

@@ -20,7 +20,7 @@ from rigour.names import remove_org_types
 from rigour.text.normalize import Cleanup, Normalize, normalize
 from rigour.text.translit import ascii_text
 
-from netvet.screening.config import ScreeningConfig, default_config
+from netvet.screening.config import ScreeningConfig, default_config, is_country_name
 
 _NAME_FLAGS = Normalize.CASEFOLD | Normalize.NAME
 _C1_CONTROL = re.compile(r"[\x80-\x9f]")
@@ -28,9 +28,16 @@ _C1_CONTROL = re.compile(r"[\x80-\x9f]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
 _MAX_JOIN = 4
-_SYLLABLE_MAX = 6
+_SYLLABLE_MAX = 7
 _MISSPELT_MIN = 7  # legal-form and canonical words this long are recognised one edit away
 _MISSPELT_TWO_EDITS = 11  # ... and two edits away from this length
+# A word of a name that is a host name, a URL or an e-mail address (www.huawei.com, support@zte.com.cn).
+_HOST = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]+@)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?::\d+)?(?:[/?#].*)?$", re.I
+)
+# Where a name's location or branch tail begins: a comma, semicolon, bracket, or a dash between spaces.
+_TAIL_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|]\s+|[,;()\[\]]")
+_POSTCODE_MIN = 4  # a number this long in a tail is a postcode or street number
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,8 @@ class Normalizer:
     def tokens(self, name: str) -> tuple[str, ...]:
         # rigour's own limit for a name; anything longer is not a company name and would only cost time.
         name = name[:MAX_NAME_LENGTH]
+        if "." in name or "@" in name:
+            name = " ".join(self.host_label(word) or word for word in name.split())
         if _C1_CONTROL.search(name):
             # Windows-1252 punctuation that went through a Latin-1 decode (the real CSL has "Gui\x92an").
             name = _C1_CONTROL.sub(_cp1252, name)
@@ -95,11 +104,58 @@ class Normalizer:
         if not name.isascii():
             name = ascii_text(name)
         text = normalize(name, _NAME_FLAGS, Cleanup.Noop) or ""
-        without_forms = remove_org_types(text).split()
+        without_forms = _join_initials(remove_org_types(text).split())
         raw = without_forms or text.split()
         tokens = self._canonical(raw)
         # A name made only of legal forms ("Limited Company") keeps its words rather than vanish.
         return tokens or tuple(raw)
+
+    def host_label(self, word: str) -> str | None:
+        """The registrable label of a host name, URL or e-mail address (e.huawei.com/en -> huawei,
+        sales@zte.com.cn -> zte); None when the word is not one (Tech.Co, S.A.)."""
+        found = _HOST.match(word)
+        if found is None:
+            return None
+        labels = found.group(1).lower().split(".")
+        cfg = self.config
+        if labels[-1] not in cfg.top_level_domains:
+            return None
+        suffix = 2 if ".".join(labels[-2:]) in cfg.second_level_domains and len(labels) > 2 else 1
+        return labels[-suffix - 1] if len(labels) > suffix else None
+
+    def location_head(self, name: str) -> tuple[str, str] | None:
+        """(head, tail) when the name ends in a location or branch tail ("Huawei Tech Co., Ltd. -
+        Shenzhen, PRC", "ZTE Corporation (Nanjing Branch)"): the part after the name and its legal forms,
+        holding a place, a postcode or an address or branch word. None when there is no such tail."""
+        cuts = [(m.start(), m.end()) for m in _TAIL_SEPARATOR.finditer(name)]
+        if not cuts:
+            return None
+        bounds = [0, *(e for _, e in cuts)]
+        ends = [*(s for s, _ in cuts), len(name)]
+        segments = [name[b:e] for b, e in zip(bounds, ends, strict=True)]
+        head_end = 1
+        while head_end < len(segments) and self._legal_form_only(segments[head_end]):
+            head_end += 1
+        head, tail = (
+            name[: ends[head_end - 1]].strip(),
+            name[bounds[head_end] :] if head_end < len(segments) else "",
+        )
+        if not tail.strip() or not head or not any(self._locates(s) for s in segments[head_end:]):
+            return None
+        return head, tail.strip()
+
+    def _legal_form_only(self, segment: str) -> bool:
+        text = normalize(segment, _NAME_FLAGS, Cleanup.Noop) or ""
+        return all(self._repair(t) == "" for t in remove_org_types(text).split())
+
+    def _locates(self, segment: str) -> bool:
+        cfg = self.config
+        for token in self.tokens(segment):
+            if token in cfg.location_tail_words or token in cfg.places or is_country_name(token):
+                return True
+            if token.isdigit() and len(token) >= _POSTCODE_MIN:
+                return True
+        return False
 
     def _segment_han(self, name: str) -> str:
         """Cut Chinese legal forms, known words and places out of Han runs before transliteration, so
@@ -185,6 +241,22 @@ def _cp1252(match: re.Match[str]) -> str:
         return bytes([ord(match.group(0))]).decode("cp1252")
     except UnicodeDecodeError:
         return " "
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """Letters written apart are one word: "Z T E", "Z. T. E.", "S.M.I.C." -> zte, smic."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if run:
+            out.extend(["".join(run)] if len(run) > 1 else run)
+            run = []
+        if token:
+            out.append(token)
+    return out
 
 
 def _join_known(tokens: list[str], known: set[str] | frozenset[str]) -> list[str]:
