@@ -52,7 +52,7 @@ def test_a_decision_applies_from_the_day_it_was_taken(sqlite_db: Database) -> No
     screen_inventory(sqlite_db, "default")
     with sqlite_db.begin() as conn:
         record_decision(
-            conn, "Huawei Technologies Co., Ltd.", None, "huawei", Decision.DISMISSED, "test only", "ann"
+            conn, "Huawei Technologies Co., Ltd.", "huawei", Decision.DISMISSED, "test only", "ann"
         )
 
     def core_findings(at: date) -> list[str]:

@@ -141,6 +141,7 @@ def test_decide_dismisses_and_screen_applies_it(cli_env: Database, tmp_path: Pat
     second = flat(runner.invoke(app, ["screen"]).output)
     assert "clear 1" in second
     listed = json.loads(runner.invoke(app, ["decisions", "--json"]).output)
+    assert len(listed) == 1  # one decision for the name and Huawei, not one per list Huawei is on
     assert {(d["name"], d["entity_id"], d["decided_by"], d["reason"], d["in_force"]) for d in listed} == {
         ("HUAWIE", "huawei", "ana", "a bakery", True)
     }

@@ -4,6 +4,7 @@ reloads, inventory screening with change reports, and the evidence the policy en
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from netvet.screening.loaders import ListFileError
 from netvet.storage import Database
 from netvet.storage.screening import (
     current_lists,
+    decision_history,
     diff_versions,
     latest_versions,
     list_entries,
@@ -121,7 +123,9 @@ def test_screening_the_inventory_stores_results_and_evidence(db: Database, tmp_p
     with db.connect() as conn:
         evidence = vendor_evidence(conn, "default")
     assert evidence["Ericsson AB"] == []
-    assert {e.list_id for e in evidence["HUAWEI"]} >= {"fcc-covered", "bis-entity", "ndaa-889"}
+    (huawei,) = evidence["HUAWEI"]  # one piece of evidence per entity, naming every list it is on
+    assert huawei.entity_id == "huawei" and {"fcc-covered", "bis-entity", "ndaa-889"} <= set(huawei.lists)
+    assert huawei.listed_on == date(2019, 5, 16)  # the earliest of its listings (Entity List)
     hisilicon = evidence["HiSilicon"][0]
     assert hisilicon.entity_ids == ("hisilicon", "huawei") and hisilicon.status is ScreeningStatus.MATCH
     assert all(e.status is ScreeningStatus.REVIEW for e in evidence["Huawie"])
@@ -151,10 +155,10 @@ def test_a_dismissal_applies_at_once_survives_reloads_and_lapses_when_the_entry_
     )
     screen_inventory(db)
     with db.begin() as conn:
-        records = record_decision(
-            conn, "BOREALIS TELECOMS", None, "x2", Decision.DISMISSED, "a Norwegian ISP", "ana"
+        record = record_decision(
+            conn, "BOREALIS TELECOMS", "x2", Decision.DISMISSED, "a Norwegian ISP", "ana"
         )
-    assert [r.list_id for r in records] == ["mylist"]
+    assert list(record.entry_hashes) == ["mylist"]
     with db.connect() as conn:
         (dismissed,) = vendor_evidence(conn, "default")["Borealis Telecoms"]
     assert dismissed.decision is Decision.DISMISSED and not dismissed.counts_as_restricted
@@ -194,18 +198,18 @@ def test_a_dismissal_applies_at_once_survives_reloads_and_lapses_when_the_entry_
 
 def test_a_decision_needs_a_reason_and_a_known_entry(db: Database) -> None:
     with db.begin() as conn, pytest.raises(ValueError):
-        record_decision(conn, "Huawie", "fcc-covered", "huawei", Decision.DISMISSED, "  ", "ana")
+        record_decision(conn, "Huawie", "huawei", Decision.DISMISSED, "  ", "ana")
     with db.begin() as conn, pytest.raises(LookupError):
-        record_decision(conn, "Huawie", None, "no-such-entity", Decision.DISMISSED, "why", "ana")
+        record_decision(conn, "Huawie", "no-such-entity", Decision.DISMISSED, "why", "ana")
 
 
-def test_a_decision_without_a_list_covers_every_list_the_entity_is_on(db: Database) -> None:
+def test_one_decision_covers_every_list_the_entity_is_on(db: Database) -> None:
     with db.begin() as conn:
-        records = record_decision(
-            conn, "Huawie", None, "huawei", Decision.CONFIRMED, "invoice says Huawei", "ana"
-        )
-    assert {r.list_id for r in records} >= {"fcc-covered", "bis-entity", "ndaa-889"}
-    assert all(r.name_key == "huawie" for r in records)
+        record = record_decision(conn, "Huawie", "huawei", Decision.CONFIRMED, "invoice says Huawei", "ana")
+    assert set(record.entry_hashes) >= {"fcc-covered", "bis-entity", "ndaa-889"}
+    assert record.name_key == "huawie"
+    with db.connect() as conn:
+        assert len(decision_history(conn)) == 1
 
 
 def test_an_ofac_folder_loads_its_three_files(db: Database, tmp_path: Path) -> None:

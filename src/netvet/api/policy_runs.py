@@ -80,16 +80,7 @@ def decide_candidate(
     if found is None:
         return None
     try:
-        record_decision(
-            conn,
-            found["name"],
-            found["list_id"],
-            found["entity_id"],
-            decision,
-            reason,
-            actor,
-            organization_id,
-        )
+        record_decision(conn, found["name"], found["entity_id"], decision, reason, actor, organization_id)
     except (ValueError, LookupError) as exc:
         raise DecisionRefused(str(exc)) from exc
     access.record_audit(
@@ -98,7 +89,7 @@ def decide_candidate(
         actor,
         via,
         f"screening.{decision.value}",
-        f"{found['name']} ~ {found['list_id']}:{found['entity_id']}",
+        f"{found['name']} ~ {found['entity_id']}",
         {"reason": reason, "candidate": candidate_id},
     )
     return browse.candidate(conn, organization_id, candidate_id)

@@ -14,11 +14,13 @@ from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
 from netvet.model.screening import Decision, ScreeningStatus
+from netvet.screening.decisions import DecisionRecord
 from netvet.screening.loaders import FORMATS, ListFileError
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
 from netvet.storage import Database
 from netvet.storage.screening import (
     ListDiff,
+    current_entry_hashes,
     current_lists,
     decision_book,
     decision_history,
@@ -329,44 +331,36 @@ def decide(
     name: Annotated[
         str, typer.Argument(help="The name as screened (any spelling that normalises the same).")
     ],
-    entity: Annotated[
-        str, typer.Option("--entity", help="Entity id of the list entry (as screen-name prints it).")
-    ],
+    entity: Annotated[str, typer.Option("--entity", help="Entity id (as screen-name prints it).")],
     reason: Annotated[str, typer.Option("--reason", help="Why: kept with the decision.")],
-    list_id: Annotated[
-        str | None,
-        typer.Option("--list", help="Only the entry on this list (default: every list the entity is on)."),
-    ] = None,
     confirm: Annotated[bool, typer.Option("--confirm", help="The name is this entity.")] = False,
     dismiss: Annotated[bool, typer.Option("--dismiss", help="The name is not this entity.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who decides (default: the login name).")] = None,
     org: OrgOption = "default",
 ) -> None:
-    """Confirm or dismiss a candidate; applies to every later screening of the name against the entry,
-    until the entry itself changes in a list reload."""
+    """Confirm or dismiss a candidate: one decision for the name and the entity, whichever lists it is
+    on; it holds for every later screening until one of the entity's entries changes in a list reload."""
     if confirm == dismiss:
         raise fail("give exactly one of --confirm or --dismiss")
     decision = Decision.CONFIRMED if confirm else Decision.DISMISSED
     with database() as db, db.begin() as conn:
         try:
-            records = record_decision(
-                conn, name, list_id, entity, decision, reason, by or getpass.getuser(), org
-            )
+            record = record_decision(conn, name, entity, decision, reason, by or getpass.getuser(), org)
             audit(
                 conn,
                 org,
                 f"screening.{decision.value}",
                 name,
-                {"entity_id": entity, "lists": [r.list_id for r in records], "reason": reason},
+                {"entity_id": entity, "lists": sorted(record.entry_hashes), "reason": reason},
             )
         except LookupError as exc:
             raise fail(str(exc), EXIT_NOT_FOUND) from None
         except ValueError as exc:
             raise fail(str(exc)) from None
-    first = records[0]
     console.print(
-        f"{first.decision.value}: '{first.name}' (normalised '{first.name_key}') against {first.entity_id} on "
-        f"{', '.join(r.list_id for r in records)}, by {first.decided_by} at {first.decided_at:%Y-%m-%d %H:%M} UTC",
+        f"{record.decision.value}: '{record.name}' (normalised '{record.name_key}') against "
+        f"{record.entity_id} (on {', '.join(sorted(record.entry_hashes))}), by {record.decided_by} at "
+        f"{record.decided_at:%Y-%m-%d %H:%M} UTC",
         highlight=False,
     )
 
@@ -379,15 +373,16 @@ def decisions(
     with database() as db, db.begin() as conn:
         lists, _ = current_lists(conn)
         rows = decision_history(conn, org)
-    hashes = {(e.list_id, e.entity_id): e.content_hash for lst in lists for e in lst.entries}
+    hashes = current_entry_hashes(lists)
     for row in rows:
-        current = hashes.get((row["list_id"], row["entity_id"]))
-        row["in_force"] = current == row["entry_hash"]
+        record = DecisionRecord(**{k: row[k] for k in DecisionRecord.model_fields})
+        row["in_force"] = record.holds_for(hashes.get(row["entity_id"], {}))
+        row["lists"] = sorted(row.pop("entry_hashes"))
     if as_json:
         typer.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Screening decisions ({len(rows)})", box=box.SIMPLE_HEAD)
-    for column in ("when", "who", "name", "entity", "list", "decision", "reason", "in force"):
+    for column in ("when", "who", "name", "entity", "lists", "decision", "reason", "in force"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
@@ -395,10 +390,10 @@ def decisions(
             row["decided_by"],
             row["name"],
             row["entity_id"],
-            row["list_id"],
+            ", ".join(row["lists"]),
             row["decision"],
             row["reason"],
-            "yes" if row["in_force"] else "no: entry changed",
+            "yes" if row["in_force"] else "no: the entity's entries changed",
         )
     console.print(table)
 

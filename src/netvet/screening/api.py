@@ -49,12 +49,22 @@ def evidence_from_result(name: str, result: ScreeningResult, listed_on: date | N
     )
 
 
+def first_listed(lists: Iterable[ScreeningList]) -> dict[str, date]:
+    """entity id -> the earliest day any of its active entries took effect."""
+    found: dict[str, date] = {}
+    for lst in lists:
+        for e in lst.entries:
+            if e.is_active and e.added_on is not None:
+                found[e.entity_id] = min(found.get(e.entity_id, e.added_on), e.added_on)
+    return found
+
+
 def evidence_from_screening(
-    screening: NameScreening, listed_on: Mapping[tuple[str, str], date | None] | None = None
+    screening: NameScreening, listed_on: Mapping[str, date] | None = None
 ) -> list[VendorEvidence]:
     """Evidence for every flagged result, and for dismissed ones (the rules see the dismissal)."""
     return [
-        evidence_from_result(screening.name, r, (listed_on or {}).get((r.list_id, r.entity_id)))
+        evidence_from_result(screening.name, r, (listed_on or {}).get(r.entity_id))
         for r in screening.results
         if r.status is not ScreeningStatus.CLEAR or r.decision is not None
     ]
@@ -66,10 +76,6 @@ def vendor_evidence_for_names(
     decisions: DecisionBook | None = None,
 ) -> dict[str, list[VendorEvidence]]:
     """The same shape as netvet.storage.screening.vendor_evidence, without a database."""
-    listed_on = {
-        (e.list_id, e.entity_id): e.added_on
-        for lst in (shipped_lists() if lists is None else lists)
-        for e in lst.entries
-    }
+    listed_on = first_listed(shipped_lists() if lists is None else lists)
     screenings = screen_names(names, lists, decisions)
     return {name: evidence_from_screening(s, listed_on) for name, s in screenings.items()}

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.brands import BrandTable, default_brand_table
 from netvet.screening.config import ScreeningConfig, default_config
-from netvet.screening.decisions import DecisionBook, DecisionRecord
+from netvet.screening.decisions import DecisionBook, DecisionRecord, entity_hash
 from netvet.screening.index import CandidateIndex
 from netvet.screening.lists import AffiliateGraph, ListEntry, ScreeningList
 from netvet.screening.matcher import Comparison, NameMatcher, TokenAlignmentMatcher
@@ -69,7 +69,7 @@ class ScreeningResult(BaseModel):
     decision: Decision | None = None
     affiliate_path: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
-    entry_hash: str = ""
+    entry_hash: str = ""  # of the entity's entries on every list (a decision lapses when it changes)
     explanation: Explanation
 
 
@@ -130,6 +130,10 @@ class Screener:
             for entry_no in self._entity_entries.get(brand.entity_id, ()) if form.tokens else ():
                 self._own(form, entry_no, brand.name, brand.kind)
         self._vocabulary = {k: frozenset(v) for k, v in vocabulary.items()}
+        self._entity_hashes = {
+            entity: {self.entries[no].list_id: self._hashes[no] for no in numbers}
+            for entity, numbers in self._entity_entries.items()
+        }
         self._anchors: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
         for tokens, form_id in self._form_ids.items():
             owners = self._owners[form_id]
@@ -161,6 +165,10 @@ class Screener:
             legal_status={lst.id: lst.info.legal_status for lst in chosen},
         )
 
+    def entry_hashes(self, entity_id: str) -> dict[str, str]:
+        """list id -> content hash of each of the entity's active entries ({} for an unknown entity)."""
+        return dict(self._entity_hashes.get(entity_id, {}))
+
     @property
     def name_count(self) -> int:
         """Names indexed (distinct normalised forms)."""
@@ -191,16 +199,24 @@ class Screener:
                     self.normalizer(split[0]), country, best, (f"location tail set aside: {split[1]}",)
                 )
         self._score_products(query, country, best)
-        # Statuses (with decisions) first, models only for what is shown: most candidates are dropped.
-        ranked: list[_Hit] = []
+        # One hit per entity, whichever lists it is on: its best score, reported on its first list
+        # (legal designations before statements). Statuses (with decisions) first, models only for what
+        # is shown: most candidates are dropped.
+        per_entity: dict[str, int] = {}
         for entry_no, scored in best.items():
             if scored.score < _REPORT_FLOOR:
                 continue
-            entry = self.entries[entry_no]
+            entity = self.entries[entry_no].entity_id
+            current = per_entity.get(entity)
+            if current is None or self._before(entry_no, scored, current, best[current]):
+                per_entity[entity] = entry_no
+        ranked: list[_Hit] = []
+        for entity, entry_no in per_entity.items():
+            scored = best[entry_no]
             raw_status = self.config.status_for(scored.score)
-            record = decisions.lookup(query.text, entry.list_id, entry.entity_id) if decisions else None
+            record = decisions.lookup(query.text, entity) if decisions else None
             status = raw_status
-            if record is not None and record.entry_hash == self._hashes[entry_no]:
+            if record is not None and record.holds_for(self._entity_hashes[entity]):
                 status = (
                     ScreeningStatus.MATCH if record.decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
                 )
@@ -234,6 +250,14 @@ class Screener:
             -closeness,
             self._legal_rank.get(entry.list_id, 0),
         )
+
+    def _before(self, entry_no: int, scored: _Scored, other_no: int, other: _Scored) -> bool:
+        """Whether this entry of an entity reports it rather than the other one: the better score, then
+        the list that binds."""
+        if scored.score != other.score:
+            return scored.score > other.score
+        mine, theirs = self.entries[entry_no].list_id, self.entries[other_no].list_id
+        return (self._legal_rank.get(mine, 0), mine) < (self._legal_rank.get(theirs, 0), theirs)
 
     def _bonus(self, entry: ListEntry, country: str | None) -> float:
         return self.config.same_country_bonus if country and country in entry.countries else 0.0
@@ -331,14 +355,17 @@ class Screener:
 
     def _result(self, hit: _Hit, country: str | None) -> ScreeningResult:
         entry = self.entries[hit.entry_no]
-        entry_hash = self._hashes[hit.entry_no]
+        hashes = self._entity_hashes[entry.entity_id]
         record = hit.record
         decision: Decision | None = None
         note = ""
         if record is not None:
             when = record.decided_at.date().isoformat()
-            if record.entry_hash != entry_hash:
-                note = f"{record.decision.value} by {record.decided_by} on {when} lapsed: the entry changed since"
+            if not record.holds_for(hashes):
+                note = (
+                    f"{record.decision.value} by {record.decided_by} on {when} lapsed: the entity's "
+                    "entries changed since"
+                )
             else:
                 decision = record.decision
                 note = f"{decision.value} by {record.decided_by} on {when}: {record.reason}"
@@ -360,7 +387,7 @@ class Screener:
             decision=decision,
             affiliate_path=path,
             lists=self._lists_of(entry.entity_id),
-            entry_hash=entry_hash,
+            entry_hash=entity_hash(hashes),
             explanation=Explanation.model_construct(
                 query_normalised=(comparison.query or scored.form).text,
                 matched_normalised=scored.form.text,

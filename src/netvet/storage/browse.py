@@ -158,13 +158,19 @@ def review_queue(conn: Connection, organization_id: str) -> list[dict[str, Any]]
     from netvet.storage import screening
 
     book = screening.decision_book(conn, organization_id)
+    lists, _ = screening.current_lists(conn)
+    hashes = screening.current_entry_hashes(lists)
     usage = assets_per_name(conn, organization_id)
     queue = []
+    # One candidate per screened name and entity: a screening result already names the entity once,
+    # with every list it is on.
     for row in screening.stored_results(conn, organization_id):
         if row["list_id"] is None or row["raw_status"] != "review":
             continue
-        record = book.lookup(row["name_key"], row["list_id"], row["entity_id"])
-        current = record if record is not None and record.entry_hash == row["entry_hash"] else None
+        record = book.lookup(row["name_key"], row["entity_id"])
+        current = (
+            record if record is not None and record.holds_for(hashes.get(row["entity_id"], {})) else None
+        )
         queue.append(
             {
                 **{k: row[k] for k in ("id", "name", "list_id", "entity_id", "entity_name", "matched_name")},

@@ -7,7 +7,7 @@ A screening run stores its results per name, so the next run can report only wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,7 +30,10 @@ from sqlalchemy import (
 )
 
 from netvet.model.screening import Decision, ScreeningStatus, VendorEvidence
+from netvet.screening.api import first_listed
 from netvet.screening.decisions import DecisionBook, DecisionRecord
+from netvet.screening.lists import ScreeningList
+from netvet.screening.normalize import default_normalizer
 from netvet.screening.screener import Explanation, NameScreening, Screener
 from netvet.storage.db import Database
 from netvet.storage.inventory import distinct_supplier_names
@@ -63,6 +66,7 @@ __all__ = [
     "ListVersion",
     "LoadOutcome",
     "ResultChange",
+    "current_entry_hashes",
     "current_lists",
     "decision_book",
     "decision_history",
@@ -92,14 +96,15 @@ decisions = Table(
     Column("organization_id", String(64), nullable=False, server_default="default"),
     Column("name_key", Text, nullable=False),
     Column("name", Text, nullable=False),
-    Column("list_id", String(64), nullable=False),
+    # One decision per name and entity, whichever lists the entity is on; entry_hashes records each of
+    # its entries (list id -> content hash) as the analyst saw them.
     Column("entity_id", String(200), nullable=False),
     Column("decision", String(16), nullable=False),
     Column("reason", Text, nullable=False),
     Column("decided_by", Text, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
-    Column("entry_hash", String(32), nullable=False),
-    Index("ix_screening_decisions_key", "list_id", "entity_id"),
+    Column("entry_hashes", JSON, nullable=False),
+    Index("ix_screening_decisions_entity", "entity_id"),
     Index("ix_screening_decisions_org", "organization_id"),
 )
 
@@ -155,13 +160,12 @@ def decision_book(conn: Connection, organization_id: str = "default") -> Decisio
         DecisionRecord(
             name_key=row.name_key,
             name=row.name,
-            list_id=row.list_id,
             entity_id=row.entity_id,
             decision=Decision(row.decision),
             reason=row.reason,
             decided_by=row.decided_by,
             decided_at=row.decided_at,
-            entry_hash=row.entry_hash,
+            entry_hashes=dict(row.entry_hashes),
         )
         for row in conn.execute(query)
     )
@@ -176,48 +180,45 @@ def decision_history(conn: Connection, organization_id: str = "default") -> list
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def current_entry_hashes(lists: Sequence[ScreeningList]) -> dict[str, dict[str, str]]:
+    """entity id -> {list id: content hash} of its active entries in these lists."""
+    found: dict[str, dict[str, str]] = {}
+    for lst in lists:
+        for entry in lst.entries:
+            if entry.is_active:
+                found.setdefault(entry.entity_id, {})[entry.list_id] = entry.content_hash
+    return found
+
+
 def record_decision(
     conn: Connection,
     name: str,
-    list_id: str | None,
     entity_id: str,
     decision: Decision,
     reason: str,
     decided_by: str,
     organization_id: str = "default",
-) -> list[DecisionRecord]:
-    """Record an analyst's decision on `name` against the current version of an entity's entry on one
-    list, or on every list it is on when `list_id` is None. Returns one record per entry."""
+) -> DecisionRecord:
+    """Record an analyst's decision on `name` against an entity, as its entries on every current list
+    are now."""
     if not reason.strip():
         raise ValueError("a decision needs a reason")
     lists, _ = current_lists(conn)
-    entries = [
-        e
-        for lst in lists
-        if list_id is None or lst.id == list_id
-        for e in lst.entries
-        if e.entity_id == entity_id and e.is_active
-    ]
-    if not entries:
-        where = f"list {list_id!r}" if list_id else "any list"
-        raise LookupError(f"no entry {entity_id!r} in the current version of {where}")
-    name_key = Screener(entries[:1]).normalizer(name).text
-    records = []
-    for entry in entries:
-        record = DecisionRecord(
-            name_key=name_key,
-            name=name,
-            list_id=entry.list_id,
-            entity_id=entity_id,
-            decision=decision,
-            reason=reason.strip(),
-            decided_by=decided_by,
-            decided_at=utc_now(),
-            entry_hash=entry.content_hash,
-        )
-        conn.execute(decisions.insert().values(organization_id=organization_id, **record.model_dump()))
-        records.append(record)
-    return records
+    hashes = current_entry_hashes(lists).get(entity_id)
+    if not hashes:
+        raise LookupError(f"no entity {entity_id!r} on any current list")
+    record = DecisionRecord(
+        name_key=default_normalizer()(name).text,
+        name=name,
+        entity_id=entity_id,
+        decision=decision,
+        reason=reason.strip(),
+        decided_by=decided_by,
+        decided_at=utc_now(),
+        entry_hashes=hashes,
+    )
+    conn.execute(decisions.insert().values(organization_id=organization_id, **record.model_dump()))
+    return record
 
 
 # ---------------------------------------------------------------- screening runs
@@ -317,7 +318,7 @@ def screen_inventory(
         names = distinct_supplier_names(conn, organization_id)
         previous = latest_run_id(conn, organization_id)
         before = _statuses(conn, previous)
-    screener = Screener(entry for lst in lists for entry in lst.entries)
+    screener = Screener.for_lists(lists)
     screenings: list[NameScreening] = []
     total = len(names)
     for number, name in enumerate(names, start=1):
@@ -383,12 +384,14 @@ def vendor_evidence(
     """The latest screening's evidence per inventory name as written, with current decisions applied.
 
     A name that screened clear maps to an empty list. A decision taken after the run applies at once
-    (confirmed: match; dismissed: clear, kept so the rules can see the dismissal) unless the entry changed
-    since it was taken. With `at`, only decisions taken by that day apply (assessing an earlier day).
+    (confirmed: match; dismissed: clear, kept so the rules can see the dismissal) unless the entity's
+    entries changed since it was taken. With `at`, only decisions taken by that day apply (assessing an
+    earlier day). `listed_on` is the earliest day any of the entity's entries took effect.
     """
     book = decision_book(conn, organization_id)
     lists, _ = current_lists(conn)
-    listed_on = {(e.list_id, e.entity_id): e.added_on for lst in lists for e in lst.entries}
+    hashes = current_entry_hashes(lists)
+    listed_on = first_listed(lists)
     evidence: dict[str, list[VendorEvidence]] = {}
     for row in stored_results(conn, organization_id):
         found = evidence.setdefault(row["name"], [])
@@ -396,9 +399,9 @@ def vendor_evidence(
             continue
         status = ScreeningStatus(row["raw_status"])
         decision: Decision | None = None
-        record = book.lookup(row["name_key"], row["list_id"], row["entity_id"])
+        record = book.lookup(row["name_key"], row["entity_id"])
         in_force = record is not None and (at is None or record.decided_at.date() <= at)
-        if record is not None and in_force and record.entry_hash == row["entry_hash"]:
+        if record is not None and in_force and record.holds_for(hashes.get(row["entity_id"], {})):
             decision = record.decision
             status = ScreeningStatus.MATCH if decision is Decision.CONFIRMED else ScreeningStatus.CLEAR
         if status is ScreeningStatus.CLEAR and decision is None:
@@ -416,7 +419,7 @@ def vendor_evidence(
                 affiliate_path=tuple(row["affiliate_path"] or ()),
                 lists=tuple(row["lists"] or ()),
                 decision=decision,
-                listed_on=listed_on.get((row["list_id"], row["entity_id"])),
+                listed_on=listed_on.get(row["entity_id"]),
             )
         )
     return evidence

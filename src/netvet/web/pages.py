@@ -223,7 +223,12 @@ def screening_page(request: Request, who: Web, db: DB, state: str = "open") -> H
         queue = browse.review_queue(conn, who.organization_id)
     if state != "all":
         queue = [c for c in queue if (c["decision"] is None) == (state == "open")]
-    return render(request, "screening.html", who, candidates=queue, state=state)
+    # One review item per screened name; its candidate entities (usually one) inside it.
+    names: dict[str, list[dict[str, Any]]] = {}
+    for candidate in queue:
+        names.setdefault(candidate["name"], []).append(candidate)
+    items = [{"name": n, "assets": cs[0]["assets"], "candidates": cs} for n, cs in names.items()]
+    return render(request, "screening.html", who, items=items, state=state)
 
 
 @router.post("/screening/{candidate_id}/decision")
