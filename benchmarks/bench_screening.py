@@ -11,16 +11,28 @@ Both matchers run behind the same candidate index (the same blocking, the same c
 scoring differs. nomenklatura scores FollowTheMoney entities with its `DefaultAlgorithm`. Throughput is
 names per CPU second of this single-threaded process (one core); wall-clock figures are printed too.
 
-Run: .venv/bin/python benchmarks/bench_screening.py [--queries 10000] [--nk-queries 600]
+Accuracy: the tuning set (tests/data/screening/eval_pairs.csv) and, per category, the real-world set
+written before tuning (tests/data/screening/eval_realworld.csv), both matchers in the same run.
+
+Command line: `netvet screen-name` start-up on a warm cache (a second and third run against the same
+NETVET_HOME), and `netvet screen-file` on 50,000 names with its peak memory (the child's max RSS).
+
+Run: .venv/bin/python benchmarks/bench_screening.py [--queries 10000] [--nk-queries 600] [--file-names 50000]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import platform
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -32,7 +44,7 @@ from nomenklatura.matching import DefaultAlgorithm
 
 from netvet.model.screening import ScreeningStatus
 from netvet.screening import Screener, shipped_lists
-from netvet.screening.evaluation import evaluate, read_labelled
+from netvet.screening.evaluation import LabelledName, evaluate, read_labelled
 from netvet.screening.lists import ListEntry, all_entries
 from netvet.screening.loaders import read_ofac_csv
 from netvet.screening.matcher import Comparison
@@ -41,6 +53,8 @@ from netvet.screening.normalize import NameForm
 ROOT = Path(__file__).resolve().parent.parent
 OFAC_DIR = ROOT.parent / "shared" / "data" / "ofac"
 EVAL_SET = ROOT / "tests" / "data" / "screening" / "eval_pairs.csv"
+REALWORLD_SET = ROOT / "tests" / "data" / "screening" / "eval_realworld.csv"
+NETVET = Path(sys.executable).with_name("netvet")
 SUFFIXES = ["LTD", "LLC", "CO., LTD.", "S.A.", "GMBH", "INC.", "JSC", "FZE", "LIMITED", "CORPORATION"]
 CLEAN_WORDS = [
     "Networks",
@@ -249,6 +263,7 @@ def main() -> int:
     parser.add_argument("--nk-queries", type=int, default=600)
     parser.add_argument("--listed-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--file-names", type=int, default=50_000)
     args = parser.parse_args()
     if not OFAC_DIR.exists():
         print(f"{OFAC_DIR} not found: the benchmark needs ../shared/data/ofac", file=sys.stderr)
@@ -332,8 +347,82 @@ def main() -> int:
         "OFAC SDN + shipped lists with the same candidates; flagged = score at or above the threshold shown"
     )
     print_table(("matcher", "precision", "recall", "tp/fp/fn/tn"), accuracy)
+    print_realworld(real)
     print_synthetic_rates(real, rng)
+    print_command_line(real, args.file_names, rng)
     return 0
+
+
+def print_realworld(entries: Sequence[ListEntry]) -> None:
+    """Precision and recall per category on the real-world set, netvet and nomenklatura in one run, both
+    against OFAC SDN + shipped lists with the same candidates."""
+    labelled = read_labelled(REALWORLD_SET.read_text(encoding="utf-8"))
+    ours = Screener(entries)
+    nk = Screener(entries, matcher=NomenklaturaMatcher(), normalizer=ours.normalizer)
+    nk.index = ours.index
+    low = replace(ours.config, review_threshold=0.5, match_threshold=0.7)
+    nk_low = Screener(entries, matcher=nk.matcher, normalizer=ours.normalizer, config=low)
+    nk_low.index = ours.index
+    categories: dict[str, list[LabelledName]] = defaultdict(list)
+    for item in labelled:
+        categories[item.category].append(item)
+    rows = []
+    for category, items in [("all", labelled), *sorted(categories.items())]:
+        cells = [category, str(sum(i.listed for i in items)), str(sum(not i.listed for i in items))]
+        for screener in (ours, nk, nk_low):
+            result = evaluate(screener, items)
+            cells.append(f"{result.precision:.3f} / {result.recall:.3f}")
+        rows.append(tuple(cells))
+    print(
+        f"\nreal-world set: {len(labelled)} names ({REALWORLD_SET.relative_to(ROOT)}), written before tuning; "
+        "precision / recall against OFAC SDN + shipped lists"
+    )
+    print_table(
+        ("category", "listed", "not listed", "netvet", "nomenklatura (0.7)", "nomenklatura (0.5)"), rows
+    )
+    misses = evaluate(ours, labelled)
+    print(f"netvet misses: {misses.misses}; false alarms: {misses.false_alarms}")
+
+
+def _run_cli(args: Sequence[str], home: str) -> tuple[float, int, str]:
+    env = os.environ | {"NETVET_HOME": home, "COLUMNS": "200"}
+    start = time.perf_counter()
+    done = subprocess.run([str(NETVET), *args], env=env, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
+
+
+def print_command_line(entries: Sequence[ListEntry], file_names: int, rng: random.Random) -> None:
+    """`screen-file` on many names with its peak memory (run first: the peak of this process's children is
+    then its own), and `screen-name` start-up, cold then warm."""
+    rows = []
+    with tempfile.TemporaryDirectory() as home:
+        path = Path(home) / "names.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["name"])
+            for name in queries(entries, file_names, 0.3, rng):
+                writer.writerow([name])
+        # The first child of this process: its max RSS is the screen-file run's own peak.
+        seconds, code, output = _run_cli(
+            ["screen-file", str(path), "--column", "name", "--json", str(Path(home) / "out.json")], home
+        )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+        rows.append(
+            (
+                f"screen-file, {file_names:,} names (JSON out)",
+                f"{seconds:.1f}",
+                f"{peak / 1024:.0f} MiB",
+                str(code),
+            )
+        )
+        if code != 0:
+            print(output[-2000:])
+    with tempfile.TemporaryDirectory() as home:
+        for label in ("first run (creates the database)", "warm", "warm"):
+            seconds, code, _ = _run_cli(["screen-name", "Huawei NE40E-X8"], home)
+            rows.append((f"screen-name, {label}", f"{seconds:.2f}", "", str(code)))
+    print("\ncommand line (wall clock, shipped lists only: a fresh NETVET_HOME)")
+    print_table(("command", "seconds", "peak RSS", "exit"), rows)
 
 
 def print_synthetic_rates(entries: Sequence[ListEntry], rng: random.Random, count: int = 2000) -> None:

@@ -170,3 +170,102 @@ def test_load_the_real_ofac_files(cli_env: Database) -> None:
     assert re.search(r"loaded ofac-sdn version 1: 7\d\d\d entries", flat(result.output))
     hit = json.loads(runner.invoke(app, ["screen-name", "Banco Nacional de Cuba", "--json"]).output)
     assert hit["status"] == "match" and hit["results"][0]["entity_id"] == "ofac-306"
+
+
+def test_fail_on_gives_an_exit_code_for_ci(cli_env: Database) -> None:
+    assert runner.invoke(app, ["screen-name", "Huawei", "--fail-on", "match"]).exit_code == 1
+    assert runner.invoke(app, ["screen-name", "Ericsson AB", "--fail-on", "review"]).exit_code == 0
+    assert runner.invoke(app, ["screen-name", "Huawie", "--fail-on", "review"]).exit_code == 1
+    assert runner.invoke(app, ["screen-name", "Huawie", "--fail-on", "match"]).exit_code == 0
+    assert runner.invoke(app, ["screen-name", "Huawie", "--fail-on", "maybe"]).exit_code == 2
+
+
+def test_threshold_lists_and_candidates(cli_env: Database) -> None:
+    strict = json.loads(runner.invoke(app, ["screen-name", "Huawie", "--threshold", "0.99", "--json"]).output)
+    assert strict["status"] == "clear"
+    assert runner.invoke(app, ["screen-name", "Huawie", "--threshold", "1.5"]).exit_code == 2
+    only = json.loads(runner.invoke(app, ["screen-name", "Huawei", "--lists", "ndaa-889", "--json"]).output)
+    assert only["status"] == "match" and only["results"][0]["list"] == "ndaa-889"
+    kaspersky = json.loads(
+        runner.invoke(app, ["screen-name", "Kaspersky", "--lists", "ndaa-889", "--json"]).output
+    )
+    assert kaspersky["status"] == "clear"  # Kaspersky is on the Covered List, not in section 889
+    unknown = runner.invoke(app, ["screen-name", "Huawei", "--lists", "nope"])
+    assert unknown.exit_code == 2 and "nope" in unknown.output
+    many = json.loads(
+        runner.invoke(app, ["screen-name", "Hua Wei Restaurant", "--candidates", "5", "--json"]).output
+    )
+    assert many["status"] == "clear" and 1 <= len(many["results"]) <= 5
+    none = json.loads(
+        runner.invoke(app, ["screen-name", "Hua Wei Restaurant", "--candidates", "0", "--json"]).output
+    )
+    assert none["results"] == []
+
+
+def test_country_is_validated(cli_env: Database, tmp_path: Path) -> None:
+    bad = runner.invoke(app, ["screen-name", "Huawei", "--country", "XX"])
+    assert bad.exit_code == 2 and "XX" in bad.output
+    assert runner.invoke(app, ["screen-name", "Huawei", "--country", "gb"]).exit_code == 0
+    source = tmp_path / "s.csv"
+    source.write_text("supplier,country\nHuawei,GB\nZTE,Narnia\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    args = [
+        "screen-file",
+        str(source),
+        "--column",
+        "supplier",
+        "--country-column",
+        "country",
+        "--json",
+        str(out),
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert rows[0]["status"] == "match"
+    assert rows[1]["status"] is None and "line 3, field country" in rows[1]["error"]
+
+
+def test_screen_file_streams_and_fails_on_for_ci(cli_env: Database, tmp_path: Path) -> None:
+    source = tmp_path / "s.csv"
+    source.write_text("supplier\nNokia Oyj\nHuawei NE40E-X8\n", encoding="utf-8")
+    printed = runner.invoke(app, ["screen-file", str(source), "--column", "supplier", "--fail-on", "review"])
+    assert printed.exit_code == 1
+    assert "line 3: 'Huawei NE40E-X8'" in flat(printed.output) and "Nokia" not in printed.output
+    out = tmp_path / "out.json"
+    args = ["screen-file", str(source), "--column", "supplier", "--json", str(out), "--fail-on", "match"]
+    assert runner.invoke(app, args).exit_code == 1  # the product reading is a match (own product line)
+    assert [r["status"] for r in json.loads(out.read_text(encoding="utf-8"))] == ["clear", "match"]
+    assert not (tmp_path / "out.json.partial").exists()
+
+
+def test_lists_show_gives_an_as_of_date_for_loaded_files(cli_env: Database, tmp_path: Path) -> None:
+    (tmp_path / "sdn.csv").write_text(
+        '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+    )
+    result = runner.invoke(
+        app,
+        [
+            "lists",
+            "load",
+            str(tmp_path / "sdn.csv"),
+            "--format",
+            "ofac-csv",
+            "--no-screen",
+            "--as-of",
+            "2025-01-31",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    shown = flat(runner.invoke(app, ["lists", "show"]).output)
+    assert "ofac-sdn" in shown and "2025-01-31 (given)" in shown
+    (tmp_path / "sdn.csv").write_text(
+        '37,"AEROCARIBBEAN AIRWAYS",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+    )
+    runner.invoke(app, ["lists", "load", str(tmp_path / "sdn.csv"), "--format", "ofac-csv", "--no-screen"])
+    assert "(file date)" in flat(runner.invoke(app, ["lists", "show"]).output)
+    assert (
+        runner.invoke(
+            app, ["lists", "load", str(tmp_path / "sdn.csv"), "--format", "ofac-csv", "--as-of", "31/01"]
+        ).exit_code
+        == 2
+    )

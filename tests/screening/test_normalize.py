@@ -51,3 +51,11 @@ def test_country_names_count_as_places_without_being_listed() -> None:
     form = default_normalizer()("Huawei Technologies España S.L.")
     assert form.tokens == ("huawei", "tech", "espana")
     assert form.weights[2] < form.weights[0]
+
+
+def test_the_country_name_snapshot_equals_rigours_territory_names() -> None:
+    """data/screening/country_names.txt is rigour's one-word territory names, kept as a file so the
+    command line need not build rigour's index at every start; regenerate it when rigour changes."""
+    from netvet.screening.config import COUNTRY_NAMES_FILE, rigour_country_names
+
+    assert COUNTRY_NAMES_FILE.read_text(encoding="utf-8").split() == rigour_country_names()

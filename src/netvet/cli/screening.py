@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import getpass
 import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +17,7 @@ from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
 from netvet.model.screening import Decision, ScreeningStatus
+from netvet.screening.config import default_config, is_country_code
 from netvet.screening.decisions import DecisionRecord
 from netvet.screening.loaders import FORMATS, ListFileError
 from netvet.screening.screener import NameScreening, Screener, ScreeningResult
@@ -68,11 +72,78 @@ def screening_json(screening: NameScreening) -> dict[str, Any]:
     }
 
 
-def _screener_from_db() -> tuple[Screener, Any]:
+ListsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lists", help="Screen against these lists only (comma-separated ids, as `lists show` prints)."
+    ),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option("--threshold", help="Review from this score (0 to 1) instead of the configured one."),
+]
+CandidatesOption = Annotated[
+    int,
+    typer.Option(
+        "--candidates", min=0, help="Candidates shown per name, flagged or not (even for a clear name)."
+    ),
+]
+FailOnOption = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Exit 1 when a name is `match` (or `review` or worse): for CI use."),
+]
+CountryOption = Annotated[
+    str | None, typer.Option("--country", help="ISO 3166 two-letter code of the party's country.")
+]
+EXIT_FLAGGED = 1  # --fail-on: a name reached the status given
+
+
+def valid_country(code: str | None, where: str = "--country") -> str | None:
+    """An ISO two-letter country code in upper case; bad input fails with exit code 2."""
+    if code is None or not code.strip():
+        return None
+    upper = code.strip().upper()
+    if not is_country_code(upper):
+        raise fail(f"{where}: {code!r} is not an ISO 3166 two-letter country code")
+    return upper
+
+
+def _fail_on(value: str | None) -> ScreeningStatus | None:
+    if value is None:
+        return None
+    if value not in {"match", "review"}:
+        raise fail(f"--fail-on {value!r}: use match or review")
+    return ScreeningStatus(value)
+
+
+def _screener_from_db(
+    lists_wanted: str | None = None, threshold: float | None = None
+) -> tuple[Screener, Any]:
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise fail(f"--threshold {threshold}: give a score from 0 to 1")
     with database() as db, db.begin() as conn:
         lists, _ = current_lists(conn)
         book = decision_book(conn)
-    return Screener(entry for lst in lists for entry in lst.entries), book
+    if lists_wanted:
+        wanted = [w.strip() for w in lists_wanted.split(",") if w.strip()]
+        known = {lst.id for lst in lists}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise fail(
+                f"--lists: no list {', '.join(map(repr, unknown))} (lists: {', '.join(sorted(known))})"
+            )
+        lists = [lst for lst in lists if lst.id in wanted]
+    config = default_config()
+    if threshold is not None:
+        config = replace(
+            config, review_threshold=threshold, match_threshold=max(threshold, config.match_threshold)
+        )
+    return Screener.for_lists(lists, config=config), book
+
+
+def _reached(status: ScreeningStatus, fail_on: ScreeningStatus | None) -> bool:
+    order = {ScreeningStatus.CLEAR: 0, ScreeningStatus.REVIEW: 1, ScreeningStatus.MATCH: 2}
+    return fail_on is not None and order[status] >= order[fail_on]
 
 
 # ---------------------------------------------------------------- lists
@@ -90,10 +161,11 @@ def lists_show(
     for column in ("list", "v", "as of", "loaded", "entries", "origin (sha256)"):
         table.add_column(column, no_wrap=column != "origin (sha256)", overflow="fold")
     for v in versions:
+        as_of = v.info.as_of.isoformat() if v.info.as_of else "unknown"
         table.add_row(
             v.list_id,
             str(v.version),
-            v.info.as_of.isoformat() if v.info.as_of else "",
+            as_of + {"file": " (file date)", "given": " (given)"}.get(v.info.as_of_source, ""),
             v.loaded_at.strftime("%Y-%m-%d"),
             str(v.entry_count),
             f"{v.origin if v.origin == 'shipped' else v.format + ' ' + v.file_name} ({v.sha256[:8]})",
@@ -132,17 +204,30 @@ def lists_load(
     rescreen: Annotated[
         bool, typer.Option("--screen/--no-screen", help="Re-screen the inventory afterwards.")
     ] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the file is as of (YYYY-MM-DD); default: the file's own date, else its modification day.",
+        ),
+    ] = None,
 ) -> None:
     """Load a published list file as a new version (all or nothing), then re-screen the inventory."""
     if format not in FORMATS:
         raise fail(f"--format {format!r} is not one of {', '.join(FORMATS)}")
+    try:
+        as_of_day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
     if not file.exists():
         raise fail(f"{file}: no such file", EXIT_NOT_FOUND)
     with database() as db:
         try:
             with progress_bar(transient=True) as progress:
                 progress.add_task(f"reading {file.name}", total=None)
-                outcome = load_list_file(db, file, format, list_id, loaded_by=getpass.getuser())
+                outcome = load_list_file(
+                    db, file, format, list_id, loaded_by=getpass.getuser(), as_of=as_of_day
+                )
         except ListFileError as exc:
             raise fail(f"{exc} (nothing loaded; the previous version stays in force)") from None
         v = outcome.version
@@ -197,30 +282,56 @@ def lists_diff(
 
 def screen_name(
     name: Annotated[str, typer.Argument(help="The name to screen, in any script.")],
-    country: Annotated[str | None, typer.Option("--country", help="ISO country code of the party.")] = None,
+    country: CountryOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lists: ListsOption = None,
+    threshold: ThresholdOption = None,
+    candidates: CandidatesOption = NEAR_MISSES,
+    fail_on: FailOnOption = None,
 ) -> None:
-    """Screen one name against every list, with explanations."""
-    screener, book = _screener_from_db()
-    screening = screener.screen(name, country=country, decisions=book, near_misses=NEAR_MISSES)
+    """Screen one name against every list (or --lists), with explanations."""
+    country = valid_country(country)
+    stop_at = _fail_on(fail_on)
+    screener, book = _screener_from_db(lists, threshold)
+    screening = screener.screen(name, country=country, decisions=book, near_misses=candidates)
     if as_json:
         typer.echo(json.dumps(screening_json(screening), ensure_ascii=False, indent=2))
-        return
-    console.print(f"{name!r} (normalised '{screening.normalised}'): {_status(screening.status.value)}")
-    table = Table()
-    for column in ("status", "score", "list", "entity", "matched name", "why"):
-        table.add_column(column, overflow="fold")
-    for r in screening.results:
-        table.add_row(
-            _status(r.status.value),
-            f"{r.score:.2f}",
-            r.list_id,
-            r.entity_id,
-            r.matched_name,
-            r.explanation.summary(),
-        )
-    if screening.results:
-        console.print(table)
+    else:
+        console.print(f"{name!r} (normalised '{screening.normalised}'): {_status(screening.status.value)}")
+        table = Table()
+        for column in ("status", "score", "lists", "entity", "matched name", "why"):
+            table.add_column(column, overflow="fold")
+        for r in screening.results:
+            table.add_row(
+                _status(r.status.value),
+                f"{r.score:.2f}",
+                ", ".join(r.lists) or r.list_id,
+                f"{r.entity_id} ({r.entity_name})",
+                r.matched_name,
+                r.explanation.summary(),
+            )
+        if screening.results:
+            console.print(table)
+    if _reached(screening.status, stop_at):
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+def _csv_rows(file: Path, column: str, country_column: str | None) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's rows one at a time (a 50,000-row file is never held in memory)."""
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        # Spreadsheets export with commas, semicolons or tabs depending on the locale.
+        try:
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(fh.read(8192), delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        fh.seek(0)
+        reader = csv.DictReader(fh, dialect=dialect)
+        header = reader.fieldnames or []
+        for wanted in (column, country_column):
+            if wanted is not None and wanted not in header:
+                raise fail(f"{file}: no column {wanted!r} (columns: {', '.join(header)})")
+        for row in reader:
+            yield reader.line_num, row
 
 
 def screen_file(
@@ -232,61 +343,81 @@ def screen_file(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write one result per input row to this JSON file.")
     ] = None,
+    lists: ListsOption = None,
+    threshold: ThresholdOption = None,
+    candidates: CandidatesOption = NEAR_MISSES,
+    fail_on: FailOnOption = None,
 ) -> None:
-    """Screen a CSV file of names in bulk, one result per input row."""
+    """Screen a CSV file of names in bulk, one result per input row, streamed: each row is screened,
+    written and forgotten, so memory stays flat however long the file is."""
+    if not file.exists():
+        raise fail(f"{file}: no such file", EXIT_NOT_FOUND)
+    stop_at = _fail_on(fail_on)
+    screener, book = _screener_from_db(lists, threshold)
+    counts = {s.value: 0 for s in ScreeningStatus} | {"error": 0}
+    worst = ScreeningStatus.CLEAR
     try:
-        with file.open(encoding="utf-8-sig", newline="") as fh:
-            # Spreadsheets export with commas, semicolons or tabs depending on the locale.
-            try:
-                dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-                    fh.read(8192), delimiters=",;\t|"
-                )
-            except csv.Error:
-                dialect = csv.excel
-            fh.seek(0)
-            reader = csv.DictReader(fh, dialect=dialect)
-            header = reader.fieldnames or []
-            for wanted in (column, country_column):
-                if wanted is not None and wanted not in header:
-                    raise fail(f"{file}: no column {wanted!r} (columns: {', '.join(header)})")
-            rows = [(reader.line_num, row) for row in reader]
+        with file.open("rb") as fh:
+            total = max(0, sum(1 for _ in fh) - 1)
+        partial = json_out.with_name(json_out.name + ".partial") if json_out is not None else None
+        out = partial.open("w", encoding="utf-8") if partial is not None else None
+        try:
+            with progress_bar() as progress:
+                task = progress.add_task(f"screening {file.name}", total=total)
+                if out is not None:
+                    out.write("[")
+                for number, (line, row) in enumerate(_csv_rows(file, column, country_column)):
+                    item = _screen_row(screener, book, row, line, column, country_column, candidates)
+                    status = item["status"] or "error"
+                    counts[status] += 1
+                    if status != "error" and _reached(ScreeningStatus(status), ScreeningStatus.REVIEW):
+                        worst = max(worst, ScreeningStatus(status), key=_ORDER.__getitem__)
+                    if out is not None:
+                        out.write(("," if number else "") + "\n" + json.dumps(item, ensure_ascii=False))
+                    elif status != "clear":
+                        best = item["results"][0] if item["results"] else None
+                        what = f"{best['entity_id']} {best['score']:.2f}" if best else item.get("error", "")
+                        progress.console.print(
+                            f"line {line}: {item['name']!r} {_status(status)} {what}", highlight=False
+                        )
+                    progress.advance(task)
+                if out is not None:
+                    out.write("\n]\n")
+        finally:
+            if out is not None:
+                out.close()
+        if json_out is not None and partial is not None:
+            partial.replace(json_out)  # all or nothing: no half-written results file
+            console.print(f"wrote {sum(counts.values())} results to {json_out}")
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise fail(f"{file}: cannot be read as CSV: {exc}") from None
-    screener, book = _screener_from_db()
-    out: list[dict[str, Any]] = []
-    counts = {s.value: 0 for s in ScreeningStatus}
-    with progress_bar() as progress:
-        task = progress.add_task(f"screening {file.name}", total=len(rows))
-        for line, row in rows:
-            name = (row.get(column) or "").strip()
-            country = (row.get(country_column) or "").strip() or None if country_column else None
-            if not name:
-                out.append(
-                    {"line": line, "name": "", "status": None, "error": f"empty {column}", "results": []}
-                )
-            else:
-                screening = screener.screen(name, country=country, decisions=book, near_misses=NEAR_MISSES)
-                counts[screening.status.value] += 1
-                out.append({"line": line, **screening_json(screening)})
-            progress.advance(task)
-    if json_out is not None:
-        json_out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
-        console.print(f"wrote {len(out)} results to {json_out}")
-    else:
-        table = Table()
-        for col in ("line", "name", "status", "best hit", "score"):
-            table.add_column(col, overflow="fold")
-        for item in out:
-            best = item["results"][0] if item["results"] else None
-            table.add_row(
-                str(item["line"]),
-                item["name"],
-                _status(item["status"]) if item["status"] else "[red]error[/]",
-                f"{best['list']} {best['entity_id']}" if best and item["status"] != "clear" else "",
-                f"{best['score']:.2f}" if best and item["status"] != "clear" else "",
-            )
-        console.print(table)
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    if stop_at is not None and _reached(worst, stop_at):
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+_ORDER = {ScreeningStatus.CLEAR: 0, ScreeningStatus.REVIEW: 1, ScreeningStatus.MATCH: 2}
+
+
+def _screen_row(
+    screener: Screener,
+    book: Any,
+    row: dict[str, str],
+    line: int,
+    column: str,
+    country_column: str | None,
+    candidates: int,
+) -> dict[str, Any]:
+    name = (row.get(column) or "").strip()
+    if not name:
+        return {"line": line, "name": "", "status": None, "error": f"empty {column}", "results": []}
+    raw_country = (row.get(country_column) or "").strip() if country_column else ""
+    country = raw_country.upper() or None
+    if country is not None and not is_country_code(country):
+        error = f"line {line}, field {country_column}: {raw_country!r} is not an ISO country code"
+        return {"line": line, "name": name, "status": None, "error": error, "results": []}
+    screening = screener.screen(name, country=country, decisions=book, near_misses=candidates)
+    return {"line": line, **screening_json(screening)}
 
 
 def screen_and_report(db: Database, org: str) -> None:

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import yaml
 
 from netvet.model.roles import RoleTable
-from netvet.planning.catalogue import CostCatalogue
+
+if TYPE_CHECKING:
+    from netvet.planning.catalogue import CostCatalogue
 
 DATA_DIR = Path(str(resources.files("netvet") / "data"))
 SCHEMA_DIR = DATA_DIR / "schemas"
@@ -123,4 +125,8 @@ def role_table() -> RoleTable:
 
 def cost_catalogue(path: Path | str | None = None) -> CostCatalogue:
     """The shipped cost catalogue, or the user's in the same schema. Raises DataFileError."""
+    # Imported here: the planning package brings numpy and the optimiser, which a data file's reader
+    # (and `netvet screen-name`) must not pay for at start-up.
+    from netvet.planning.catalogue import CostCatalogue
+
     return CostCatalogue.from_mapping(load_yaml_file(path or DATA_DIR / "costs.yaml", "costs.schema.json"))

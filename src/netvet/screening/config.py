@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rigour.territories import lookup_territory
+from rigour.territories import get_territory, lookup_territory
 
 from netvet.data import DATA_DIR, load_yaml_file
 from netvet.model.screening import ScreeningStatus
@@ -16,10 +16,45 @@ CONFIG_FILE = DATA_DIR / "screening.yaml"
 _MIN_COUNTRY_NAME = 4  # shorter tokens are codes (de, la, sl) and mean other things in names
 
 
-@lru_cache(maxsize=65_536)
+COUNTRY_NAMES_FILE = DATA_DIR / "screening" / "country_names.txt"
+
+
+def rigour_country_names() -> list[str]:
+    """The one-word country and territory names rigour's territory database knows (espana, sweden),
+    as `data/screening/country_names.txt` holds them. That file is a snapshot: building rigour's name
+    index takes about a second, too long for every start of `netvet screen-name`. Regenerate it with
+    `python -c "from netvet.screening.config import write_country_names; write_country_names()"`; a test
+    checks the snapshot still equals rigour's data."""
+    from rigour.territories.lookup import _get_territory_names
+
+    return sorted(
+        name
+        for name in _get_territory_names()
+        if len(name) >= _MIN_COUNTRY_NAME
+        and name.isascii()
+        and name.isalnum()
+        and lookup_territory(name) is not None
+    )
+
+
+def write_country_names() -> None:
+    COUNTRY_NAMES_FILE.write_text("\n".join(rigour_country_names()) + "\n", encoding="utf-8")
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset(COUNTRY_NAMES_FILE.read_text(encoding="utf-8").split())
+
+
 def is_country_name(token: str) -> bool:
     """rigour's territory database knows the token as a country or territory name (espana, sweden)."""
-    return len(token) >= _MIN_COUNTRY_NAME and lookup_territory(token) is not None
+    return len(token) >= _MIN_COUNTRY_NAME and token in _country_names()
+
+
+def is_country_code(code: str) -> bool:
+    """An ISO 3166 two-letter code rigour's territory database knows (GB, CN, SG; not XX or ZZ)."""
+    territory = get_territory(code.lower()) if len(code) == 2 and code.isalpha() else None
+    return territory is not None and territory.is_ftm and territory.code not in {"zz", "eu"}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class ListInfo(BaseModel):
     jurisdiction: str = ""
     url: str = ""
     as_of: date | None = None
+    # Where `as_of` comes from: "" the publisher's own date (in the file or the shipped data), "file" the
+    # loaded file's modification day (OFAC's CSV files carry no date), "given" the analyst's --as-of.
+    as_of_source: str = ""
     legal_status: str = "binding"
     note: str = ""
 

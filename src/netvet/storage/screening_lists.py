@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +185,13 @@ def store_list_version(
 def sync_shipped_lists(conn: Connection) -> list[ListVersion]:
     """Record each shipped list as a version when its file is new or changed (netvet upgraded)."""
     latest = {v.list_id: v for v in latest_versions(conn)}
+    digests = {path.stem: hashlib.sha256(path.read_bytes()).hexdigest() for path in LISTS_DIR.glob("*.yaml")}
+    if all(lid in latest and latest[lid].sha256 == digest for lid, digest in digests.items()):
+        return []  # nothing new: the files are not even parsed (this runs at every command's start)
     added = []
     for shipped in shipped_lists():
         path = LISTS_DIR / f"{shipped.id}.yaml"
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = digests[shipped.id]
         current = latest.get(shipped.id)
         if current is None or current.sha256 != digest:
             try:
@@ -307,7 +310,7 @@ def _read(path: Path) -> bytes:
 
 
 def parse_list_file(
-    path: Path, format: str, list_id: str, previous: ScreeningList | None
+    path: Path, format: str, list_id: str, previous: ScreeningList | None, as_of: date | None = None
 ) -> tuple[ScreeningList, str]:
     """Parse a published file (no database writes) and return the list and the sha256 of its bytes.
 
@@ -350,11 +353,29 @@ def parse_list_file(
         )
     else:
         raise ListFileError(source, f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
-    return parsed, digest.hexdigest()
+    return _dated(parsed, path, as_of), digest.hexdigest()
+
+
+def _dated(parsed: ScreeningList, path: Path, as_of: date | None) -> ScreeningList:
+    """Every version says as of when: the date the analyst gave, else the file's own, else (OFAC's CSV
+    files carry none) the day the file was last modified."""
+    if as_of is not None:
+        info = parsed.info.model_copy(update={"as_of": as_of, "as_of_source": "given"})
+    elif parsed.info.as_of is None:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+        info = parsed.info.model_copy(update={"as_of": modified, "as_of_source": "file"})
+    else:
+        return parsed
+    return parsed.model_copy(update={"info": info})
 
 
 def load_list_file(
-    db: Database, path: Path, format: str, list_id: str | None = None, loaded_by: str | None = None
+    db: Database,
+    path: Path,
+    format: str,
+    list_id: str | None = None,
+    loaded_by: str | None = None,
+    as_of: date | None = None,
 ) -> LoadOutcome:
     """Load a published list file as the next version of its list, all or nothing.
 
@@ -372,7 +393,7 @@ def load_list_file(
             if history
             else None
         )
-    parsed, digest = parse_list_file(path, format, list_id, previous)
+    parsed, digest = parse_list_file(path, format, list_id, previous, as_of)
     if history and history[-1].sha256 == digest:
         return LoadOutcome(version=history[-1], unchanged=True, diff=None)
     with db.begin() as conn:

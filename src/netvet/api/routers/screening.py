@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from netvet.api.policy_runs import DecisionRefused, decide_candidate, rescreen_inventory
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
@@ -16,6 +16,7 @@ from netvet.api.worker import JobContext
 from netvet.model.screening import Decision
 from netvet.screening import NameScreening
 from netvet.screening.api import shipped_screener
+from netvet.screening.config import is_country_code
 from netvet.storage import browse
 
 router = APIRouter(prefix="/screening", tags=["screening"], responses=PROBLEM_RESPONSES)
@@ -25,6 +26,13 @@ MAX_BATCH = 1000
 class NameQuery(BaseModel):
     name: str = Field(min_length=1, max_length=500)
     country: str | None = Field(default=None, min_length=2, max_length=2)
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str | None) -> str | None:
+        if value is not None and not is_country_code(value.upper()):
+            raise ValueError(f"{value!r} is not an ISO 3166 two-letter country code")
+        return value.upper() if value else None
 
 
 class BatchQuery(BaseModel):

@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from followthemoney import model, registry
-from followthemoney.exc import InvalidData
-
 from netvet.screening.lists import ListEntry, ListInfo, ScreeningList
 from netvet.screening.loaders.common import ListFileError, decode, parse_date, text
 
@@ -58,6 +55,11 @@ class _Reader:
 
     def read(self, number: int, data: dict[str, Any]) -> ListEntry | None:
         """The entry for one entity (None for non-party entities such as sanctions or addresses)."""
+        # Imported here: followthemoney takes a good part of a second to import, and only list loads
+        # need it, not every start of the command line (`netvet screen-name`).
+        from followthemoney import model, registry
+        from followthemoney.exc import InvalidData
+
         for key in ("id", "schema"):
             if not data.get(key):
                 raise ListFileError(self.source, f"the entity has no {key}", number, key)
