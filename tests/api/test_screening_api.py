@@ -97,3 +97,18 @@ def test_a_name_counts_the_assets_that_carry_it_in_any_role(world: World) -> Non
         )
         counts = browse.assets_per_name(conn, "acme")
     assert counts == {"HiSilicon": 3, "Ericsson": 1, "Nokia": 1}
+
+
+def test_screening_a_name_validates_the_country_and_never_lowers_a_score_for_it(world: World) -> None:
+    def screen_name(**body: str) -> dict[str, object]:
+        response = world.post(
+            "acme:viewer", "/api/v1/screening/name", json={"name": "Huawei Technologies", **body}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    plain, abroad = screen_name(), screen_name(country="gb")
+    assert abroad["results"][0]["entity_id"] == plain["results"][0]["entity_id"] == "huawei"  # type: ignore[index]
+    assert abroad["results"][0]["score"] >= plain["results"][0]["score"]  # type: ignore[index]
+    bad = world.post("acme:viewer", "/api/v1/screening/name", json={"name": "Huawei", "country": "XX"})
+    assert bad.status_code == 422

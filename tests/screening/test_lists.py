@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,37 @@ def test_a_list_file_with_a_bad_field_names_the_line_and_key(tmp_path: Path) -> 
         load_list_file(path)
     assert caught.value.line == 5
     assert caught.value.key == "entries[0].countries[0]"
+
+
+def test_the_entity_list_excerpt_covers_telecom_surveillance_and_semiconductor_suppliers() -> None:
+    """Issue 14's examples, with the listing dates of their Federal Register rules."""
+    bis = {e.entity_id: e for lst in shipped_lists() if lst.id == "bis-entity" for e in lst.entries}
+    expected = {
+        "smic": (date(2020, 12, 18), "85 FR 83416"),
+        "dji": (date(2020, 12, 18), "85 FR 83416"),
+        "sugon": (date(2019, 6, 24), "84 FR 29371"),
+        "new-h3c-semiconductor": (date(2024, 12, 2), "2024-28267"),
+        "uniview": (date(2024, 12, 10), "December 2024"),
+        "ymtc": (date(2022, 12, 16), "87 FR 77505"),
+        "phytium": (date(2021, 4, 8), "86 FR 18437"),
+        "megvii": (date(2019, 10, 9), "84 FR 54002"),
+    }
+    for entity_id, (added_on, citation) in expected.items():
+        entry = bis[entity_id]
+        assert entry.added_on == added_on and citation in entry.source, entity_id
+    smic_affiliates = [e for e in bis.values() if e.parent == "smic"]
+    assert len(smic_affiliates) == 10  # "SMIC and ten related companies"
+
+
+def test_every_entity_list_entry_cites_its_rule_or_says_it_is_unconfirmed() -> None:
+    for lst in shipped_lists():
+        if lst.id != "bis-entity":
+            continue
+        for entry in lst.entries:
+            assert entry.added_on is not None, entry.entity_id
+            cited = " FR " in entry.source or "FR Doc" in entry.source
+            assert cited or (entry.confidence == "unverified" and "unconfirmed" in entry.source), (
+                entry.entity_id
+            )
+            if entry.confidence == "unverified":
+                assert entry.note, entry.entity_id  # says what was not checked

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
+from rigour.territories import get_territories
 
 from netvet.api.policy_runs import DecisionRefused, decide_candidate, rescreen_inventory
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
@@ -23,9 +24,14 @@ router = APIRouter(prefix="/screening", tags=["screening"], responses=PROBLEM_RE
 MAX_BATCH = 1000
 
 
+# The ISO codes screening accepts, declared in the OpenAPI document so clients know them in advance.
+COUNTRY_CODES = sorted(c for c in (t.code.upper() for t in get_territories()) if is_country_code(c))
+CountryCode = Annotated[str, WithJsonSchema({"type": "string", "enum": COUNTRY_CODES})]
+
+
 class NameQuery(BaseModel):
     name: str = Field(min_length=1, max_length=500)
-    country: str | None = Field(default=None, min_length=2, max_length=2)
+    country: CountryCode | None = None
 
     @field_validator("country")
     @classmethod
