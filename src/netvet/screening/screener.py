@@ -290,19 +290,23 @@ class Screener:
         """The matcher's comparison, made monotonic: words of the entity's own listed names left unpaired
         in the query are set aside, so "HIKVISION DIGITAL TECHNOLOGY" never scores below "Hikvision"."""
         comparison = self.matcher.compare(query, form)
-        unmatched = comparison.unmatched_query
-        if not unmatched or comparison.score >= 1.0:
+        if comparison.score >= 1.0 or comparison.score < _REPORT_FLOOR - 0.2:
             return comparison, ()
+        paired: set[int] = set()
+        covered = 0.0
+        for _, _, qi, cj in comparison.alignment:
+            paired.update(qi)
+            covered += sum(form.weights[j] for j in cj)
         # Only for a name that already covers most of the list name: setting words aside must not make
         # a candidate out of a name that shares one word with it.
-        covered = sum(form.weights[j] for _, _, _, cj in comparison.alignment for j in cj)
-        if covered < 0.5 * form.total_weight:
+        if len(paired) == len(query.tokens) or covered < 0.5 * form.total_weight:
             return comparison, ()
-        own: set[str] = set()
-        for entry_no, _, _ in owners:
-            own |= self._vocabulary.get(self.entries[entry_no].entity_id, frozenset())
-        paired = {i for _, _, qi, _ in comparison.alignment for i in qi}
-        set_aside = [i for i, t in enumerate(query.tokens) if i not in paired and t in own]
+        vocabularies = [self._vocabulary.get(self.entries[no].entity_id, frozenset()) for no, _, _ in owners]
+        set_aside = [
+            i
+            for i, t in enumerate(query.tokens)
+            if i not in paired and any(t in vocabulary for vocabulary in vocabularies)
+        ]
         kept = [i for i in range(len(query.tokens)) if i not in set_aside]
         if not set_aside or not kept:
             return comparison, ()
