@@ -165,6 +165,10 @@ class Screener:
             legal_status={lst.id: lst.info.legal_status for lst in chosen},
         )
 
+    def entities_of(self, form_id: int) -> tuple[str, ...]:
+        """The entities a candidate name form belongs to (usually one)."""
+        return tuple(dict.fromkeys(self.entries[no].entity_id for no, _, _ in self._owners[form_id]))
+
     def entry_hashes(self, entity_id: str) -> dict[str, str]:
         """list id -> content hash of each of the entity's active entries ({} for an unknown entity)."""
         return dict(self._entity_hashes.get(entity_id, {}))
