@@ -269,3 +269,20 @@ def test_lists_show_gives_an_as_of_date_for_loaded_files(cli_env: Database, tmp_
         ).exit_code
         == 2
     )
+
+
+def test_the_screening_commands_start_without_the_other_areas_heavy_imports() -> None:
+    """`netvet screen-name` builds only the screening commands: no planner (numpy, the optimiser), no
+    followthemoney (needed only to load a FollowTheMoney file), no reporting, no rfc3987 grammar."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['netvet', 'screen-name', '--help']\n"
+        "from netvet.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['numpy', 'followthemoney', 'netvet.planning', 'polars', 'netvet.report', 'rfc3987_syntax']\n"
+        "print(sorted(m for m in heavy if sys.modules.get(m) is not None))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

@@ -63,5 +63,9 @@ def with_bare_jurisdiction(argv: list[str]) -> list[str]:
 def main() -> None:
     args = with_bare_jurisdiction(sys.argv[1:])
     quick = QUICK.get(args[0]) if args else None
+    if quick:
+        # jsonschema imports rfc3987_syntax when it is installed (it builds a grammar at import: about
+        # a second) to check "iri" formats, which no netvet schema uses: the quick path does without.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     command_line = build_app((quick,)) if quick else build_app()
     command_line(args=args, prog_name="netvet")
