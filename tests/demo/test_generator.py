@@ -63,7 +63,22 @@ def test_us_rural_carrier_bought_huawei_zte_around_the_fcc_cutoff() -> None:
         for r in generate_inventory(country="US")
         if r["vendor"] in {"Huawei", "HUAWEI", "ZTE", "ZTE Corporation"}
     ]
-    assert us and all(r["purchased_on"] < "2020-09-01" for r in us)
+    dated = [r for r in us if r["purchased_on"] is not None]
+    assert dated and all(r["purchased_on"] < "2020-09-01" for r in dated)
+
+
+def test_the_demo_leaves_the_gaps_real_inventories_have() -> None:
+    rows = list(generate_inventory(sites=600))
+    share = {
+        column: sum(r[column] is None for r in rows) / len(rows)
+        for column in ("purchased_on", "installed_on")
+    }
+    assert 0.02 < share["purchased_on"] < 0.06 and 0.01 < share["installed_on"] < 0.03
+    radios = [r for r in rows if r["role"] in ("BBU", "AAU", "RRU")]
+    assert any(r["technology"] is None for r in radios)
+    uk_sites = {r["site_id"]: r["national_security"] for r in generate_inventory(country="GB")}
+    assert {True, False, None} <= set(uk_sites.values())
+    assert all(r["national_security"] is None for r in rows if r["country"] != "GB")
 
 
 def test_one_country_only(tmp_path: Path) -> None:

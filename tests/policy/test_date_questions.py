@@ -133,6 +133,9 @@ def test_date_question(question: dict[str, str]) -> None:
         roles=role_table(),
         organization_names={ORGANIZATION: (question["organization"] or "Example Telecom",)},
     )
-    found = [(f.status.value, f.deadline) for f in result.findings() if f.rule_id == question["rule"]]
+    findings = [f for f in result.findings() if f.rule_id == question["rule"]]
+    found = [(f.status.value, f.deadline) for f in findings]
     expected = [] if question["status"] == "none" else [(question["status"], _day(question["deadline"]))]
     assert found == expected, question["source"]
+    # An undecided rule always says what the inventory lacks.
+    assert all(f.missing for f in findings if f.status.value == "unknown")

@@ -46,7 +46,7 @@ def test_ban_bites_on_equipment_installed_on_or_after_the_effective_day(make_pac
         if f.asset_id == "unknown-date"
     ]
     assert (
-        "no installation date: cannot tell whether the ban on equipment installed from 2022-10-13 applies."
+        "installation date not recorded: cannot tell whether the ban on equipment installed from 2022-10-13 applies."
         in (unknown.explanation)
     )
 
@@ -113,6 +113,7 @@ def test_unknown_technology_is_never_taken_for_5g(make_pack: MakePack) -> None:
     assert found["nr"].status is FindingStatus.VIOLATION
     assert (found["blank"].status, found["blank"].deadline) == (FindingStatus.UNKNOWN, date(2027, 12, 31))
     assert "technology not recorded: cannot tell whether this rule applies." in found["blank"].explanation
+    assert (found["blank"].missing, found["nr"].missing) == ("technology", None)
 
 
 # --- caps --------------------------------------------------------------------------------------------
@@ -332,6 +333,7 @@ def test_operator_deadline_from_an_extension(make_pack: MakePack) -> None:
     [missing] = assess(network, EVIDENCE, [pack], date(2023, 1, 1)).findings()
     assert (missing.status, missing.deadline) == (FindingStatus.UNKNOWN, None)
     assert "none is recorded for this organisation" in missing.explanation
+    assert missing.missing == "the organisation's own deadline"
     first = Extension(
         id="e1",
         rule="rr",
@@ -550,7 +552,7 @@ def test_a_report_that_turns_on_missing_purchase_dates_is_unknown(make_pack: Mak
     network = frame(asset("old", purchased_on=date(2017, 1, 1)), asset("blank"))
     [finding] = assess(network, EVIDENCE, [pack], date(2024, 1, 1)).findings()
     assert finding.status is FindingStatus.UNKNOWN
-    assert "1 more items may fall under it: no purchase (contract) date" in finding.explanation
+    assert "1 more items may fall under it: purchase (contract) date not recorded" in finding.explanation
 
 
 def test_a_later_national_measure_governs_what_an_eu_recommendation_also_reaches(make_pack: MakePack) -> None:

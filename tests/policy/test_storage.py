@@ -246,4 +246,10 @@ def test_the_site_attribute_for_national_security_reaches_the_rules(db: Database
     result = run_assessment(db, ORG, ["uk"], date(2023, 2, 1), evidence=EVIDENCE)
     found = {f.asset_id: f for f in result.findings() if f.rule_id == "uk-dvd-sensitive-sites"}
     assert {a: f.status.value for a, f in found.items()} == {"gnb-yes": "violation", "gnb-blank": "unknown"}
-    assert "national-security significance is not recorded" in found["gnb-blank"].explanation
+    assert "national-security significance (site attribute national_security) not recorded: cannot tell" in (
+        found["gnb-blank"].explanation
+    )
+    assert (
+        found["gnb-blank"].missing
+        == "the site's national-security significance (site attribute national_security)"
+    )

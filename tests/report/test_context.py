@@ -19,12 +19,14 @@ def test_findings_frame_from_objects_has_every_column(findings: list[Finding]) -
 
 def test_findings_frame_from_a_policy_frame_adds_missing_columns_and_drops_extra() -> None:
     policy_frame = pl.DataFrame(
-        {"rule_id": ["r1"], "jurisdiction": ["uk"], "status": ["violation"], "legal_status": ["binding"]}
+        {"rule_id": ["r1"], "jurisdiction": ["uk"], "status": ["violation"], "confidence": ["confirmed"]}
     )
     frame = findings_frame(policy_frame)
     assert frame.columns == list(FINDING_COLUMNS)
     assert frame.row(0, named=True)["asset_id"] is None
-    assert "legal_status" not in frame.columns
+    # The legal footing and what is missing travel with every exported finding; the rest stays behind.
+    assert "legal_status" in frame.columns and "missing" in frame.columns
+    assert "confidence" not in frame.columns
 
 
 def test_empty_findings_give_an_empty_frame() -> None:

@@ -66,3 +66,55 @@ def test_forms_are_written_as_csv_with_the_form_fields(
             reader = csv.DictReader(fh)
             assert reader.fieldnames == [f.name for f in fields]
             assert len(list(reader)) == count > 0
+
+
+def test_forms_and_report_never_call_an_undecided_rule_compliant(report_db: Database) -> None:
+    from netvet.model.findings import Finding, FindingStatus
+    from netvet.report.context import gather
+    from netvet.report.html import render_html
+
+    from .conftest import AT, hand_findings, hand_methods
+
+    site_attribute = "the site's national-security significance (site attribute national_security)"
+    undecided = [
+        Finding(
+            rule_id="uk-dvd-sensitive-sites",
+            jurisdiction="uk",
+            status=FindingStatus.UNKNOWN,
+            asset_id=asset_id,
+            site_id="LON-1",
+            deadline=None,
+            source="Designated Vendor Direction 2022",
+            explanation="cannot tell",
+            vendor="Huawei",
+            domain="ran",
+            missing=site_attribute,
+        )
+        for asset_id in ("LON-1-BBU", "LON-1-AAU")
+    ] + [
+        Finding(
+            rule_id="us-rip-and-replace",
+            jurisdiction="us",
+            status=FindingStatus.UNKNOWN,
+            asset_id="KAN-2-BBU",
+            site_id="KAN-2",
+            deadline=None,
+            source="47 CFR 1.50004",
+            explanation="the deadline is set for each recipient",
+            vendor="Huawei",
+            domain="ran",
+            missing="the organisation's own deadline",
+        )
+    ]
+    data = gather(report_db, "default", [*hand_findings(), *undecided], AT, ("uk", "us"), hand_methods())
+    uk = {r["requirement"].split(":")[0]: r for r in forms.uk_dvd_rows(data)}
+    sensitive = uk["uk-dvd-sensitive-sites"]
+    assert sensitive["position"] == f"unknown (missing: {site_attribute} for 2 assets)"
+    assert (sensitive["items_unknown"], sensitive["missing"]) == (2, f"{site_attribute} for 2 assets")
+    assert uk["uk-dvd-core"]["position"] == "not compliant"  # a decided breach stays a breach
+    us = {r["equipment_id"]: r for r in forms.us_covered_rows(report_db, data)}
+    assert us["KAN-2-BBU"]["status"] == "unknown (missing: the organisation's own deadline)"
+    assert us["BIL-1-BBU"]["status"] == "violation"
+    html = render_html(data)
+    assert f"unknown (missing: {site_attribute} for 2 assets)" in html.replace("&#39;", "'")
+    assert "unknown (missing: the organisation&#39;s own deadline for 1 assets)" in html

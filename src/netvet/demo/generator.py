@@ -27,6 +27,13 @@ US_REIMBURSEMENT_CUTOFF = date(2020, 6, 30)
 # UK: no new Huawei 5G purchases after this day (policy-facts.md); a few demo sites break it on purpose.
 UK_5G_PURCHASE_CUTOFF = date(2020, 12, 31)
 CHINESE_RAN = ("huawei", "zte")
+# Real inventories have gaps; the demo leaves some on purpose so the rules' missing-data answers
+# (`unknown`, naming what is missing) show: purchase and installation dates, a radio's technology, and
+# the UK sites' national-security significance, which only UK operators record at all.
+MISSING_PURCHASE_DATE = 0.04
+MISSING_INSTALLATION_DATE = 0.02
+MISSING_TECHNOLOGY = 0.01
+UK_NATIONAL_SECURITY = {"yes": 0.03, "unrecorded": 0.12}
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,12 @@ def _random_day(rng: random.Random, start: date, end: date) -> date:
 
 
 class _CountryGenerator:
-    def __init__(self, rng: random.Random, shape: DemoShape, country: str, site_count: int) -> None:
+    def __init__(
+        self, rng: random.Random, gaps: random.Random, shape: DemoShape, country: str, site_count: int
+    ) -> None:
         self.rng = rng
+        # Gaps are drawn from their own generator so the rest of the network is the same as without them.
+        self.gaps = gaps
         self.shape = shape
         self.country = country
         self.spec = shape.countries[country]
@@ -95,6 +106,8 @@ class _CountryGenerator:
         else:
             manufacturer = None
         purchased = installed - timedelta(days=self.rng.randrange(20, 150))
+        if technology is not None and self.gaps.random() < MISSING_TECHNOLOGY:
+            technology = None
         row: dict[str, Any] = {
             "asset_id": asset_id,
             **site,
@@ -109,8 +122,8 @@ class _CountryGenerator:
             "role": role,
             "domain": None,
             "technology": technology,
-            "installed_on": installed.isoformat(),
-            "purchased_on": purchased.isoformat(),
+            "installed_on": None if self.gaps.random() < MISSING_INSTALLATION_DATE else installed.isoformat(),
+            "purchased_on": None if self.gaps.random() < MISSING_PURCHASE_DATE else purchased.isoformat(),
             "funding": self.funding(vendor),
         }
         chips = product.get("chip")
@@ -124,6 +137,17 @@ class _CountryGenerator:
         if self.country != "US":
             return None
         return "USF High-Cost" if self.rng.random() < 0.4 else "Private"
+
+    def national_security(self) -> bool | None:
+        """Whether a radio site serves a site significant to national security (UK only; some unrecorded)."""
+        if self.country != "GB":
+            return None
+        draw = self.gaps.random()
+        if draw < UK_NATIONAL_SECURITY["yes"]:
+            return True
+        if draw < UK_NATIONAL_SECURITY["yes"] + UK_NATIONAL_SECURITY["unrecorded"]:
+            return None
+        return False
 
     def install_date(self, vendor: str, technology: str | None, role: str) -> date:
         if self.country == "US" and vendor in CHINESE_RAN:
@@ -175,6 +199,7 @@ class _CountryGenerator:
                 "latitude": round(max(-90.0, min(90.0, latitude)), 5),
                 "longitude": round(longitude, 5),
                 "site_kind": "hub" if hub else ("rural macro" if rural else "urban macro"),
+                "national_security": self.national_security(),
             }
             ran = self.ran_vendor_at(region, angle)
             has_5g = rng.random() < (0.4 if rural else 0.7)
@@ -253,6 +278,7 @@ class _CountryGenerator:
             "latitude": region["lat"],
             "longitude": region["lon"],
             "site_kind": "datacenter",
+            "national_security": False if self.country == "GB" else None,
         }
         core = self.spec["core_vendor"]
         for role in (*CORE_5G, *CORE_4G, "IMS"):
@@ -307,5 +333,6 @@ def generate_inventory(
     scale = (sites / default_total) if sites else 1.0
     for code in chosen:
         rng = random.Random(f"{seed}:{code}")
+        gaps = random.Random(f"{seed}:{code}:gaps")
         count = max(1, round(shape.countries[code]["sites"] * scale))
-        yield from _CountryGenerator(rng, shape, code, count).sites()
+        yield from _CountryGenerator(rng, gaps, shape, code, count).sites()

@@ -58,3 +58,5 @@ class Finding(BaseModel):
     effect: str | None = None  # ban, removal, cap, report, licence
     legal_status: str | None = None  # binding, guidance, contract, proposal
     confidence: str | None = None  # confirmed, unverified
+    # What the inventory lacks to decide the rule (unknown findings; advisory ones that may apply).
+    missing: str | None = None

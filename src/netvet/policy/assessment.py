@@ -32,6 +32,7 @@ FINDING_SCHEMA: dict[str, type[pl.DataType]] = {
     "effect": pl.String,
     "legal_status": pl.String,
     "confidence": pl.String,
+    "missing": pl.String,
 }
 
 STATUS_ORDER = [s.value for s in FindingStatus]

@@ -117,7 +117,7 @@ def _ban_act(rule: Rule, at: date) -> tuple[Condition, pl.Expr]:
             pl.lit(f" (the rule reads the {rule.reads.words})."),
         ]
     )
-    return Condition(test, f"no {rule.reads.words}"), text
+    return Condition(test, rule.reads.words), text
 
 
 def _deadline_texts(rule: Rule, at: date, bound: bool) -> tuple[pl.Expr, pl.Expr]:
@@ -232,7 +232,7 @@ def asset_findings(
             pl.concat_str(
                 [
                     pl.col("missing"),
-                    pl.lit(f": cannot tell whether {what} "),
+                    pl.lit(f" not recorded: cannot tell whether {what} "),
                     pl.col("start") if effect is EffectType.BAN else pl.lit(""),
                     pl.lit(" applies." if effect is EffectType.BAN else "applies."),
                 ]
@@ -258,6 +258,14 @@ def asset_findings(
         )
     )
     is_open = pl.col("undecided") | pl.lit(rule.needs_record is not None) | no_operator_deadline
+    missing = (
+        pl.when(pl.col("undecided"))
+        .then(pl.col("missing"))
+        .when(pl.lit(rule.needs_record is not None))
+        .then(pl.lit(rule.needs_record))
+        .when(no_operator_deadline)
+        .then(pl.lit("the organisation's own deadline"))
+    )
     bound_passed, bound_ahead = _deadline_texts(rule, at, bound=True)
     _, advice = _deadline_texts(rule, at, bound=False)
     if effect is EffectType.BAN:
@@ -291,6 +299,7 @@ def asset_findings(
                 .otherwise(advice),
             ]
         ).alias("status_text"),
+        missing.alias("missing"),
     )
 
 
@@ -326,7 +335,7 @@ def apply_licences(
                     "cannot tell whether it covers this item: "
                 ),
                 verdict.missing,
-                pl.lit("."),
+                pl.lit(" not recorded."),
             ]
         )
         hits = hits.with_columns(
@@ -346,6 +355,7 @@ def apply_licences(
             .then(open_text)
             .otherwise(pl.col("status_text"))
             .alias("status_text"),
+            pl.when(undecided).then(verdict.missing).otherwise(pl.col("missing")).alias("missing"),
         )
     return hits
 
@@ -381,4 +391,5 @@ def as_findings(hits: pl.DataFrame, rule: Rule) -> pl.DataFrame:
         pl.lit(rule.effect.type.value).alias("effect"),
         pl.lit(rule.legal_status.value).alias("legal_status"),
         pl.lit(rule.confidence.value).alias("confidence"),
+        pl.col("missing"),
     )

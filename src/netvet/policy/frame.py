@@ -35,7 +35,8 @@ ASSET_COLUMNS: dict[str, type[pl.DataType]] = {
     "national_security": pl.Boolean,
 }
 
-MISSING_DATE = {"installed_on": "no installation date", "purchased_on": "no purchase (contract) date"}
+# What a finding names as missing when a test cannot be decided ("... not recorded").
+MISSING_DATE = {"installed_on": "installation date", "purchased_on": "purchase (contract) date"}
 
 
 def text_key(value: str) -> str:
@@ -83,7 +84,7 @@ def prepare_assets(assets: pl.DataFrame, roles: RoleTable | None = None) -> pl.D
 
 @dataclass(frozen=True)
 class Condition:
-    """One scope test: true, false, or null when `missing` (what the inventory lacks) keeps it open."""
+    """One scope test: true, false, or null when `missing` (what the inventory lacks, a noun) keeps it open."""
 
     expr: pl.Expr
     missing: str
@@ -128,10 +129,10 @@ def scope_conditions(scope: Scope, population: pl.DataFrame | None = None) -> li
     if scope.technologies:
         # Never assume 5G: an unrecorded technology leaves a 5G (or 4G) rule undecided.
         technologies = [t.strip().upper() for t in scope.technologies]
-        conditions.append(_known_in("technology_key", technologies, "technology not recorded"))
+        conditions.append(_known_in("technology_key", technologies, "technology"))
     if scope.site_kinds:
         kinds = [text_key(k) for k in scope.site_kinds]
-        conditions.append(_known_in("site_kind_key", kinds, "site kind not recorded"))
+        conditions.append(_known_in("site_kind_key", kinds, "site kind"))
     if scope.regions:
         regions = [text_key(r) for r in scope.regions]
         conditions.append(Condition(pl.col("region_key").is_in(regions).fill_null(False), "no region"))
@@ -153,7 +154,7 @@ def scope_conditions(scope: Scope, population: pl.DataFrame | None = None) -> li
         conditions.append(
             Condition(
                 col,
-                "the site's national-security significance is not recorded (site attribute national_security)",
+                "the site's national-security significance (site attribute national_security)",
             )
         )
     if scope.installed:

@@ -76,6 +76,7 @@ def _row(rule: Rule, organization_id: str, country: str | None, **values: Any) -
         "effect": rule.effect.type.value,
         "legal_status": rule.legal_status.value,
         "confidence": rule.confidence.value,
+        "missing": None,
     }
     row.update(values)
     return row
@@ -154,12 +155,14 @@ def cap_findings(
         binds = organization_id in bound
         deadline = deadlines.get(organization_id)
         open_note = (
-            f" {open_count} more {unit} could not be placed ({_missing(mine)}) and are not counted."
+            f" {open_count} more {unit} could not be placed ({_missing(mine)} not recorded) and are not counted."
             if open_count
             else ""
         )
         evidence = _top_names(mine.filter(restricted), targets)
+        missing = (_missing(mine) or None) if open_count else None
         if rule.deadline_from_operator and deadline is None and binds:
+            missing = "the organisation's own deadline"
             status: FindingStatus = FindingStatus.UNKNOWN
             verdict = "the deadline is set for each recipient and none is recorded for this organisation"
         elif share <= cap:
@@ -194,6 +197,7 @@ def cap_findings(
                 cap=cap,
                 cap_metric=rule.effect.measured_by,
                 excess=excess_value,
+                missing=missing,
             )
         )
     return pl.DataFrame(rows, schema=FINDING_SCHEMA) if rows else empty_findings()
@@ -225,7 +229,11 @@ def report_findings(
         mine = scoped.filter(pl.col("organization_id") == organization_id)
         binds = organization_id in bound
         where = ", ".join(countries)
-        open_note = f" {open_count} more items may fall under it: {_missing(mine)}." if open_count else ""
+        open_note = (
+            f" {open_count} more items may fall under it: {_missing(mine)} not recorded."
+            if open_count
+            else ""
+        )
         if items:
             status = FindingStatus.REPORT if binds else FindingStatus.ADVISORY
             verdict = f"{items} items at {sites} sites in {where} fall under the duty to report ({due})."
@@ -244,6 +252,7 @@ def report_findings(
                 status=status.value,
                 deadline=deadline,
                 explanation=explanation,
+                missing=_missing(mine) or None,
             )
         )
     return pl.DataFrame(out, schema=FINDING_SCHEMA)

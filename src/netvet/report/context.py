@@ -47,7 +47,9 @@ FINDING_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "cap": pl.Float64,
     "cap_metric": pl.String,
     "excess": pl.Int64,
-    "effect": pl.String,  # ban, removal, cap, report, licence: in the policy engine's frame only
+    "effect": pl.String,  # ban, removal, cap, report, licence, support_licence
+    "legal_status": pl.String,  # binding, guidance, contract, proposal
+    "missing": pl.String,  # what the inventory lacks to decide the rule (unknown findings)
     "source": pl.String,
     "explanation": pl.String,
 }

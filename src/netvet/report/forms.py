@@ -22,6 +22,7 @@ import polars as pl
 from sqlalchemy import select
 
 from netvet.report.context import STATUS_RANK, ReportData
+from netvet.report.summary import missing_data, position, status_counts
 from netvet.screening.vendors import CanonicalVendor, vendor_names
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
@@ -74,6 +75,7 @@ US_COVERED_FIELDS: tuple[FormField, ...] = (
     FormField("estimate_basis", "How the removal and replacement estimate was made", None),
     FormField("replacement_plan", "Plans and timing to remove and replace it", None),
     FormField("rules", "(netvet) the rules that flag it", "findings"),
+    FormField("status", "(netvet) its worst status, or unknown with what is missing", "findings"),
     FormField("deadline", "(netvet) the nearest deadline the rules give", "findings"),
     FormField("certification", "Officer's certification of the filing", None),
 )
@@ -83,9 +85,15 @@ UK_DVD_FIELDS: tuple[FormField, ...] = (
     FormField("as_of", "Date of the compliance position", "assessment date (--at)"),
     FormField("requirement", "Requirement of the designated vendor direction", "rule id and title"),
     FormField("deadline", "Date by which the requirement must be met", "rule deadline (findings)"),
-    FormField("position", "Compliant, on track (due) or not compliant", "worst finding status"),
+    FormField(
+        "position",
+        "Compliant, on track (due), not compliant, or unknown (with what is missing)",
+        "worst finding status; never compliant while a finding is unknown",
+    ),
     FormField("items_not_compliant", "Equipment still in breach of the requirement", "findings in violation"),
     FormField("items_due", "Equipment that must still go before the deadline", "findings due"),
+    FormField("items_unknown", "Equipment the inventory cannot decide", "findings unknown"),
+    FormField("missing", "What the inventory lacks to decide the rest", "findings unknown: missing"),
     FormField("items_licensed", "Equipment covered by an exemption", "findings licensed"),
     FormField("measured_share", "Share of the designated vendor (for the 35% cap)", "cap findings"),
     FormField("cap", "The cap", "cap findings"),
@@ -122,13 +130,21 @@ def us_hits(data: ReportData, jurisdiction: str = US_JURISDICTION) -> pl.DataFra
 
 def us_flagged(data: ReportData, jurisdiction: str = US_JURISDICTION) -> pl.DataFrame:
     """Per asset: the rules of `jurisdiction` that flag it and the nearest deadline."""
+    names = list(STATUS_RANK)
     return (
         us_hits(data, jurisdiction)
+        .with_columns(pl.col("status").replace_strict(STATUS_RANK, default=len(names)).alias("rank"))
         .group_by("asset_id")
         .agg(
             pl.col("rule_id").unique().sort().str.join("; ").alias("rules"),
             pl.col("deadline").min().alias("deadline"),
+            pl.col("rank").min().alias("rank"),
+            pl.col("missing").drop_nulls().unique().sort().str.join("; ").alias("missing"),
         )
+        .with_columns(
+            pl.col("rank").replace_strict(dict(enumerate(names)), return_dtype=pl.String).alias("worst")
+        )
+        .select("asset_id", "rules", "deadline", "worst", "missing")
     )
 
 
@@ -136,7 +152,7 @@ def us_covered_rows(
     db: Database, data: ReportData, jurisdiction: str = US_JURISDICTION
 ) -> Iterator[dict[str, Any]]:
     """One row per flagged asset, in asset id order, with the inventory's details."""
-    flagged = {row[0]: (row[1], row[2]) for row in us_flagged(data, jurisdiction).iter_rows()}
+    flagged = {row[0]: row[1:] for row in us_flagged(data, jurisdiction).iter_rows()}
     ids = sorted(flagged)
     canonical = _VendorLookup(data.vendors)
     with db.connect() as conn:
@@ -147,7 +163,7 @@ def us_covered_rows(
         for start in range(0, len(ids), ID_BATCH):
             for asset in iter_assets(conn, data.organization_id, ids[start : start + ID_BATCH]):
                 site: dict[str, Any] = site_of.get(asset.site_id, {})
-                rules, deadline = flagged[asset.id]
+                rules, deadline, worst, missing = flagged[asset.id]
                 coordinates = (
                     f"{site['latitude']:.5f},{site['longitude']:.5f}"
                     if site and site["latitude"] is not None and site["longitude"] is not None
@@ -180,6 +196,8 @@ def us_covered_rows(
                     "estimate_basis": "",
                     "replacement_plan": "",
                     "rules": rules,
+                    # Never "compliant" by omission: an undecided rule says what the inventory lacks.
+                    "status": f"unknown (missing: {missing})" if worst == "unknown" else worst,
                     "deadline": deadline.isoformat() if deadline else "",
                     "certification": "",
                 }
@@ -206,6 +224,7 @@ def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) ->
             pl.col("asset_id").n_unique().alias("items"),
             pl.col("site_id").n_unique().alias("sites"),
             pl.col("deadline").min().alias("deadline"),
+            pl.col("asset_id").filter(pl.col("status") == "unknown").n_unique().alias("unknown"),
         )
         .sort("items", "vendor", descending=[True, False], nulls_last=True)
     )
@@ -216,8 +235,9 @@ def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) ->
             "items": items,
             "sites": site_count,
             "deadline": deadline.isoformat() if deadline else "",
+            "unknown": unknown,
         }
-        for vendor, domain, items, site_count, deadline in grouped.iter_rows()
+        for vendor, domain, items, site_count, deadline, unknown in grouped.iter_rows()
     ]
 
 
@@ -235,28 +255,25 @@ def uk_dvd_rows(data: ReportData, jurisdiction: str = UK_JURISDICTION) -> list[d
     rows = []
     for rule_id in rule_ids:
         findings = mine.filter(pl.col("rule_id") == rule_id)
-        counts = {status: 0 for status in STATUS_RANK}
-        for status, n in findings.group_by("status").len().iter_rows():
-            counts[str(status)] = int(n)
+        counts = status_counts(findings)
         caps = findings.filter(pl.col("cap").is_not_null()).sort("measured_share", descending=True)
         top_cap = caps.row(0, named=True) if caps.height else None
         deadlines = findings.get_column("deadline").drop_nulls()
-        worst = next((status for status in STATUS_RANK if counts[status]), None)
         if rule_id in data.methods.rules_skipped:
-            position = f"not assessed: {data.methods.rules_skipped[rule_id]}"
+            stand = f"not assessed: {data.methods.rules_skipped[rule_id]}"
         else:
-            position = {None: "compliant", "violation": "not compliant", "due": "on track (due)"}.get(
-                worst, worst or ""
-            )
+            stand = position(findings)
         rows.append(
             {
                 "provider": data.organization_name,
                 "as_of": data.at.isoformat(),
                 "requirement": f"{rule_id}: {titles[rule_id]}" if rule_id in titles else rule_id,
                 "deadline": deadlines.min().isoformat() if deadlines.len() else "",  # type: ignore[union-attr]
-                "position": position,
+                "position": stand,
                 "items_not_compliant": counts["violation"] if not top_cap else "",
                 "items_due": counts["due"] if not top_cap else "",
+                "items_unknown": counts["unknown"] if not top_cap else "",
+                "missing": "; ".join(str(m) for m in missing_data(findings)),
                 "items_licensed": counts["licensed"],
                 "measured_share": f"{top_cap['measured_share']:.4f}" if top_cap else "",
                 "cap": f"{top_cap['cap']:.2f}" if top_cap else "",

@@ -16,6 +16,7 @@ from netvet.report.plan_view import plan_section
 from netvet.report.summary import (
     affected_assets,
     cap_gauges,
+    missing_data,
     nearest_deadlines,
     obligations,
     status_counts,
@@ -54,6 +55,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "version": __version__,
         "status_counts": status_counts(findings),
         "affected_assets": affected_assets(findings),
+        "missing": missing_data(findings),
         "deadlines": nearest_deadlines(findings, data.at),
         "vendor_chart": vendor_share_chart(data.vendor_counts, data.vendors) if data.vendor_counts else None,
         "cap_chart": cap_gauge_chart(gauges) if gauges else None,

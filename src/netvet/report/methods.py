@@ -19,6 +19,8 @@ class RuleSummary:
     legal_status: str
     confidence: str
     sources: tuple[str, ...]
+    reads: str = "presence"  # purchase, installation or presence
+    deadline: str = ""  # the source's date and how its day counts
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ def methods_for(
                     legal_status=rule.legal_status.value,
                     confidence=rule.confidence.value,
                     sources=tuple(source.render() for source in rule.sources),
+                    reads=rule.reads.value,
+                    deadline=(
+                        f"deadline {rule.deadline} ({rule.deadline_kind.words})"
+                        if rule.deadline and rule.deadline_kind
+                        else ""
+                    ),
                 )
                 for rule in pack.rules
             ),

@@ -33,6 +33,56 @@ def affected_assets(findings: pl.DataFrame, statuses: tuple[str, ...] = ("violat
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A fact the inventory lacks, and how many undecided findings and assets turn on it."""
+
+    what: str
+    assets: int
+    findings: int
+
+    def __str__(self) -> str:
+        counted = f"{self.assets:,} assets" if self.assets else f"{self.findings:,} network-wide findings"
+        return f"{self.what} for {counted}"
+
+
+def missing_data(findings: pl.DataFrame) -> list[Missing]:
+    """What the `unknown` findings lack, most assets first: never read an undecided rule as compliant."""
+    unknown = findings.filter(pl.col("status") == "unknown").with_columns(pl.col("missing").fill_null("data"))
+    if unknown.height == 0:
+        return []
+    grouped = (
+        unknown.group_by("missing")
+        .agg(pl.col("asset_id").drop_nulls().n_unique().alias("assets"), pl.len().alias("findings"))
+        .sort(["assets", "findings", "missing"], descending=[True, True, False])
+    )
+    return [Missing(str(what), int(assets), int(n)) for what, assets, n in grouped.iter_rows()]
+
+
+def position(findings: pl.DataFrame) -> str:
+    """A requirement's position as a form states it; never "compliant" while any finding is undecided."""
+    counts = status_counts(findings)
+    missing = "; ".join(str(m) for m in missing_data(findings))
+    unknown = f"unknown (missing: {missing})" if counts["unknown"] else ""
+    if counts["violation"]:
+        head = "not compliant"
+    elif counts["due"]:
+        head = "on track (due)"
+    elif unknown:
+        return unknown
+    elif counts["licence_required"]:
+        head = "licence required"
+    elif counts["report"]:
+        head = "report due"
+    elif counts["licensed"]:
+        head = "licensed"
+    elif counts["advisory"]:
+        head = "advisory only (guidance, no legal force)"
+    else:
+        return "compliant"
+    return f"{head}; {unknown}" if unknown else head
+
+
+@dataclass(frozen=True)
 class Deadline:
     deadline: date
     jurisdiction: str

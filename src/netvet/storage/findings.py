@@ -83,6 +83,7 @@ assessment_findings = Table(
     Column("effect", String(32)),
     Column("legal_status", String(32)),
     Column("confidence", String(32)),
+    Column("missing", Text),  # what the inventory lacks to decide the rule
     ForeignKeyConstraint(["result_id"], ["assessment_results.id"], ondelete="CASCADE"),
     Index("ix_assessment_findings_page", "result_id", "jurisdiction", "seq"),
     Index("ix_assessment_findings_asset", "result_id", "asset_id"),

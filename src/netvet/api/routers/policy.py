@@ -122,6 +122,9 @@ class FindingOut(BaseModel):
     effect: str | None = None
     legal_status: str | None = None
     confidence: str | None = None
+    missing: str | None = Field(
+        default=None, description="What the inventory lacks to decide the rule (status unknown)."
+    )
 
 
 class FindingsPage(BaseModel):
