@@ -189,3 +189,18 @@ def test_the_documented_what_if_and_licence_files_work(stored: Database, tmp_pat
     assert late[("es-whatif-core", "mad-amf")] == "violation"
     assert late[("fr-anssi-5g-authorisation", "par-gnb")] == "violation"  # the authorisation ended 2025-08-31
     assert ("es-whatif-core", "mad-gnb") not in late  # Ericsson RAN is not reached
+
+
+def test_assess_says_what_data_is_missing(stored: Database, tmp_path: Path) -> None:
+    # lon-gnb, a Huawei radio (through HiSilicon), sits at a site whose national-security significance is
+    # not recorded: the direction's sensitive-sites requirement cannot be decided for it.
+    result = runner.invoke(
+        app,
+        ["assess", "-j", "uk", "--at", "2023-06-01", "--json", str(tmp_path / "a.json")],
+        env={"COLUMNS": "300"},
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "unknown (missing: the site's national-security significance (site attribute national_security) for 1 assets)"
+        in (result.output)
+    )

@@ -18,6 +18,7 @@ from netvet.model.findings import FindingStatus
 from netvet.policy import Assessment, UnknownJurisdictionError
 from netvet.policy.loader import load_licence_data, load_packs
 from netvet.policy.rules import DeadlineKind, LegalStatus, Rule, RulePack
+from netvet.report.summary import missing_data
 from netvet.settings import get_settings
 from netvet.storage.findings import Recorder
 from netvet.storage.policy import (
@@ -95,6 +96,8 @@ def print_assessment(result: Assessment) -> None:
         for deadline, jurisdiction, rule_id, status, count in deadlines.iter_rows():
             table.add_row(str(deadline), jurisdiction, rule_id, status, f"{count:,}")
         console.print(table)
+    for missing in missing_data(result.frame):
+        console.print(f"[yellow]unknown (missing: {missing})[/]: undecided, not compliant until recorded")
     footing = result.summary()["findings_by_legal_status"]
     if footing:
         console.print("by legal status: " + ", ".join(f"{k} {v:,}" for k, v in footing.items()))
