@@ -199,3 +199,46 @@ def test_an_assessment_date_that_is_not_a_date_is_said_plainly(client: TestClien
     csrf = log_in(client, "ann")
     response = client.post("/assess", data={"csrf_token": csrf, "at": "2026-13-45"})
     assert response.status_code == 200 and "is not a date (YYYY-MM-DD)" in response.text
+
+
+def test_a_finding_that_could_not_be_decided_says_what_is_missing(
+    web_db: Database, client: TestClient
+) -> None:
+    from datetime import UTC, date, datetime
+
+    import polars as pl
+
+    from netvet.policy.assessment import FINDING_SCHEMA
+    from netvet.storage import findings as stored
+
+    row = {name: None for name in FINDING_SCHEMA}
+    row.update(
+        organization_id="acme",
+        rule_id="uk-dvd-sensitive-sites",
+        jurisdiction="uk",
+        status="unknown",
+        asset_id="A1",
+        site_id="S1",
+        country="GB",
+        deadline=date(2023, 1, 28),
+        source="S45",
+        explanation="cannot tell",
+        legal_status="binding",
+        missing="the site's national-security significance (site attribute national_security)",
+    )
+    with web_db.begin() as conn:
+        stored.save_result(
+            conn,
+            "acme",
+            date(2024, 1, 1),
+            ["uk"],
+            {"findings": 1, "findings_by_jurisdiction_and_status": {"uk": {"unknown": 1}}},
+            pl.DataFrame([row], schema=FINDING_SCHEMA),
+            "ann",
+            datetime.now(UTC),
+        )
+    log_in(client, "ann")
+    page = client.get("/findings")
+    assert page.status_code == 200
+    assert "Missing:</strong> the site&#39;s national-security significance" in page.text
+    assert 'class="badge s-unknown"' in page.text and "last day 2023-01-28" in page.text
