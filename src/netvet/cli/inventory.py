@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as replace_choice
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,18 +18,32 @@ from netvet.cli.common import (
     audit,
     console,
     database,
-    err_console,
     fail,
     print_json,
     progress_bar,
 )
+from netvet.cli.importing import (
+    DEFAULT_SHOWN_ERRORS,
+    EXIT_ROWS_REJECTED,
+    CountryOption,
+    DateFormatOption,
+    ErrorsOption,
+    MapOption,
+    MappingOption,
+    SaveMappingOption,
+    error_limit,
+    mapping_choice,
+    print_errors,
+    print_preview,
+    save_mapping,
+)
+from netvet.cli.netbox import fetch_source
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
+from netvet.ingest.mapping import MappingChoice, presets
 from netvet.settings import get_settings
 from netvet.storage import Database
 from netvet.storage import inventory as store
 from netvet.storage.vendors import organization_vendors
-
-SHOWN_ERRORS = 20
 
 
 def info() -> None:
@@ -56,11 +71,16 @@ def run_import(
     skip_invalid: bool = False,
     rejects: Path | None = None,
     replace: bool = False,
+    mapping: MappingChoice | None = None,
+    dry_run: bool = False,
+    shown_errors: int | None = DEFAULT_SHOWN_ERRORS,
 ) -> ImportReport:
-    """Import with a progress bar; on failure print every error (file, row, column) and exit non-zero."""
+    """Import with a progress bar counted in rows; on failure print the errors (file, row, column) and
+    exit non-zero."""
     try:
         with progress_bar(transient=True) as progress:
-            task = progress.add_task(f"importing {file.name}", total=None)
+            verb = "checking" if dry_run else "importing"
+            task = progress.add_task(f"{verb} {file.name} (rows)", total=None)
 
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
@@ -75,12 +95,11 @@ def run_import(
                 advance,
                 replace=replace,
                 before_commit=_audit_import,
+                mapping=mapping,
+                dry_run=dry_run,
             )
     except InventoryFileError as exc:
-        for error in exc.errors[:SHOWN_ERRORS]:
-            err_console.print(error.describe(exc.file_name), highlight=False, markup=False)
-        if len(exc.errors) > SHOWN_ERRORS:
-            err_console.print(f"... and {len(exc.errors) - SHOWN_ERRORS} more")
+        print_errors(exc.errors, exc.file_name, shown_errors, len({e.row for e in exc.errors}))
         raise fail(str(exc), EXIT_INVALID_INPUT) from None
 
 
@@ -102,14 +121,42 @@ def _audit_import(conn: Connection, report: ImportReport) -> None:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Inventory file (CSV, JSON, JSON lines or XLSX).")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="Inventory file (CSV, JSON, JSON lines or XLSX), or with --from netbox the NetBox URL."
+        ),
+    ],
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, json or xlsx (default: from the file name).")
     ] = None,
+    mapping_name: MappingOption = None,
+    maps: MapOption = None,
+    save_mapping_to: SaveMappingOption = None,
+    date_format: DateFormatOption = None,
+    country: CountryOption = None,
+    from_source: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="netbox: read the devices of the NetBox at the URL through its REST API."
+        ),
+    ] = None,
+    token_env: Annotated[
+        str | None,
+        typer.Option("--token-env", help="The environment variable holding the NetBox API token."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Read and check every row, show the mapping and the errors, write nothing."
+        ),
+    ] = False,
+    errors: ErrorsOption = str(DEFAULT_SHOWN_ERRORS),
     skip_invalid: Annotated[
         bool,
         typer.Option(
-            "--skip-invalid", help="Import the valid rows; write rejected rows with reasons to a file."
+            "--skip-invalid",
+            help="Import the valid rows; write rejected rows with reasons to a file; exit 3 if any.",
         ),
     ] = False,
     rejects: Annotated[Path | None, typer.Option(help="Where --skip-invalid writes rejected rows.")] = None,
@@ -124,21 +171,44 @@ def import_command(
         bool, typer.Option("--new-org", help="Create the organisation named by --org if it is new.")
     ] = False,
 ) -> None:
-    """Import an inventory file: every row validated, nothing stored unless all rows are valid."""
+    """Import an inventory file (or a NetBox): every row validated, nothing stored unless all rows are valid.
+
+    Exit codes: 0 imported; 2 bad input, nothing stored; 3 --skip-invalid stored the valid rows and
+    rejected some (listed in the rejects file).
+    """
+    limit = error_limit(errors)
+    choice = mapping_choice(mapping_name, maps or [], date_format, country)
     with database() as db:
         if org != store.DEFAULT_ORGANIZATION and not new_org:
             with db.connect() as conn:
                 if store.get_organization(conn, org) is None:
                     raise fail(f"--org {org!r}: no such organisation; pass --new-org to create it")
-        report = run_import(db, file, fmt, org, skip_invalid, rejects, replace)
+        if from_source is not None:
+            path = fetch_source(from_source, file, token_env)
+            choice = replace_choice(choice, base=choice.base or presets()["netbox-api"])
+        else:
+            path = Path(file)
+        report = run_import(
+            db, path, fmt, org, skip_invalid, rejects, replace, choice, dry_run, shown_errors=limit
+        )
+    if save_mapping_to is not None:
+        save_mapping(report, save_mapping_to)
+    if dry_run:
+        print_preview(report, limit)
+        return
+    if report.mapping is not None and report.mapping.source in presets():
+        console.print(f"read as {report.mapping.name} (preset {report.mapping.source})")
     console.print(
-        f"imported [bold]{file.name}[/] (sha256 {report.sha256[:12]}…): "
+        f"imported [bold]{path.name}[/] (sha256 {report.sha256[:12]}…): "
         f"{report.rows_added:,} added, {report.rows_updated:,} updated, "
         f"{report.rows_unchanged:,} unchanged, {report.rows_rejected:,} rejected"
         + (f", {report.rows_removed:,} removed" if replace else "")
     )
     if report.rejects_path is not None:
         console.print(f"rejected rows and their reasons: {report.rejects_path}")
+    if report.rows_rejected:
+        print_errors(report.errors, report.file_name, limit, report.rows_rejected)
+        raise typer.Exit(EXIT_ROWS_REJECTED)
 
 
 def stats(

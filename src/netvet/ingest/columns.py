@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,38 +63,3 @@ def vocabulary() -> ColumnVocabulary:
         for spelling in spellings:
             technologies[spelling.lower()] = label
     return ColumnVocabulary(variants, technologies)
-
-
-@dataclass(frozen=True)
-class HeaderMap:
-    """Which position or key of the source holds which canonical column."""
-
-    canonical_by_source: dict[str, str]
-    ignored: tuple[str, ...]
-
-    @classmethod
-    def from_headers(cls, headers: Sequence[str]) -> tuple[HeaderMap, list[str]]:
-        """Map the headers; return the map and the problems (missing required, ambiguous headers)."""
-        variants = vocabulary().variants
-        mapping: dict[str, str] = {}
-        taken: dict[str, str] = {}
-        problems: list[str] = []
-        ignored: list[str] = []
-        for header in headers:
-            canonical = variants.get(header_key(header)) if header is not None else None
-            if canonical is None:
-                ignored.append(str(header))
-                continue
-            if canonical in taken:
-                problems.append(
-                    f"columns {taken[canonical]!r} and {header!r} both map to {canonical!r}; keep one"
-                )
-                continue
-            taken[canonical] = header
-            mapping[header] = canonical
-        missing = [c for c in REQUIRED_COLUMNS if c not in taken]
-        if missing:
-            problems.append(
-                "missing required column(s): " + ", ".join(missing) + " (see docs/inventory-format.md)"
-            )
-        return cls(mapping, tuple(ignored)), problems

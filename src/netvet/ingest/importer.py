@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,15 +13,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from netvet.ingest.columns import HeaderMap
+from netvet.ingest.columns import REQUIRED_COLUMNS
 from netvet.ingest.errors import InventoryFileError, RowError
-from netvet.ingest.readers import InventoryStream, RawRow, open_inventory
+from netvet.ingest.mapping import ColumnMapping, MappingChoice, MappingPlan
+from netvet.ingest.readers import InventorySource, InventoryStream, RawRow, open_inventory
 from netvet.ingest.rows import SITE_FIELDS, RowValidator, ValidRow
 from netvet.storage import Database
 from netvet.storage import inventory as store
 from netvet.storage.tables import sites
 
 BATCH_ROWS = 5000
+PROGRESS_ROWS = 500
 MAX_REPORTED_ERRORS = 1000
 ProgressCallback = Callable[[int, int], None]
 
@@ -39,6 +42,10 @@ class ImportReport:
     import_id: int | None = None
     rejects_path: Path | None = None
     errors: list[RowError] = field(default_factory=list)
+    rows_valid: int = 0  # rows that passed every check (what a dry run would import)
+    mapping: ColumnMapping | None = None  # how the file was read
+    plan: MappingPlan | None = None  # which field fed which column, and the fields ignored
+    problems: list[str] = field(default_factory=list)  # what stops the file as a whole (a dry run's)
 
     @property
     def rows_read(self) -> int:
@@ -125,89 +132,42 @@ def import_inventory(
     imported_by: str | None = None,
     replace: bool = False,
     before_commit: Callable[[Connection, ImportReport], None] | None = None,
+    mapping: MappingChoice | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import `path` (a file, or an upload held open). Raises InventoryFileError (and stores nothing)
     when the file or any row is invalid, unless `skip_invalid`, which stores the valid rows and writes
     the rejected ones to `rejects_path`.
 
+    `mapping` says which field holds which column (default: a shipped preset whose `detect` fields the
+    file has, such as NetBox's exports, else netvet's own columns). With `dry_run` every row is read and
+    checked but nothing is written, and the report says what the import would do (`rows_valid`).
     With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
     mention are removed. `before_commit` runs inside the import's transaction once the rows are written
-    (the callers audit the import there, so an import and its audit entry stand or fall together)."""
+    (the callers audit the import there, so an import and its audit entry stand or fall together).
+    `on_progress(rows_read, rows_expected)` is called as rows are read."""
     if replace and skip_invalid:
         # A snapshot with rejected rows is incomplete: replacing with it would delete the assets whose
         # rows were rejected.
         raise InventoryFileError(path.name, "--replace and --skip-invalid cannot be combined")
-    if skip_invalid and rejects_path is None and isinstance(path, InventoryStream):
+    if skip_invalid and rejects_path is None and isinstance(path, InventoryStream) and not dry_run:
         raise ValueError("an upload imported with skip_invalid needs a rejects_path")
     started = datetime.now(UTC)
     source = open_inventory(path, fmt)
     report = ImportReport(path.name, file_sha256(path), source.format, organization_id)
-    header_map: HeaderMap | None = None
-    if source.headers is not None:
-        header_map, problems = HeaderMap.from_headers(source.headers)
-        if problems:
-            source.close()
-            raise InventoryFileError(path.name, "; ".join(problems))
-    validator = RowValidator(header_map)
-    registry = _SiteRegistry()
-    seen_ids: dict[str, int] = {}
-    rejected: list[tuple[RawRow, list[RowError]]] = []
-    batch = _Batch()
-
-    def reject(raw: RawRow, errors: list[RowError]) -> None:
-        report.rows_rejected += 1
-        if len(report.errors) < MAX_REPORTED_ERRORS:
-            report.errors.extend(errors[: MAX_REPORTED_ERRORS - len(report.errors)])
-        if skip_invalid:
-            rejected.append((raw, errors))
-
     try:
+        rows = _with_mapping(source, mapping, report, dry_run)
+        if dry_run:
+            if not report.problems:
+                _check_rows(rows, source, report, None, on_progress)
+            return report
         with db.begin() as conn:
             store.ensure_organization(conn, organization_id)
-            for raw in source.rows:
-                result = validator.validate(raw.number, raw.values)
-                if isinstance(result, list):
-                    reject(raw, result)
-                    continue
-                asset_id = result.asset["id"]
-                if asset_id in seen_ids:
-                    reject(
-                        raw,
-                        [
-                            RowError(
-                                raw.number,
-                                "asset_id",
-                                f"repeats the asset id of row {seen_ids[asset_id]}",
-                                asset_id,
-                            )
-                        ],
-                    )
-                    continue
-                merged = registry.merge(result)
-                if isinstance(merged, list):
-                    reject(raw, merged)
-                    continue
-                seen_ids[asset_id] = raw.number
-                if merged:
-                    batch.site_ids.add(result.asset["site_id"])
-                batch.rows.append(result)
-                if len(batch.rows) >= BATCH_ROWS:
-                    if report.rows_rejected == 0 or skip_invalid:
-                        _write_batch(conn, organization_id, batch, registry, report)
-                    batch = _Batch()
-                    if on_progress:
-                        on_progress(source.position(), source.size)
-            if report.rows_rejected and not skip_invalid:
-                raise InventoryFileError(
-                    path.name,
-                    f"{report.rows_rejected} invalid row(s); nothing was imported",
-                    tuple(report.errors),
-                )
-            _write_batch(conn, organization_id, batch, registry, report)
-            if report.rows_read == 0:
-                raise InventoryFileError(path.name, "the file holds no asset rows")
+            seen_ids, rejected = _check_rows(
+                rows, source, report, _Writer(conn, organization_id, skip_invalid), on_progress
+            )
             if replace:
-                report.rows_removed = store.remove_assets_except(conn, organization_id, seen_ids.keys())
+                report.rows_removed = store.remove_assets_except(conn, organization_id, seen_ids)
             if skip_invalid and rejected:
                 report.rejects_path = rejects_path or _default_rejects_path(path)
                 _write_rejects(report.rejects_path, rejected)
@@ -229,9 +189,106 @@ def import_inventory(
                 before_commit(conn, report)
     finally:
         source.close()
-    if on_progress:
-        on_progress(source.size, source.size)
     return report
+
+
+def _with_mapping(
+    source: InventorySource, choice: MappingChoice | None, report: ImportReport, dry_run: bool = False
+) -> Iterator[tuple[RawRow, RowValidator]]:
+    """The file's rows, each with the validator that reads it through the mapping (given, detected from
+    the headers or the first record, or netvet's own columns). A header row is checked once, here."""
+    rows = iter(source.rows)
+    first = next(rows, None)
+    mapping = (choice or MappingChoice()).resolve(source.headers, first.values if first else None)
+    report.mapping = mapping
+    validator = RowValidator(mapping, source.headers)
+    if source.headers is not None:
+        report.plan = mapping.plan(source.headers)
+        report.problems = report.plan.errors(REQUIRED_COLUMNS)
+        if report.problems and not dry_run:
+            raise InventoryFileError(source.name, "; ".join(report.problems))
+    elif first is not None:
+        report.plan = mapping.plan(k for k in first.values if not k.startswith("__"))
+    return ((raw, validator) for raw in itertools.chain([first] if first is not None else [], rows))
+
+
+class _Writer:
+    """Writes checked rows in batches inside the import's transaction."""
+
+    def __init__(self, conn: Connection, organization_id: str, skip_invalid: bool) -> None:
+        self.conn, self.organization_id, self.skip_invalid = conn, organization_id, skip_invalid
+        self.batch = _Batch()
+
+    def add(self, valid: ValidRow, new_site: bool, registry: _SiteRegistry, report: ImportReport) -> None:
+        if new_site:
+            self.batch.site_ids.add(valid.asset["site_id"])
+        self.batch.rows.append(valid)
+        if len(self.batch.rows) >= BATCH_ROWS:
+            self.flush(registry, report)
+
+    def flush(self, registry: _SiteRegistry, report: ImportReport) -> None:
+        # Once a row is rejected (and rows are not skipped) nothing more is written: the import fails.
+        if report.rows_rejected == 0 or self.skip_invalid:
+            _write_batch(self.conn, self.organization_id, self.batch, registry, report)
+        self.batch = _Batch()
+
+
+def _check_rows(
+    rows: Iterator[tuple[RawRow, RowValidator]],
+    source: InventorySource,
+    report: ImportReport,
+    writer: _Writer | None,
+    on_progress: ProgressCallback | None,
+) -> tuple[list[str], list[tuple[RawRow, list[RowError]]]]:
+    """Validate every row (and write the valid ones through `writer`); return the asset ids seen and the
+    rejected rows. Raises InventoryFileError when rows were rejected and are not to be skipped."""
+    registry = _SiteRegistry()
+    seen_ids: dict[str, int] = {}
+    rejected: list[tuple[RawRow, list[RowError]]] = []
+    read = 0
+
+    def reject(raw: RawRow, errors: list[RowError]) -> None:
+        report.rows_rejected += 1
+        if len(report.errors) < MAX_REPORTED_ERRORS:
+            report.errors.extend(errors[: MAX_REPORTED_ERRORS - len(report.errors)])
+        if writer is not None and writer.skip_invalid:
+            rejected.append((raw, errors))
+
+    for raw, validator in rows:
+        read += 1
+        if on_progress and read % PROGRESS_ROWS == 0:
+            on_progress(read, max(read, source.rows_expected or 0))
+        result = validator.validate(raw.number, raw.values)
+        if isinstance(result, list):
+            reject(raw, result)
+            continue
+        asset_id = result.asset["id"]
+        if asset_id in seen_ids:
+            message = f"repeats the asset id of row {seen_ids[asset_id]}"
+            reject(raw, [RowError(raw.number, "asset_id", message, asset_id)])
+            continue
+        merged = registry.merge(result)
+        if isinstance(merged, list):
+            reject(raw, merged)
+            continue
+        seen_ids[asset_id] = raw.number
+        report.rows_valid += 1
+        if writer is not None:
+            writer.add(result, merged, registry, report)
+    if on_progress:
+        on_progress(read, read)
+    if read == 0:
+        raise InventoryFileError(source.name, "the file holds no asset rows")
+    skipping = writer is not None and writer.skip_invalid
+    if report.rows_rejected and not skipping and writer is not None:
+        raise InventoryFileError(
+            source.name,
+            f"{report.rows_rejected} invalid row(s); nothing was imported",
+            tuple(report.errors),
+        )
+    if writer is not None:
+        writer.flush(registry, report)
+    return list(seen_ids), rejected
 
 
 def _default_rejects_path(path: Path | InventoryStream) -> Path:

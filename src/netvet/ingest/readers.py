@@ -61,6 +61,7 @@ class InventorySource:
     headers: list[str] | None
     rows: Iterator[RawRow]
     size: int
+    rows_expected: int | None = None  # for progress bars: a count from lines or the sheet, not a promise
     _binary: IO[bytes] | None = field(default=None, repr=False)
     _owned: bool = field(default=True, repr=False)
 
@@ -71,6 +72,9 @@ class InventorySource:
         return self._binary.tell()
 
     def close(self) -> None:
+        close_rows = getattr(self.rows, "close", None)
+        if close_rows is not None:
+            close_rows()  # a reader started (a peek at the first row) lets go of the file first
         if self._binary is not None and self._owned:
             self._binary.close()
 
@@ -92,14 +96,27 @@ def open_inventory(source: Path | InventoryStream, fmt: str | None = None) -> In
     try:
         if size == 0:
             raise InventoryFileError(name, "the file is empty")
+        lines = _count_lines(binary) if fmt != "xlsx" else None
         opener = {"csv": _open_csv, "json": _open_json, "xlsx": _open_xlsx}[fmt]
         opened = opener(name, binary, size)
+        if opened.rows_expected is None and lines is not None:
+            opened.rows_expected = lines - (1 if opened.headers is not None else 0)
     except BaseException:
         if owned:
             binary.close()
         raise
     opened._binary, opened._owned = binary, owned
     return opened
+
+
+def _count_lines(binary: IO[bytes]) -> int:
+    """Lines in the file (a last line without a line end counts), read in blocks: a second of a gigabyte."""
+    lines, last = 0, b""
+    for block in iter(lambda: binary.read(1 << 20), b""):
+        lines += block.count(b"\n")
+        last = block
+    binary.seek(0)
+    return lines + (1 if last and not last.endswith(b"\n") else 0)
 
 
 def _size(binary: IO[bytes]) -> int:
@@ -218,10 +235,13 @@ def _open_json(name: str, binary: IO[bytes], size: int) -> InventorySource:
         return InventorySource(name, "json", None, _json_lines(name, binary), size)
     # A JSON document is parsed whole (use CSV or JSON lines for files of millions of rows).
     document = parse_json(name, binary.read())
-    records = document.get("assets") if isinstance(document, dict) else document
+    # An object holds its records under "assets" (netvet's own) or "results" (a NetBox API page).
+    records = document.get("assets", document.get("results")) if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise InventoryFileError(
-            name, "expected a JSON array of asset objects, or an object with an 'assets' array"
+            name,
+            "expected a JSON array of asset objects, or an object with an 'assets' (or NetBox's "
+            "'results') array",
         )
     if not records:
         raise InventoryFileError(name, "the file holds no assets")
@@ -233,7 +253,7 @@ def _open_json(name: str, binary: IO[bytes], size: int) -> InventorySource:
             else:
                 yield RawRow(number, record)
 
-    return InventorySource(name, "json", None, rows(), size)
+    return InventorySource(name, "json", None, rows(), size, rows_expected=len(records))
 
 
 def _is_json_lines(first_line: bytes) -> bool:
@@ -242,7 +262,7 @@ def _is_json_lines(first_line: bytes) -> bool:
         record = json.loads(first_line.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return False
-    return isinstance(record, dict) and "assets" not in record
+    return isinstance(record, dict) and "assets" not in record and "results" not in record
 
 
 def _json_lines(name: str, binary: IO[bytes]) -> Iterator[RawRow]:
@@ -296,6 +316,7 @@ def _open_xlsx(name: str, binary: IO[bytes], size: int) -> InventorySource:
         workbook.close()
         raise InventoryFileError(name, "the workbook has no worksheet")
     sheet = workbook.worksheets[0]
+    declared = sheet.max_row  # for progress only: the dimension may be wrong, so it is not obeyed
     # The sheet's <dimension> element is a hint some writers get wrong; openpyxl would stop reading at
     # the row and column it declares, silently dropping the rest. Read every row instead.
     sheet.reset_dimensions()
@@ -324,4 +345,5 @@ def _open_xlsx(name: str, binary: IO[bytes], size: int) -> InventorySource:
         finally:
             workbook.close()
 
-    return InventorySource(name, "xlsx", headers, rows(), size)
+    expected = declared - 1 if isinstance(declared, int) and declared > 1 else None
+    return InventorySource(name, "xlsx", headers, rows(), size, rows_expected=expected)

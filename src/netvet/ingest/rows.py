@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from netvet.data import role_table
-from netvet.ingest.columns import HeaderMap, vocabulary
+from netvet.ingest.columns import REQUIRED_COLUMNS, vocabulary
+from netvet.ingest.dates import DateFormat
 from netvet.ingest.errors import RowError
+from netvet.ingest.mapping import ColumnMapping, MappingPlan
 from netvet.model.inventory import Domain
 
 SITE_FIELDS = ("site_name", "region", "country", "latitude", "longitude", "site_kind", "national_security")
@@ -94,7 +97,7 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "..."
 
 
-def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | None:
+def _date(value: Any, column: str, row: int, errors: list[RowError], written: DateFormat) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -102,11 +105,11 @@ def _date(value: Any, column: str, row: int, errors: list[RowError]) -> date | N
     text = _text(value)
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text[:10] if "T" in text else text)
-    except ValueError:
-        errors.append(RowError(row, column, "is not a date in the form YYYY-MM-DD", _shown(text)))
-        return None
+    found = written.read(text)
+    if found is None:
+        form = "YYYY-MM-DD" if written.spec == "iso" else f"YYYY-MM-DD or {written.spec} ({written.example})"
+        errors.append(RowError(row, column, f"is not a date in the form {form}", _shown(text)))
+    return found
 
 
 _YES = {"yes", "y", "true", "1", "x"}
@@ -132,31 +135,35 @@ def _flag(value: Any, column: str, row: int, errors: list[RowError]) -> bool | N
 class RowValidator:
     """Turns raw rows (any header spelling) into stored values, collecting every error of a row."""
 
-    def __init__(self, header_map: HeaderMap | None) -> None:
-        self._fixed_map = header_map
-        self._maps: dict[tuple[str, ...], tuple[HeaderMap, list[str]]] = {}
+    def __init__(self, mapping: ColumnMapping, headers: Sequence[str] | None = None) -> None:
+        """`headers`: a file with a header row is planned once; JSON records are planned by their keys."""
+        self._mapping = mapping
+        self._fixed: tuple[MappingPlan, list[str]] | None = (
+            (mapping.plan(headers), []) if headers is not None else None
+        )
+        self._plans: dict[tuple[str, ...], tuple[MappingPlan, list[str]]] = {}
+        self._dates = mapping.date_format
         self._roles = role_table()
         self._domain_by_role: dict[str, Domain | None] = {}
         self._technologies = vocabulary().technologies
 
-    def _mapping_for(self, values: dict[str, Any]) -> tuple[HeaderMap, list[str]]:
-        if self._fixed_map is not None:
-            return self._fixed_map, []
+    def _plan_for(self, values: dict[str, Any]) -> tuple[MappingPlan, list[str]]:
+        if self._fixed is not None:
+            return self._fixed
         keys = tuple(k for k in values if k != "components")
-        if keys not in self._maps:
-            self._maps[keys] = HeaderMap.from_headers(keys)
-        return self._maps[keys]
+        if keys not in self._plans:
+            plan = self._mapping.plan(keys)
+            self._plans[keys] = (plan, plan.errors(REQUIRED_COLUMNS))
+        return self._plans[keys]
 
     def validate(self, row: int, values: dict[str, Any]) -> ValidRow | list[RowError]:
         if "__not_object__" in values:
             return [RowError(row, None, "is not an object with asset fields")]
         if "__extra__" in values:
             return [RowError(row, None, "has more cells than the header has columns")]
-        header_map, problems = self._mapping_for(values)
+        plan, problems = self._plan_for(values)
         errors = [RowError(row, None, p) for p in problems]
-        canonical: dict[str, Any] = {}
-        for source, column in header_map.canonical_by_source.items():
-            canonical[column] = values.get(source)
+        canonical = self._mapping.translate(plan, values)
         faulty = self._unfit_cells(row, canonical, errors)
 
         asset_id = _text(canonical.get("asset_id"))
@@ -226,8 +233,8 @@ class RowValidator:
             role=role,
             domain=domain.value if domain else None,
             technology=technology,
-            installed_on=_date(canonical.get("installed_on"), "installed_on", row, errors),
-            purchased_on=_date(canonical.get("purchased_on"), "purchased_on", row, errors),
+            installed_on=_date(canonical.get("installed_on"), "installed_on", row, errors, self._dates),
+            purchased_on=_date(canonical.get("purchased_on"), "purchased_on", row, errors, self._dates),
         )
         components = self._components(row, values.get("components"), errors)
         if errors:
