@@ -90,6 +90,10 @@ class ImportResult(BaseModel):
     rows_updated: int
     rows_unchanged: int
     rows_removed: int
+    rows_rejected: int = 0
+    rejects: str | None = Field(
+        default=None, description="With skip_invalid: where to download the rejected rows and their reasons."
+    )
 
 
 class JobOut(BaseModel):

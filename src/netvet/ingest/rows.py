@@ -208,7 +208,7 @@ class RowValidator:
                     RowError(
                         row,
                         "role",
-                        "is not a role netvet knows (data/roles.yaml); use a known role or give the domain",
+                        "is not a role netvet knows; use a role of the role table (Help: Inventory format) or give the domain",
                         role,
                     )
                 )

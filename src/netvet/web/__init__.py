@@ -11,7 +11,7 @@ from starlette.types import Scope
 
 from netvet.api.guard import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD, BodyRule
 from netvet.api.problems import Problem
-from netvet.web import login, pages, remediation, sharing
+from netvet.web import help, login, pages, remediation, sharing
 from netvet.web.auth import CsrfRejected, LoginRequired, login_url
 from netvet.web.rendering import templates
 
@@ -39,7 +39,7 @@ def mount_dashboard(app: FastAPI) -> None:
         ]
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for area in (login, pages, remediation, sharing):
+    for area in (login, pages, remediation, sharing, help):
         app.include_router(area.router)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:

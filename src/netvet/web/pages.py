@@ -27,9 +27,11 @@ from netvet.storage import findings as stored
 from netvet.storage import inventory as store
 from netvet.storage.vendors import organization_vendors
 from netvet.web.auth import Web, WebForm
+from netvet.web.help import COLUMN_MAPPINGS, INVENTORY_FORMAT, ROLE_TABLE
 from netvet.web.rendering import PAGE_SIZE, back, render
 
 router = APIRouter(include_in_schema=False)
+HELP_LINKS = {"format": INVENTORY_FORMAT, "roles": ROLE_TABLE, "mappings": COLUMN_MAPPINGS}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -260,7 +262,7 @@ def decide(
 def imports_page(request: Request, who: Web, db: DB) -> HTMLResponse:
     with db.connect() as conn:
         done = list(reversed(store.list_imports(conn, who.organization_id)))[:20]
-    return render(request, "imports.html", who, imports=done, problem=None)
+    return render(request, "imports.html", who, imports=done, problem=None, done=None, help=HELP_LINKS)
 
 
 @router.post("/imports", response_class=HTMLResponse)
@@ -270,6 +272,7 @@ async def upload(
     db: DB,
     file: Annotated[UploadFile, File()],
     replace: Annotated[bool, Form()] = False,
+    skip_invalid: Annotated[bool, Form()] = False,
 ) -> Response:
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/imports", "Only an analyst may import.")
@@ -279,23 +282,29 @@ async def upload(
         return back("/imports", str(exc))
     principal = Principal(who.user, "session")
     problem: dict[str, Any] | None = None
+    done: dict[str, Any] | None = None
     try:
         if upload.size == 0:
             upload.close()
             raise InventoryFileError(upload.name, "the file is empty")
         if upload.size > request.app.state.config.import_job_bytes:
-            job = submit_upload_import(request, db, principal, upload, None, replace)
+            job = submit_upload_import(request, db, principal, upload, None, replace, skip_invalid)
             return back(
                 "/imports", f"{upload.name} is large: importing it as job {job[:8]}; see the overview."
             )
         try:
-            result = await run_in_threadpool(run_upload_import, db, principal, upload, None, replace)
+            result = await run_in_threadpool(
+                run_upload_import, db, principal, upload, None, replace, None, skip_invalid
+            )
         finally:
             upload.close()
-        return back(
-            "/imports",
-            f"Imported {result.file_name}: {result.rows_added} added, {result.rows_updated} updated, {result.rows_unchanged} unchanged.",
+        message = (
+            f"Imported {result.file_name}: {result.rows_added} added, {result.rows_updated} updated, "
+            f"{result.rows_unchanged} unchanged."
         )
+        if not result.rows_rejected:
+            return back("/imports", message)
+        done = {"message": message, "rejected": result.rows_rejected, "rejects": result.rejects}
     except InventoryFileError as exc:
         problem = {
             "file_name": exc.file_name,
@@ -303,8 +312,11 @@ async def upload(
             "errors": [e.as_dict() for e in exc.errors],
         }
     with db.connect() as conn:
-        done = list(reversed(store.list_imports(conn, who.organization_id)))[:20]
-    return render(request, "imports.html", who, 422, imports=done, problem=problem)
+        recent = list(reversed(store.list_imports(conn, who.organization_id)))[:20]
+    status = 422 if problem else 200
+    return render(
+        request, "imports.html", who, status, imports=recent, problem=problem, done=done, help=HELP_LINKS
+    )
 
 
 # --- timeline ----------------------------------------------------------------------------------------
