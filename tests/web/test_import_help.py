@@ -24,7 +24,9 @@ def private_output(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def _upload(client: TestClient, csrf: str, name: str, **form: str):  # type: ignore[no-untyped-def]
     data = (API_DATA / name).read_bytes()
-    return client.post("/imports", data={"csrf_token": csrf, **form}, files={"file": (name, data, "text/csv")})
+    return client.post(
+        "/imports", data={"csrf_token": csrf, **form}, files={"file": (name, data, "text/csv")}
+    )
 
 
 def test_skip_invalid_stores_the_valid_rows_and_offers_the_rejected_ones(
