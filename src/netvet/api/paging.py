@@ -7,11 +7,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from netvet.api.schemas import MAX_PAGE_SIZE
 
 DEFAULT_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+# Row ids are INTEGER columns: 32 bits on PostgreSQL. A larger id in a path can match nothing, and the
+# database driver would fail on it (a 500), so it is refused as invalid (422) before any query.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page.")]
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class PageRequest:
 
 
 async def page_request(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="1 is the first page.")] = 1,
+    page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:
     return PageRequest(page, page_size)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from http import HTTPStatus
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from netvet.ingest import InventoryFileError
+from netvet.storage.db import is_disk_full
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:netvet:problem:"
@@ -75,19 +75,12 @@ def not_found(what: str) -> Problem:
     return Problem(404, f"{what} not found", kind="not-found")
 
 
-def disk_full() -> Problem:
+def disk_full_problem() -> Problem:
     return Problem(
         507,
         "the server's disk is full; nothing was stored. Ask the administrator to free space.",
         kind="insufficient-storage",
     )
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """The disk (or the database file's disk) has no room left."""
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    return isinstance(exc, OperationalError) and "database or disk is full" in str(exc.orig)
 
 
 def inventory_problem(exc: InventoryFileError) -> Problem:
@@ -136,7 +129,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_database_busy(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, OperationalError)
         if is_disk_full(exc):
-            return problem_response(disk_full(), request)
+            return problem_response(disk_full_problem(), request)
         if "database is locked" not in str(exc.orig):
             return await on_error(request, exc)
         # SQLite holds one writer at a time; a long job (a large import) can keep it past the wait.
@@ -150,7 +143,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
         if is_disk_full(exc):
-            return problem_response(disk_full(), request)
+            return problem_response(disk_full_problem(), request)
         # Never leak a traceback or data to the client; the server log has the details.
         return problem_response(Problem(500, "an unexpected error occurred; see the server log"), request)
 

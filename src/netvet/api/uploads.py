@@ -15,8 +15,9 @@ from typing import IO
 
 from fastapi import UploadFile
 
-from netvet.api.problems import disk_full, is_disk_full
+from netvet.api.problems import disk_full_problem
 from netvet.ingest.readers import InventoryStream
+from netvet.storage.db import is_disk_full
 
 COPY_CHUNK = 1 << 20
 NAME_LIMIT = 255  # characters kept of the client's file name (most file systems allow 255 bytes)
@@ -71,7 +72,7 @@ async def spool_upload(upload: UploadFile, max_bytes: int) -> Upload:
     except OSError as exc:
         file.close()
         if is_disk_full(exc):
-            raise disk_full() from None
+            raise disk_full_problem() from None
         raise
     except BaseException:
         file.close()

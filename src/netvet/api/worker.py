@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from netvet.api.problems import Problem, inventory_problem
+from netvet.api.problems import Problem, disk_full_problem, inventory_problem
 from netvet.ingest import InventoryFileError
 from netvet.storage import Database, access
+from netvet.storage.db import is_disk_full
 
 log = logging.getLogger(__name__)
 LOCKED_RETRIES = 3
@@ -157,4 +158,6 @@ def job_error(exc: Exception) -> dict[str, Any]:
         return inventory_problem(exc).body()
     if isinstance(exc, Problem):
         return exc.body()
+    if is_disk_full(exc):
+        return disk_full_problem().body()
     return Problem(500, f"{type(exc).__name__}: {exc}").body()

@@ -68,4 +68,15 @@ def main() -> None:
         # a second) to check "iri" formats, which no netvet schema uses: the quick path does without.
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     command_line = build_app((quick,)) if quick else build_app()
-    command_line(args=args, prog_name="netvet")
+    try:
+        command_line(args=args, prog_name="netvet")
+    except Exception as exc:
+        from netvet.cli.common import fail  # here: the quick path imports neither unless it fails
+        from netvet.storage.db import is_disk_full
+
+        if not is_disk_full(exc):
+            raise
+        # Every write is one transaction, rolled back whole when it fails, so nothing was half-written.
+        raise SystemExit(
+            fail("the disk is full; nothing was changed. Free some space and run it again.").exit_code
+        ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -80,6 +82,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """The disk (or the SQLite file's disk) has no room left: a write failed, and was rolled back."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, OperationalError):
+        return "database or disk is full" in str(exc.orig) or "could not extend file" in str(exc.orig)
+    return False
 
 
 def open_database(url: str | None = None, migrate: bool = True) -> Database:

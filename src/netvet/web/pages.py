@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from netvet.api.paging import PageNumber, RowId
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
 from netvet.api.problems import Problem
 from netvet.api.routers.imports import run_upload_import, submit_upload_import
@@ -110,7 +111,9 @@ def start_assessment(
 
 
 @router.get("/sites", response_class=HTMLResponse)
-def sites_page(request: Request, who: Web, db: DB, status: str | None = None, page: int = 1) -> HTMLResponse:
+def sites_page(
+    request: Request, who: Web, db: DB, status: str | None = None, page: PageNumber = 1
+) -> HTMLResponse:
     org = who.organization_id
     with db.connect() as conn:
         result = stored.latest_result(conn, org)
@@ -163,7 +166,7 @@ def findings_page(
     rule_id: str | None = None,
     on: Annotated[str | None, Query(alias="date")] = None,
     assessment: int | None = None,
-    page: int = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     org = who.organization_id
     filters = {
@@ -235,7 +238,7 @@ def screening_page(request: Request, who: Web, db: DB, state: str = "open") -> H
 
 @router.post("/screening/{candidate_id}/decision")
 def decide(
-    candidate_id: int,
+    candidate_id: RowId,
     who: WebForm,
     db: DB,
     decision: Annotated[Decision, Form()],

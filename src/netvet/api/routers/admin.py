@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from netvet.api.paging import Paging
+from netvet.api.paging import Paging, RowId
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.schemas import (
     AuditEntry,
@@ -58,7 +58,7 @@ def create_user(organization_id: str, body: UserCreate, who: Admin, db: DB) -> U
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(organization_id: str, user_id: int, body: UserUpdate, who: Admin, db: DB) -> UserOut:
+def update_user(organization_id: str, user_id: RowId, body: UserUpdate, who: Admin, db: DB) -> UserOut:
     with db.begin() as conn:
         user = access.get_user(conn, user_id)
         if user is None or user.organization_id != organization_id:
@@ -89,7 +89,7 @@ def create_token(organization_id: str, body: TokenCreate, who: Admin, db: DB) ->
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(organization_id: str, token_id: int, who: Admin, db: DB) -> TokenOut:
+def revoke_token(organization_id: str, token_id: RowId, who: Admin, db: DB) -> TokenOut:
     with db.begin() as conn:
         token = access.get_token(conn, token_id, organization_id)
         if token is None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 from rigour.territories import get_territories
 
+from netvet.api.paging import RowId
 from netvet.api.policy_runs import DecisionRefused, decide_candidate, rescreen_inventory
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.routers.jobs import accepted
@@ -113,7 +114,7 @@ def list_candidates(
 
 
 @org_router.post("/candidates/{candidate_id}/decision", response_model=CandidateOut)
-def decide(organization_id: str, candidate_id: int, body: DecisionIn, who: Analyst, db: DB) -> CandidateOut:
+def decide(organization_id: str, candidate_id: RowId, body: DecisionIn, who: Analyst, db: DB) -> CandidateOut:
     """Confirm or dismiss a candidate; the next assessment applies it (re-run one to update findings)."""
     with db.begin() as conn:
         try:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
+from netvet.api.paging import RowId
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.schemas import SubmissionOut
 from netvet.api.security import DB, AnyViewer, Operator, ReadConnection
@@ -64,7 +65,7 @@ def list_submissions(organization_id: str, who: AnyViewer, conn: ReadConnection)
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
 def get_submission(
-    organization_id: str, submission_id: int, who: AnyViewer, conn: ReadConnection
+    organization_id: str, submission_id: RowId, who: AnyViewer, conn: ReadConnection
 ) -> SubmissionOut:
     row = access.get_submission(conn, submission_id, organization_id)
     if row is None:
@@ -78,7 +79,7 @@ def get_submission(
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The submitted file"}},
 )
 def submission_content(
-    organization_id: str, submission_id: int, who: AnyViewer, conn: ReadConnection
+    organization_id: str, submission_id: RowId, who: AnyViewer, conn: ReadConnection
 ) -> Response:
     row = access.get_submission(conn, submission_id, organization_id, with_content=True)
     if row is None:

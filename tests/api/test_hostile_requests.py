@@ -1,0 +1,159 @@
+"""Requests built to crash the server: each gets a 4xx problem document (507 for a full disk) and
+changes nothing."""
+
+from __future__ import annotations
+
+import errno
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from netvet.storage import inventory as store
+
+from .conftest import API_DATA, World
+from .test_import_jobs import inventory_csv
+from .test_inventory_api import wait_for_job
+
+ACME = "/api/v1/organizations/acme"
+
+
+def is_problem(response: Any, status: int) -> bool:
+    return (
+        response.status_code == status
+        and response.headers["content-type"] == "application/problem+json"
+        and response.json()["status"] == status
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"{ACME}/submissions/99999999999999999999"),
+        ("GET", f"{ACME}/submissions/3000000000"),  # past PostgreSQL's 32-bit INTEGER
+        ("GET", f"{ACME}/submissions/99999999999999999999/content"),
+        ("PATCH", f"{ACME}/users/99999999999999999999"),
+        ("DELETE", f"{ACME}/tokens/99999999999999999999"),
+        ("POST", f"{ACME}/screening/candidates/99999999999999999999/decision"),
+        ("GET", f"{ACME}/assets?page=1e20"),
+        ("GET", f"{ACME}/assets?page=99999999999999999999"),
+        ("GET", f"{ACME}/audit?page=0"),
+    ],
+)
+def test_numbers_no_row_can_have_are_invalid_requests(world: World, method: str, path: str) -> None:
+    body = {"disabled": True} if method == "PATCH" else {"decision": "dismissed", "reason": "x"}
+    response = world.client.request(
+        method, path, headers=world.headers("acme:admin"), json=body if method in ("PATCH", "POST") else None
+    )
+    assert is_problem(response, 422), response.text
+
+
+def test_dashboard_page_numbers_and_ids_past_any_row_are_refused(world: World) -> None:
+    from netvet.storage import access
+
+    with world.db.begin() as conn:
+        user = access.get_user_by_name(conn, "acme-admin")
+        assert user is not None
+        cookie, _ = access.create_session(conn, user.id, __import__("datetime").timedelta(hours=1))
+    world.client.cookies.set("netvet_session", cookie)
+    try:
+        for path in ("/sites?page=99999999999999999999", "/findings?page=1e20"):
+            assert world.client.get(path).status_code == 422, path
+    finally:
+        world.client.cookies.clear()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000,
+        b'{"name": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b"}",
+        b'{"name": "Huawei", "country": ' + b"9" * 5000 + b"}",
+    ],
+    ids=["brackets", "nested-objects", "5000-digits"],
+)
+def test_json_bodies_python_cannot_parse_are_refused(world: World, body: bytes) -> None:
+    headers = {**world.headers("acme:viewer"), "Content-Type": "application/json"}
+    response = world.client.post("/api/v1/screening/name", content=body, headers=headers)
+    assert (
+        400 <= response.status_code < 500 and response.headers["content-type"] == "application/problem+json"
+    )
+
+
+def test_an_upload_with_a_304_character_name_is_imported_under_a_shortened_name(world: World) -> None:
+    name = "x" * 300 + ".csv"
+    response = world.upload("acme:analyst", "acme", name, content=(API_DATA / "inventory.csv").read_bytes())
+    assert response.status_code == 201, response.text
+    assert response.json()["file_name"] == "x" * 251 + ".csv"
+    job = world.upload("acme:analyst", "acme", name, content=inventory_csv(10), background=True)
+    assert wait_for_job(world, "acme:viewer", job.headers["location"])["status"] == "succeeded"
+
+
+def test_an_upload_name_with_control_characters_and_folders_is_cleaned(world: World) -> None:
+    # Written by hand: HTTP clients percent-encode such names, a hostile one sends the bytes.
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="C:\\Users\\ann\\inv\x1b\x7f.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n" + (API_DATA / "inventory.csv").read_bytes() + b"\r\n--b--\r\n"
+    )
+    headers = {**world.headers("acme:analyst"), "Content-Type": "multipart/form-data; boundary=b"}
+    response = world.client.post(f"{ACME}/imports", content=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["file_name"] == "inv.csv"
+
+
+@pytest.fixture
+def full_temporary_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Temporary files that cannot grow: every write fails as on a full disk."""
+    real = tempfile.TemporaryFile
+
+    class Full:
+        def __init__(self) -> None:
+            self.file = real()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.file, name)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: Full())
+
+
+def test_an_upload_onto_a_full_disk_is_507_and_stores_nothing(
+    world: World, full_temporary_disk: None
+) -> None:
+    response = world.upload("acme:analyst", "acme", "inventory.csv")
+    assert is_problem(response, 507) and response.json()["type"] == "urn:netvet:problem:insufficient-storage"
+    with world.db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 0
+
+
+@pytest.fixture
+def full_database_disk(world: World) -> Iterator[None]:
+    """The SQLite file may not grow past its size now: what SQLite meets on a full disk (SQLITE_FULL)."""
+
+    def cap(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages + 2}")
+        cursor.close()
+
+    world.db.engine.dispose()
+    event.listen(world.db.engine, "connect", cap)
+    yield
+    event.remove(world.db.engine, "connect", cap)
+    world.db.engine.dispose()
+
+
+def test_an_import_onto_a_full_database_disk_is_507_and_stores_nothing(
+    world: World, full_database_disk: None
+) -> None:
+    response = world.upload("acme:analyst", "acme", "small.csv", content=inventory_csv(600))
+    assert is_problem(response, 507), response.text
+    job = world.upload("acme:analyst", "acme", "big.csv", content=inventory_csv(2000), background=True)
+    failed = wait_for_job(world, "acme:viewer", job.headers["location"])
+    assert failed["status"] == "failed" and failed["error"]["status"] == 507
+    with world.db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 0

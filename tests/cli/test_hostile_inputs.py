@@ -1,0 +1,80 @@
+"""Inputs that crashed `netvet import`: each now exits 2 with a message naming the file, and changes
+nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from netvet.cli import app, main
+from netvet.storage import Database, db
+from netvet.storage import inventory as store
+
+from .test_inventory_commands import flat
+
+runner = CliRunner()
+HEADER = b"asset_id,site_id,country,vendor,role\n"
+CRASHERS = {
+    "brackets.json": (b"[" * 100_000, "JSON nested too deeply"),
+    "nested.json": (
+        b'[{"asset_id": "A1", "x": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b"}]",
+        "JSON nested too deeply",
+    ),
+    "digits.json": (
+        b'[{"asset_id": "A1", "latitude": ' + b"9" * 5000 + b"}]",
+        "Exceeds the limit (4300 digits)",
+    ),
+    "field.csv": (HEADER + b"A1,S1,GB," + b"H" * 2_000_000 + b",BBU\n", "a cell is longer than"),
+    "nul.csv": (HEADER + b"A1,S1,GB,Hua\x00wei,BBU\n", "contains a control character"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRASHERS))
+def test_a_file_that_crashed_the_import_exits_2_with_the_reason(
+    cli_env: Database, tmp_path: Path, name: str
+) -> None:
+    content, reason = CRASHERS[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert name in flat(result.output) and reason in flat(result.output)
+    with cli_env.connect() as conn:
+        assert store.count_assets(conn, "default") == 0
+
+
+def test_a_csv_with_old_mac_line_ends_imports(cli_env: Database, tmp_path: Path) -> None:
+    path = tmp_path / "cr.csv"
+    path.write_bytes(HEADER.replace(b"\n", b"\r") + b"A1,S1,GB,Huawei,BBU\rA2,S1,GB,Nokia,BBU\r")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in flat(result.output)
+
+
+def test_a_full_disk_exits_2_and_changes_nothing(
+    cli_env: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pragmas = db._sqlite_pragmas
+
+    def no_room(dbapi_connection: Any, record: Any) -> None:
+        """SQLite's file may not grow: what it meets on a full disk (SQLITE_FULL)."""
+        pragmas(dbapi_connection, record)
+        cursor = dbapi_connection.cursor()
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages + 2}")
+        cursor.close()
+
+    monkeypatch.setattr(db, "_sqlite_pragmas", no_room)
+    path = tmp_path / "inv.csv"
+    path.write_bytes(HEADER + b"".join(b"A%d,S%d,GB,Huawei,BBU\n" % (i, i) for i in range(2000)))
+    monkeypatch.setattr(sys, "argv", ["netvet", "import", str(path)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert "the disk is full; nothing was changed" in flat(capsys.readouterr().err)
+    with cli_env.connect() as conn:
+        assert store.count_assets(conn, "default") == 0
