@@ -157,3 +157,13 @@ def test_an_import_onto_a_full_database_disk_is_507_and_stores_nothing(
     assert failed["status"] == "failed" and failed["error"]["status"] == 507
     with world.db.connect() as conn:
         assert store.count_assets(conn, "acme") == 0
+
+
+def test_a_snapshot_that_would_remove_most_assets_needs_force(world: World) -> None:
+    world.upload("acme:analyst", "acme", "inventory.csv")
+    one_row = b"asset_id,site_id,country,vendor,role\nA1,S1,GB,Huawei,BBU\n"
+    refused = world.upload("acme:analyst", "acme", "cut.csv", content=one_row, replace=True)
+    assert is_problem(refused, 422) and "remove 4 of the 5 stored assets (80%)" in refused.json()["detail"]
+    assert world.get("acme:viewer", f"{ACME}/assets").json()["total"] == 5
+    forced = world.upload("acme:analyst", "acme", "cut.csv", content=one_row, replace=True, force=True)
+    assert forced.status_code == 201 and forced.json()["rows_removed"] == 4

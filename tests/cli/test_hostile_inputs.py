@@ -78,3 +78,16 @@ def test_a_full_disk_exits_2_and_changes_nothing(
     assert "the disk is full; nothing was changed" in flat(capsys.readouterr().err)
     with cli_env.connect() as conn:
         assert store.count_assets(conn, "default") == 0
+
+
+def test_replace_refuses_to_empty_the_inventory_without_force(cli_env: Database, tmp_path: Path) -> None:
+    full = tmp_path / "full.csv"
+    full.write_bytes(HEADER + b"".join(b"A%d,S1,GB,Huawei,BBU\n" % i for i in range(10)))
+    assert runner.invoke(app, ["import", str(full)]).exit_code == 0
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(HEADER + b"A1,S1,GB,Huawei,BBU\n")
+    refused = runner.invoke(app, ["import", str(cut), "--replace"])
+    assert refused.exit_code == 2
+    assert "remove 9 of the 10 stored assets (90%)" in flat(refused.output)
+    forced = runner.invoke(app, ["import", str(cut), "--replace", "--force"])
+    assert forced.exit_code == 0 and "9 removed" in flat(forced.output)

@@ -272,11 +272,31 @@ def test_xlsx_round_trip_and_truncated_workbook(db: Database, tmp_path: Path) ->
 
 def test_replace_removes_assets_and_sites_the_snapshot_omits(db: Database, tmp_path: Path) -> None:
     import_inventory(db, write_csv(tmp_path / "full.csv"))
-    report = import_inventory(db, write_csv(tmp_path / "less.csv", rows=ROWS[:2]), replace=True)
+    less = write_csv(tmp_path / "less.csv", rows=ROWS[:2])
+    before = snapshot(db)
+    # Half the stored assets: more than a snapshot may remove unless forced.
+    with pytest.raises(
+        InventoryFileError, match=r"remove 2 of the 4 stored assets \(50%\), more than the 10%"
+    ):
+        import_inventory(db, less, replace=True)
+    assert snapshot(db) == before
+    report = import_inventory(db, less, replace=True, force=True)
     assert report.rows_removed == 2
     with db.connect() as conn:
         assert store.count_assets(conn, "default") == 2
         assert [s.id for s in store.iter_sites(conn, "default")] == ["S1"]
+
+
+def test_replace_may_remove_up_to_a_tenth_of_the_stored_assets(db: Database, tmp_path: Path) -> None:
+    rows = [f"R{i},S{i % 3},,,GB,,,Nokia,,,,,,,BBU,,,,," for i in range(20)]
+    import_inventory(db, write_csv(tmp_path / "full.csv", rows=rows))
+    assert (
+        import_inventory(db, write_csv(tmp_path / "18.csv", rows=rows[:18]), replace=True).rows_removed == 2
+    )
+    with pytest.raises(InventoryFileError, match=r"remove 2 of the 18 stored assets \(11%\)"):
+        import_inventory(db, write_csv(tmp_path / "16.csv", rows=rows[:16]), replace=True)
+    with db.connect() as conn:
+        assert store.count_assets(conn, "default") == 18
 
 
 def test_written_inventory_imports_the_same(db: Database, tmp_path: Path) -> None:

@@ -20,4 +20,4 @@ def write_inventory(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 
 
 def import_rows(db: Database, tmp_path: Path, rows: list[tuple[str, str, str]]) -> None:
-    import_inventory(db, write_inventory(tmp_path / "inventory.csv", rows), replace=True)
+    import_inventory(db, write_inventory(tmp_path / "inventory.csv", rows), replace=True, force=True)

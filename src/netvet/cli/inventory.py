@@ -39,6 +39,7 @@ from netvet.cli.importing import (
 )
 from netvet.cli.netbox import fetch_source
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
+from netvet.ingest.importer import REPLACE_MAX_REMOVED_SHARE
 from netvet.ingest.mapping import MappingChoice, presets
 from netvet.settings import get_settings
 from netvet.storage import Database
@@ -74,6 +75,7 @@ def run_import(
     mapping: MappingChoice | None = None,
     dry_run: bool = False,
     shown_errors: int | None = DEFAULT_SHOWN_ERRORS,
+    force: bool = False,
 ) -> ImportReport:
     """Import with a progress bar counted in rows; on failure print the errors (file, row, column) and
     exit non-zero."""
@@ -97,6 +99,7 @@ def run_import(
                 before_commit=_audit_import,
                 mapping=mapping,
                 dry_run=dry_run,
+                force=force,
             )
     except InventoryFileError as exc:
         print_errors(exc.errors, exc.file_name, shown_errors, len({e.row for e in exc.errors}))
@@ -162,7 +165,14 @@ def import_command(
     rejects: Annotated[Path | None, typer.Option(help="Where --skip-invalid writes rejected rows.")] = None,
     replace: Annotated[
         bool,
-        typer.Option("--replace", help="The file is a full snapshot: remove stored assets it does not list."),
+        typer.Option(
+            "--replace",
+            help="The file is a full snapshot: remove stored assets it does not list (refused when that "
+            f"is more than {REPLACE_MAX_REMOVED_SHARE:.0%} of them, unless --force).",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --replace: remove the unlisted assets however many.")
     ] = False,
     org: Annotated[
         str, typer.Option("--org", help="Organisation the inventory belongs to (one that exists).")
@@ -189,7 +199,7 @@ def import_command(
         else:
             path = Path(file)
         report = run_import(
-            db, path, fmt, org, skip_invalid, rejects, replace, choice, dry_run, shown_errors=limit
+            db, path, fmt, org, skip_invalid, rejects, replace, choice, dry_run, limit, force=force
         )
     if save_mapping_to is not None:
         save_mapping(report, save_mapping_to)

@@ -25,6 +25,9 @@ from netvet.storage.tables import sites
 BATCH_ROWS = 5000
 PROGRESS_ROWS = 500
 MAX_REPORTED_ERRORS = 1000
+# A snapshot (--replace) that would remove more than this share of the stored assets is refused unless
+# forced: a truncated or partial file (a sheet cut short, the wrong export) must not empty the inventory.
+REPLACE_MAX_REMOVED_SHARE = 0.10
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -134,6 +137,7 @@ def import_inventory(
     before_commit: Callable[[Connection, ImportReport], None] | None = None,
     mapping: MappingChoice | None = None,
     dry_run: bool = False,
+    force: bool = False,
 ) -> ImportReport:
     """Import `path` (a file, or an upload held open). Raises InventoryFileError (and stores nothing)
     when the file or any row is invalid, unless `skip_invalid`, which stores the valid rows and writes
@@ -143,7 +147,8 @@ def import_inventory(
     file has, such as NetBox's exports, else netvet's own columns). With `dry_run` every row is read and
     checked but nothing is written, and the report says what the import would do (`rows_valid`).
     With `replace` the file is a full snapshot: the organisation's assets and sites that it does not
-    mention are removed. `before_commit` runs inside the import's transaction once the rows are written
+    mention are removed, unless they are more than REPLACE_MAX_REMOVED_SHARE of the stored assets and
+    the import is not `force`d (then nothing is imported). `before_commit` runs inside the import's transaction once the rows are written
     (the callers audit the import there, so an import and its audit entry stand or fall together).
     `on_progress(rows_read, rows_expected)` is called as rows are read."""
     if replace and skip_invalid:
@@ -163,11 +168,15 @@ def import_inventory(
             return report
         with db.begin() as conn:
             store.ensure_organization(conn, organization_id)
+            stored_before = store.count_assets(conn, organization_id) if replace else 0
             seen_ids, rejected = _check_rows(
                 rows, source, report, _Writer(conn, organization_id, skip_invalid), on_progress
             )
             if replace:
-                report.rows_removed = store.remove_assets_except(conn, organization_id, seen_ids)
+                doomed = store.assets_not_in(conn, organization_id, seen_ids)
+                if not force:
+                    _check_removal(path.name, len(doomed), stored_before)
+                report.rows_removed = store.remove_assets(conn, organization_id, doomed)
             if skip_invalid and rejected:
                 report.rejects_path = rejects_path or _default_rejects_path(path)
                 _write_rejects(report.rejects_path, rejected)
@@ -328,6 +337,17 @@ def _write_batch(
     store.replace_components(conn, organization_id, components)
     report.rows_added += len(new)
     report.rows_updated += len(changed)
+
+
+def _check_removal(file_name: str, removed: int, stored: int) -> None:
+    if stored and removed / stored > REPLACE_MAX_REMOVED_SHARE:
+        raise InventoryFileError(
+            file_name,
+            f"as a full snapshot it would remove {removed:,} of the {stored:,} stored assets "
+            f"({removed / stored:.0%}), more than the {REPLACE_MAX_REMOVED_SHARE:.0%} a snapshot may "
+            "remove unless forced; nothing was imported. Check that the file lists the whole "
+            "inventory, or force the removal (--force, force=true)",
+        )
 
 
 def _write_rejects(path: Path, rejected: list[tuple[RawRow, list[RowError]]]) -> None:

@@ -146,12 +146,16 @@ def replace_components(
         conn.execute(components.insert(), rows)
 
 
-def remove_assets_except(conn: Connection, organization_id: str, keep: Collection[str]) -> int:
-    """Delete the organisation's assets whose ids are not in `keep`, then sites left with no asset."""
+def assets_not_in(conn: Connection, organization_id: str, keep: Collection[str]) -> list[str]:
+    """Ids of the organisation's stored assets that are not in `keep`."""
     stored = conn.execute(select(assets.c.id).where(assets.c.organization_id == organization_id)).scalars()
-    doomed = [asset_id for asset_id in stored if asset_id not in keep]
-    for start in range(0, len(doomed), ID_BATCH):
-        chunk = doomed[start : start + ID_BATCH]
+    return [asset_id for asset_id in stored if asset_id not in keep]
+
+
+def remove_assets(conn: Connection, organization_id: str, asset_ids: Sequence[str]) -> int:
+    """Delete the organisation's assets with these ids, then its sites left with no asset."""
+    for start in range(0, len(asset_ids), ID_BATCH):
+        chunk = asset_ids[start : start + ID_BATCH]
         owned = (components.c.organization_id == organization_id) & components.c.asset_id.in_(chunk)
         conn.execute(components.delete().where(owned))
         conn.execute(
@@ -159,7 +163,7 @@ def remove_assets_except(conn: Connection, organization_id: str, keep: Collectio
         )
     used = select(assets.c.site_id).where(assets.c.organization_id == organization_id)
     conn.execute(sites.delete().where(sites.c.organization_id == organization_id, sites.c.id.not_in(used)))
-    return len(doomed)
+    return len(asset_ids)
 
 
 def record_import(conn: Connection, **values: Any) -> int:

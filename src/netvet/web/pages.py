@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -276,6 +277,7 @@ async def upload(
     file: Annotated[UploadFile, File()],
     replace: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
+    force: Annotated[bool, Form()] = False,
 ) -> Response:
     if not who.can(access.Role.ANALYST) or who.user.is_regulator:
         return back("/imports", "Only an analyst may import.")
@@ -291,13 +293,20 @@ async def upload(
             upload.close()
             raise InventoryFileError(upload.name, "the file is empty")
         if upload.size > request.app.state.config.import_job_bytes:
-            job = submit_upload_import(request, db, principal, upload, None, replace, skip_invalid)
+            job = submit_upload_import(
+                request, db, principal, upload, None, replace, skip_invalid=skip_invalid, force=force
+            )
             return back(
                 "/imports", f"{upload.name} is large: importing it as job {job[:8]}; see the overview."
             )
         try:
             result = await run_in_threadpool(
-                run_upload_import, db, principal, upload, None, replace, None, skip_invalid
+                partial(run_upload_import, skip_invalid=skip_invalid, force=force),
+                db,
+                principal,
+                upload,
+                None,
+                replace,
             )
         finally:
             upload.close()

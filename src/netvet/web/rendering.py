@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from netvet.ingest.importer import REPLACE_MAX_REMOVED_SHARE
 from netvet.model.findings import FindingStatus
 from netvet.report.svg import STATUS_COLOURS
 from netvet.web.auth import WebUser
@@ -16,6 +17,7 @@ from netvet.web.auth import WebUser
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.globals["status_colours"] = STATUS_COLOURS
+templates.env.globals["replace_max_removed_share"] = REPLACE_MAX_REMOVED_SHARE
 # Worst first; every status has its own column and badge (advisory and unknown apart from the binding ones).
 templates.env.globals["finding_statuses"] = [status.value for status in FindingStatus]
 PAGE_SIZE = 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from netvet.api.security import DB, Analyst, Principal, ReadConnection, Viewer
 from netvet.api.uploads import Upload, UploadTooLarge, spool_upload
 from netvet.api.worker import JobContext, JobRunner
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
+from netvet.ingest.importer import REPLACE_MAX_REMOVED_SHARE
 from netvet.settings import get_settings
 from netvet.storage import Database
 from netvet.storage import inventory as store
@@ -64,6 +66,7 @@ def run_upload_import(
     replace: bool,
     on_progress: Any = None,
     skip_invalid: bool = False,
+    force: bool = False,
 ) -> ImportResult:
     """Import a stored upload and record it in the audit log (shared by the API and the dashboard).
     With `skip_invalid` the valid rows are stored and the rejected ones kept for download."""
@@ -87,6 +90,7 @@ def run_upload_import(
         imported_by=who.user.username,
         replace=replace,
         before_commit=audit,
+        force=force,
     )
     return _result(report, url)
 
@@ -99,12 +103,15 @@ def submit_upload_import(
     fmt: str | None,
     replace: bool,
     skip_invalid: bool = False,
+    force: bool = False,
 ) -> str:
     """Import the upload in a job; the job owns the upload and closes it (which deletes it) once it has
     finished, after any retry."""
 
     def work(context: JobContext) -> dict[str, Any]:
-        result = run_upload_import(db, who, upload, fmt, replace, context.progress, skip_invalid)
+        result = run_upload_import(
+            db, who, upload, fmt, replace, context.progress, skip_invalid=skip_invalid, force=force
+        )
         return result.model_dump(mode="json")
 
     runner: JobRunner = request.app.state.jobs
@@ -127,7 +134,14 @@ async def create_import(
         Literal["csv", "json", "xlsx"] | None, Query(description="Default: from the name.")
     ] = None,
     replace: Annotated[
-        bool, Query(description="The file is a full snapshot: remove assets it omits.")
+        bool,
+        Query(
+            description="The file is a full snapshot: remove assets it omits (refused when that is more "
+            f"than {REPLACE_MAX_REMOVED_SHARE:.0%} of the stored assets, unless `force`)."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, Query(description="With `replace`: remove the omitted assets however many they are.")
     ] = False,
     background: Annotated[bool, Query(description="Run as a job even when the file is small.")] = False,
     skip_invalid: Annotated[
@@ -145,12 +159,19 @@ async def create_import(
         upload.close()
         raise Problem(422, f"{upload.name}: the file is empty", kind="invalid-inventory", errors=[])
     if background or upload.size > request.app.state.config.import_job_bytes:
-        job_id = submit_upload_import(request, db, who, upload, format, replace, skip_invalid)
+        job_id = submit_upload_import(
+            request, db, who, upload, format, replace, skip_invalid=skip_invalid, force=force
+        )
         return accepted(request, db, organization_id, job_id)
     try:
         # In a worker thread: the import is blocking work and must not stall the event loop.
         return await run_in_threadpool(
-            run_upload_import, db, who, upload, format, replace, None, skip_invalid
+            partial(run_upload_import, skip_invalid=skip_invalid, force=force),
+            db,
+            who,
+            upload,
+            format,
+            replace,
         )
     except InventoryFileError as exc:
         raise inventory_problem(exc) from None
