@@ -18,6 +18,7 @@ from netvet.ingest.errors import InventoryFileError, RowError
 from netvet.ingest.mapping import ColumnMapping, MappingChoice, MappingPlan
 from netvet.ingest.readers import InventorySource, InventoryStream, RawRow, open_inventory
 from netvet.ingest.rows import SITE_FIELDS, RowValidator, ValidRow
+from netvet.spreadsheets import csv_value
 from netvet.storage import Database
 from netvet.storage import inventory as store
 from netvet.storage.tables import sites
@@ -356,10 +357,11 @@ def _write_rejects(path: Path, rejected: list[tuple[RawRow, list[RowError]]]) ->
         columns.extend(k for k in raw.values if k not in columns and not k.startswith("__"))
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["row", *columns, "errors"])
+        writer.writerow(["row", *(csv_value(c) for c in columns), "errors"])
         for raw, errors in rejected:
             reasons = "; ".join((f"{e.column}: " if e.column else "") + e.message for e in errors)
-            writer.writerow([raw.number, *(raw.values.get(c, "") for c in columns), reasons])
+            values = (csv_value(raw.values.get(c, "")) for c in columns)
+            writer.writerow([raw.number, *values, csv_value(reasons)])
 
 
 __all__ = ["SITE_FIELDS", "ImportReport", "import_inventory"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from netvet.ingest.columns import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
+from netvet.spreadsheets import csv_value, xlsx_cell
 
 COLUMNS = (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)
 
@@ -37,7 +38,7 @@ def write_inventory(rows: Iterable[dict[str, Any]], path: Path) -> int:
         sheet = workbook.create_sheet("inventory")
         sheet.append(list(COLUMNS))
         for row in rows:
-            sheet.append([row.get(c) for c in COLUMNS])
+            sheet.append([xlsx_cell(sheet, row.get(c)) for c in COLUMNS])
             count += 1
         workbook.save(path)
         return count
@@ -47,6 +48,6 @@ def write_inventory(rows: Iterable[dict[str, Any]], path: Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
+            writer.writerow(["" if row.get(c) is None else csv_value(row.get(c)) for c in COLUMNS])
             count += 1
     return count

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 
 from netvet.report.context import FINDING_COLUMNS, ReportData
 from netvet.report.summary import status_counts
+from netvet.spreadsheets import csv_safe_frame, xlsx_cell
 
 JSON_FORMAT = "netvet-findings/1"
 EXPORT_FORMATS = ("csv", "json", "xlsx")
@@ -30,7 +31,7 @@ def export_frame(data: ReportData) -> pl.DataFrame:
 
 def write_csv(data: ReportData, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    export_frame(data).write_csv(path, date_format="%Y-%m-%d")
+    csv_safe_frame(export_frame(data)).write_csv(path, date_format="%Y-%m-%d")
     return path
 
 
@@ -82,7 +83,7 @@ def _new_sheet(workbook: Workbook, name: str, columns: list[str]) -> Any:
 
 def write_xlsx(data: ReportData, path: Path) -> Path:
     """One sheet per jurisdiction (continued on "XX (2)" past Excel's row limit), in write-only mode so
-    100,000 rows stay in bounded memory."""
+    100,000 rows stay in bounded memory; text cells are strings, never formulas."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
     frame = export_frame(data)
@@ -100,7 +101,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
         for start in range(0, max(mine.height, 1), SHEET_ROW_LIMIT):
             sheet = _new_sheet(workbook, sheet_name(jurisdiction, used), columns)
             for row in mine.slice(start, SHEET_ROW_LIMIT).iter_rows():
-                sheet.append(list(row))
+                sheet.append([xlsx_cell(sheet, value) for value in row])
     workbook.save(path)
     return path
 

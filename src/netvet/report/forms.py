@@ -24,6 +24,7 @@ from sqlalchemy import select
 from netvet.report.context import STATUS_RANK, ReportData
 from netvet.report.summary import missing_data, position, status_counts
 from netvet.screening.vendors import CanonicalVendor, vendor_names
+from netvet.spreadsheets import csv_value
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
 from netvet.storage.tables import sites
@@ -298,6 +299,6 @@ def write_csv(
         writer = csv.DictWriter(fh, fieldnames=[f.name for f in fields])
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            writer.writerow({key: csv_value(value) for key, value in row.items()})
             written += 1
     return written
