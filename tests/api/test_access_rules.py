@@ -105,3 +105,34 @@ def test_a_regulator_reaches_only_its_submissions_and_its_own_people(world: Worl
         else:
             assert response.status_code == 403, (method, path, response.text)
             assert "regulator" in response.json()["detail"]
+
+
+def test_a_user_name_taken_in_another_organisation_is_free_here(world: World) -> None:
+    """No enumeration: a refused name would tell acme's admin which names globex uses."""
+    created = world.post("acme:admin", "/api/v1/organizations/acme/users", json={"username": "globex-admin"})
+    assert created.status_code == 201, created.text
+    again = world.post("acme:admin", "/api/v1/organizations/acme/users", json={"username": "globex-admin"})
+    assert again.status_code == 409 and "already exists in this organisation" in again.json()["detail"]
+    token = world.post(
+        "acme:admin", "/api/v1/organizations/acme/tokens", json={"username": "globex-admin", "name": "t"}
+    )
+    assert token.status_code == 201
+    me = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json()['secret']}"})
+    assert me.json()["organization"]["id"] == "acme"
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("a" * 20, "one character repeated"),
+        (" " * 16, "blank"),
+        ("\t\n " * 5, "blank"),
+        ("short one", "at least 12 characters"),
+    ],
+)
+def test_weak_passwords_are_refused(world: World, password: str, reason: str) -> None:
+    response = world.post(
+        "acme:admin", "/api/v1/organizations/acme/users", json={"username": "weak", "password": password}
+    )
+    assert response.status_code == 422 and reason in response.text
+    assert world.get("acme:admin", "/api/v1/organizations/acme/users").json()[-1]["username"] != "weak"

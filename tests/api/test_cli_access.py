@@ -20,8 +20,8 @@ def test_first_admin_then_a_token_that_works_and_can_be_revoked(cli_env: Databas
     assert added.exit_code == 0, added.output
     assert "added admin root to operator acme" in added.output
     with cli_env.connect() as conn:
-        assert access.check_password(conn, "root", PASSWORD) is not None
-        assert access.check_password(conn, "root", "wrong password!!") is None
+        assert access.check_password(conn, "acme", "root", PASSWORD) is not None
+        assert access.check_password(conn, "acme", "root", "wrong password!!") is None
     created = runner.invoke(app, ["tokens", "create", "root", "--name", "ci"])
     assert created.exit_code == 0, created.output
     secret = created.output.strip().splitlines()[-1]
@@ -45,6 +45,24 @@ def test_clear_errors_for_duplicates_short_passwords_and_unknown_users(cli_env: 
     assert again.exit_code == 2 and "already exists" in again.output
     short = runner.invoke(app, ["users", "add", "eve"], input="short\nshort\n")
     assert short.exit_code == 2 and "12 characters" in short.output
+    repeated = runner.invoke(app, ["users", "add", "eve"], input="x" * 16 + "\n" + "x" * 16 + "\n")
+    assert repeated.exit_code == 2 and "one character repeated" in repeated.output
     missing = runner.invoke(app, ["tokens", "create", "nobody"])
     assert missing.exit_code == 3 and "no user 'nobody'" in missing.output
     assert runner.invoke(app, ["tokens", "revoke", "99"]).exit_code == 3
+
+
+def test_a_token_for_a_name_several_organisations_use_needs_the_organisation(cli_env: Database) -> None:
+    for org in ("acme", "globex"):
+        assert runner.invoke(app, ["users", "add", "ops", "--org", org, "--no-password"]).exit_code == 0
+    ambiguous = runner.invoke(app, ["tokens", "create", "ops"])
+    assert (
+        ambiguous.exit_code == 2
+        and "several organisations have a user 'ops' (acme, globex)" in ambiguous.output
+    )
+    chosen = runner.invoke(app, ["tokens", "create", "ops", "--org", "globex"])
+    assert chosen.exit_code == 0, chosen.output
+    me = TestClient(create_app(cli_env)).get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {chosen.output.strip().splitlines()[-1]}"}
+    )
+    assert me.json()["organization"]["id"] == "globex"

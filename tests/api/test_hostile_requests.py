@@ -54,7 +54,7 @@ def test_dashboard_page_numbers_and_ids_past_any_row_are_refused(world: World) -
     from netvet.storage import access
 
     with world.db.begin() as conn:
-        user = access.get_user_by_name(conn, "acme-admin")
+        user = access.get_user_by_name(conn, "acme-admin", "acme")
         assert user is not None
         cookie, _ = access.create_session(conn, user.id, __import__("datetime").timedelta(hours=1))
     world.client.cookies.set("netvet_session", cookie)

@@ -168,7 +168,7 @@ def test_a_session_cookie_lets_an_api_write_through_the_guard(world: World) -> N
     from netvet.storage import access
 
     with world.db.begin() as conn:
-        user = access.get_user_by_name(conn, "acme-viewer")
+        user = access.get_user_by_name(conn, "acme-viewer", "acme")
         assert user is not None
         cookie, csrf = access.create_session(conn, user.id, __import__("datetime").timedelta(hours=1))
     world.client.cookies.set("netvet_session", cookie)

@@ -39,14 +39,22 @@ def client(web_db: Database) -> Iterator[TestClient]:
         yield test_client
 
 
+ORGANIZATION_OF = {"ann": "acme", "vic": "acme", "reg": "ofcom"}
+
+
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form; return the page's CSRF token for later form posts."""
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None
-    response = client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token.group(1), "next": "/"}
-    )
+    form = {
+        "organization": ORGANIZATION_OF[username],
+        "username": username,
+        "password": password,
+        "csrf_token": token.group(1),
+        "next": "/",
+    }
+    response = client.post("/login", data=form)
     assert response.status_code == 200, response.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
     assert csrf is not None

@@ -65,6 +65,7 @@ def browser() -> Iterator[Any]:
 def log_in(page: Any, base: str, username: str = "ann") -> None:
     page.goto(base + "/")
     assert "/login" in page.url
+    page.fill("input[name=organization]", "acme")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")

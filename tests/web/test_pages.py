@@ -33,10 +33,11 @@ def test_every_page_needs_a_login(client: TestClient) -> None:
 
 def test_wrong_password_and_a_forged_login_form_are_refused(client: TestClient) -> None:
     assert (
-        "Wrong user name or password"
+        "Wrong organisation, user name or password"
         in client.post(
             "/login",
             data={
+                "organization": "acme",
                 "username": "ann",
                 "password": "nope",
                 "csrf_token": client.get("/login").cookies.get("netvet_login_csrf") or "",
@@ -174,7 +175,13 @@ def test_login_only_redirects_within_the_site(client: TestClient) -> None:
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     response = client.post(
         "/login",
-        data={"username": "ann", "password": PASSWORD, "csrf_token": token, "next": "//evil.example"},
+        data={
+            "organization": "acme",
+            "username": "ann",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/"

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from netvet import __version__
 from netvet.api.guard import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD, BodyRule, RequestGuard
+from netvet.api.headers import SecurityHeaders
 from netvet.api.paging import RenderedPages
 from netvet.api.problems import install_problem_handlers
 from netvet.api.routers import (
@@ -43,8 +44,8 @@ class AppConfig:
     # Uploads larger than this are refused (413) before they fill the disk.
     max_upload_bytes: int = 1024 * 1024 * 1024
     session_lifetime: timedelta = timedelta(hours=12)
-    # Mark the session cookie Secure (serve behind HTTPS); off for plain http://127.0.0.1.
-    secure_cookies: bool = False
+    # Mark cookies Secure: True always, False never, None (default) when the request came over HTTPS.
+    secure_cookies: bool | None = None
     # Rendered findings pages kept in memory (stored results never change); 0 renders every request.
     findings_page_cache: int = 1024
 
@@ -108,6 +109,9 @@ def create_app(database: Database, config: AppConfig | None = None) -> FastAPI:
         BodyRule(f"{API_PREFIX}/organizations/*/submissions", MAX_SUBMISSION_BYTES + MULTIPART_OVERHEAD),
     ]
     app.add_middleware(RequestGuard, rules=app.state.body_rules, authenticate=known_caller(database))
+    # Paths that serve data, not pages (another area mounted here adds its own).
+    app.state.data_prefixes = [API_PREFIX]
+    app.add_middleware(SecurityHeaders, data_prefixes=app.state.data_prefixes)
     app.mount(API_PREFIX, create_api(database, config, runner))
     mount_taxii(app, database)
     from netvet.web import mount_dashboard  # here: the dashboard itself imports API modules

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from netvet.model.inventory import Asset, Component, OrganizationKind
-from netvet.storage.access import JobStatus, Role
+from netvet.storage.access import JobStatus, Role, password_problem
 
 T = TypeVar("T")
 
@@ -127,7 +127,20 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     role: Role = Role.VIEWER
     display_name: str | None = Field(default=None, max_length=200)
-    password: str | None = Field(default=None, min_length=12, max_length=200)
+    password: str | None = Field(
+        default=None,
+        min_length=12,
+        max_length=200,
+        description="At least 12 characters; not blank, not one character repeated.",
+    )
+
+    @field_validator("password")
+    @classmethod
+    def strong_enough(cls, password: str | None) -> str | None:
+        problem = password_problem(password) if password is not None else None
+        if problem is not None:
+            raise ValueError(problem)
+        return password
 
 
 class UserUpdate(BaseModel):

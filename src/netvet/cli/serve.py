@@ -23,18 +23,41 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request (costs throughput).")
     ] = False,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Mark cookies Secure (HTTPS only). Default: when the request came over HTTPS.",
+            show_default=False,
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For / -Proto are believed (the client's address and HTTPS)."
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the REST API (/api/v1) and the dashboard (/) on the CLI's database."""
     import uvicorn
 
-    from netvet.api import create_app
+    from netvet.api import AppConfig, create_app
     from netvet.storage import open_database
 
     db = open_database()
     console.print(f"netvet on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
     console.print(f"database: {db.url}")
+    app = create_app(db, AppConfig(secure_cookies=secure_cookies))
     try:
-        uvicorn.run(create_app(db), host=host, port=port, log_level="info", access_log=access_log)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
     finally:
         db.dispose()
 
@@ -61,8 +84,9 @@ def add_user(
     secret = None
     if password:
         secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-        if len(secret) < 12:
-            raise fail("the password needs at least 12 characters")
+        problem = access.password_problem(secret)
+        if problem is not None:
+            raise fail(problem)
     with database() as db, db.begin() as conn:
         store.ensure_organization(conn, org, org_name, kind=org_kind)
         organization = store.get_organization(conn, org)
@@ -98,12 +122,20 @@ def list_users(
 def create_token(
     username: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option(help="What the token is for (shown in listings).")] = "cli",
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="The user's organisation (needed when several have a user of that name)."),
+    ] = None,
 ) -> None:
     """Create an API token; it is printed once and only its hash is kept."""
     with database() as db, db.begin() as conn:
-        user = access.get_user_by_name(conn, username)
-        if user is None:
+        named = [u for u in access.users_named(conn, username) if org is None or u.organization_id == org]
+        if not named:
             raise fail(f"no user {username!r}; add one with `netvet users add`", EXIT_NOT_FOUND)
+        if len(named) > 1:
+            orgs = ", ".join(u.organization_id for u in named)
+            raise fail(f"several organisations have a user {username!r} ({orgs}); choose one with --org")
+        user = named[0]
         token, secret = access.create_token(conn, user.id, name, CLI_ACTOR)
         access.record_audit(
             conn,

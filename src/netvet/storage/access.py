@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     select,
     update,
@@ -72,13 +73,16 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("organization_id", String(64), nullable=False),
-    Column("username", String(64), nullable=False, unique=True),
+    Column("username", String(64), nullable=False),
     Column("display_name", Text),
     Column("role", String(16), nullable=False),
     Column("password_hash", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("disabled_at", DateTime(timezone=True)),
     ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    # A user name is unique within its organisation only: one organisation's admin must not learn,
+    # from a refused name, which names another organisation uses.
+    UniqueConstraint("organization_id", "username"),
 )
 
 api_tokens = Table(
@@ -196,6 +200,32 @@ class AccessError(ValueError):
     """A request the access rules refuse (duplicate user name, unknown user, ...)."""
 
 
+class PasswordRefused(AccessError):
+    """A password too weak to set."""
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password may not be set, or None. Length is what counts most (NIST SP 800-63B 3.1.1.2);
+    beyond it, a password of blanks or of one character repeated is refused outright."""
+    if not password.strip():
+        return "the password is blank"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password needs at least {MIN_PASSWORD_LENGTH} characters"
+    if len(set(password)) == 1:
+        return "the password is one character repeated"
+    return None
+
+
+def _hash_password(password: str) -> str:
+    problem = password_problem(password)
+    if problem is not None:
+        raise PasswordRefused(problem)
+    return password_hasher.hash(password)
+
+
 def _user(row: RowMapping) -> User:
     return User(
         id=row["id"],
@@ -223,15 +253,15 @@ def create_user(
     password: str | None = None,
     display_name: str | None = None,
 ) -> User:
-    if conn.execute(select(users.c.id).where(users.c.username == username)).first() is not None:
-        raise AccessError(f"user {username!r} already exists")
+    if get_user_by_name(conn, username, organization_id) is not None:
+        raise AccessError(f"user {username!r} already exists in this organisation")
     result = conn.execute(
         users.insert().values(
             organization_id=organization_id,
             username=username,
             display_name=display_name,
             role=role.value,
-            password_hash=password_hasher.hash(password) if password else None,
+            password_hash=_hash_password(password) if password is not None else None,
             created_at=now(),
         )
     )
@@ -247,9 +277,16 @@ def get_user(conn: Connection, user_id: int) -> User | None:
     return _user(row) if row else None
 
 
-def get_user_by_name(conn: Connection, username: str) -> User | None:
-    row = conn.execute(_user_query().where(users.c.username == username)).mappings().first()
+def get_user_by_name(conn: Connection, username: str, organization_id: str) -> User | None:
+    query = _user_query().where(users.c.username == username, users.c.organization_id == organization_id)
+    row = conn.execute(query).mappings().first()
     return _user(row) if row else None
+
+
+def users_named(conn: Connection, username: str) -> list[User]:
+    """Every organisation's user of that name (for the command line, which sees all organisations)."""
+    query = _user_query().where(users.c.username == username).order_by(users.c.organization_id)
+    return [_user(row) for row in conn.execute(query).mappings()]
 
 
 def list_users(conn: Connection, organization_id: str) -> list[User]:
@@ -270,7 +307,7 @@ def update_user(
     if disabled is not None:
         values["disabled_at"] = now() if disabled else None
     if password is not None:
-        values["password_hash"] = password_hasher.hash(password)
+        values["password_hash"] = _hash_password(password)
     if values:
         conn.execute(update(users).where(users.c.id == user_id).values(**values))
     if disabled:
@@ -278,8 +315,9 @@ def update_user(
         conn.execute(web_sessions.delete().where(web_sessions.c.user_id == user_id))
 
 
-def check_password(conn: Connection, username: str, password: str) -> User | None:
-    row = conn.execute(_user_query().where(users.c.username == username)).mappings().first()
+def check_password(conn: Connection, organization_id: str, username: str, password: str) -> User | None:
+    query = _user_query().where(users.c.username == username, users.c.organization_id == organization_id)
+    row = conn.execute(query).mappings().first()
     if row is None or row["password_hash"] is None or row["disabled_at"] is not None:
         # Hash anyway so a missing user takes as long to refuse as a wrong password.
         password_hasher.hash(password)

@@ -4,6 +4,7 @@ from netvet.storage import (
     access,  # noqa: F401
     advisories,  # noqa: F401
     findings,  # noqa: F401
+    logins,  # noqa: F401
     policy,  # noqa: F401
     screening,  # noqa: F401
     sharing,  # noqa: F401

@@ -80,8 +80,8 @@ def list_tokens(organization_id: str, who: Admin, conn: ReadConnection) -> list[
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(organization_id: str, body: TokenCreate, who: Admin, db: DB) -> TokenCreated:
     with db.begin() as conn:
-        user = access.get_user_by_name(conn, body.username)
-        if user is None or user.organization_id != organization_id:
+        user = access.get_user_by_name(conn, body.username, organization_id)
+        if user is None:
             raise not_found(f"user {body.username!r}")
         token, secret = access.create_token(conn, user.id, body.name, who.user.username)
         who.audit(conn, "token.create", f"token {token.id}", {"user": user.username, "name": body.name})

@@ -8,10 +8,23 @@ import netvet.storage.all_tables  # noqa: F401  (registers every area's tables o
 from netvet.storage.tables import metadata
 
 engine = context.config.attributes["engine"]
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        render_as_batch=engine.dialect.name == "sqlite",
-    )
-    context.run_migrations()
+sqlite = engine.dialect.name == "sqlite"
+with engine.connect() as connection:
+    if sqlite:
+        # Batch mode rebuilds a table by copy, drop and rename; with foreign keys on, dropping a table
+        # that other rows point at fails. SQLite only honours this pragma outside a transaction.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite)
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"a migration broke foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
