@@ -216,3 +216,20 @@ def test_a_file_that_is_no_zip_is_not_a_workbook(sqlite_db: Database, tmp_path: 
     path = tmp_path / "inv.xlsx"
     path.write_bytes(content)
     refused(sqlite_db, path, "is not a readable XLSX workbook")
+
+
+def test_countries_are_iso_codes_or_names_written_for_them(sqlite_db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "inv.csv"
+    rows = ["A1,S1,United Kingdom,Huawei,BBU", "A2,S2,Deutschland,Nokia,BBU", "A3,S3,uk,Nokia,BBU"]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    import_inventory(sqlite_db, path)
+    with sqlite_db.connect() as conn:
+        assert {s.id: s.country for s in store.iter_sites(conn, "default")} == {
+            "S1": "GB",
+            "S2": "DE",
+            "S3": "GB",
+        }
+    wrong = tmp_path / "xx.csv"
+    wrong.write_text(f"{HEADER}\nA9,S9,XX,Huawei,BBU\n")
+    error = refused(sqlite_db, wrong, "1 invalid row")
+    assert [(e.column, e.value) for e in error.errors] == [("country", "XX")]

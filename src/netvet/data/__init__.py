@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import yaml
 
+from netvet.model.countries import CountryTable
 from netvet.model.roles import RoleTable
 
 if TYPE_CHECKING:
@@ -115,6 +116,12 @@ def load_yaml_file(path: Path | str, schema_name: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(path, f"cannot be read: {exc}") from exc
     return parse_yaml_text(text, path, schema_name)
+
+
+@cache
+def country_table() -> CountryTable:
+    """ISO 3166-1 alpha-2 codes and the names written for them."""
+    return CountryTable.from_mapping(load_yaml_file(DATA_DIR / "countries.yaml", "countries.schema.json"))
 
 
 @cache

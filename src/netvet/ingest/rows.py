@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from netvet.data import role_table
+from netvet.data import country_table, role_table
 from netvet.ingest.columns import REQUIRED_COLUMNS, vocabulary
 from netvet.ingest.dates import DateFormat
 from netvet.ingest.errors import RowError
@@ -28,9 +28,6 @@ ASSET_TEXT_FIELDS = (
     "platform",
     "funding",
 )
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-# Common non-ISO spellings; ISO 3166-1 uses GB for the United Kingdom.
-_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 _DOMAINS = {d.value: d for d in Domain}
 _ID_MAX = 128
 COMPONENTS_MAX = 1000  # of one asset
@@ -146,6 +143,7 @@ class RowValidator:
         self._roles = role_table()
         self._domain_by_role: dict[str, Domain | None] = {}
         self._technologies = vocabulary().technologies
+        self._countries = country_table()
 
     def _plan_for(self, values: dict[str, Any]) -> tuple[MappingPlan, list[str]]:
         if self._fixed is not None:
@@ -184,14 +182,19 @@ class RowValidator:
                     RowError(row, column, f"is longer than {_ID_MAX} characters", value[:40] + "...")
                 )
 
-        country = _text(canonical.get("country"))
-        if country is not None:
-            country = _COUNTRY_ALIASES.get(country.upper(), country.upper())
-            if not _COUNTRY.match(country):
+        written_country = _text(canonical.get("country"))
+        country = None
+        if written_country is not None:
+            country = self._countries.code_for(written_country)
+            if country is None:
                 errors.append(
-                    RowError(row, "country", "must be an ISO 3166 two-letter code (GB for the UK)", country)
+                    RowError(
+                        row,
+                        "country",
+                        "is not an ISO 3166-1 country: give its two-letter code (GB) or its name",
+                        _shown(written_country),
+                    )
                 )
-                country = None
 
         domain_text = _text(canonical.get("domain"))
         domain: Domain | None = None
