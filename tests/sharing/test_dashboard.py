@@ -55,9 +55,8 @@ def page_for(client: TestClient, username: str) -> str:
     login = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
     assert token is not None
-    client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
-    )
+    form = {"organization": username.split("-")[0], "username": username, "password": PASSWORD}
+    client.post("/login", data={**form, "csrf_token": token.group(1), "next": "/"})
     response = client.get("/sharing")
     assert response.status_code == 200
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))

@@ -29,6 +29,7 @@ def mount_taxii(app: FastAPI, database: Database) -> None:
     """Mount the server and give the request guard its body rule: posts up to the API roots'
     max_content_length, from a caller with TAXII credentials, refused in TAXII's own media type."""
     app.mount(TAXII_PREFIX, create_taxii_app(database))
+    app.state.data_prefixes.append(TAXII_PREFIX)  # data, not pages: the strict security headers
     app.state.body_rules.append(
         BodyRule(
             TAXII_PREFIX,
