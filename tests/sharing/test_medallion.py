@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import stix2
 from taxii2client.v21 import Collection
 from typer.testing import CliRunner
 
@@ -162,13 +163,18 @@ def test_push_to_medallion_withholds_what_tlp_keeps_here(
         "id": "vulnerability--9d2f4a6b-8c0e-4f3a-9b7c-1d115b1c3e7a",
         "object_marking_refs": [Tlp.AMBER.marking_id],
     }
+    amber_software = json.loads(
+        stix2.Software(
+            name="Baseband 6630", vendor="Ericsson", object_marking_refs=[Tlp.AMBER.marking_id]
+        ).serialize()
+    )
     bundle = tmp_path / "received.json"
     bundle.write_text(
         json.dumps(
             {
                 "type": "bundle",
                 "id": "bundle--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                "objects": [*seed, amber],
+                "objects": [*seed, amber, amber_software],
             }
         )
     )
@@ -179,6 +185,8 @@ def test_push_to_medallion_withholds_what_tlp_keeps_here(
     output = flat(result.output)
     assert "withheld note--5e7a9c13-4d6f-4b8c-8eaf-3f5b7c9d1e46: TLP:RED never leaves" in output
     assert "withheld vulnerability--9d2f4a6b-8c0e-4f3a-9b7c-1d115b1c3e7a: received as TLP:AMBER" in output
+    # an observable names no creator: in a bundle file it counts as received
+    assert f"withheld {amber_software['id']}: received as TLP:AMBER" in output
     ids = {m["id"] for m in inbox.get_manifest()["objects"]}
     assert "note--5e7a9c13-4d6f-4b8c-8eaf-3f5b7c9d1e46" not in ids and amber["id"] not in ids
     assert "vulnerability--0c8e7d52-3b1a-4f6e-8d2c-9a4b5e6f7a81" in ids

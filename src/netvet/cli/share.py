@@ -228,7 +228,7 @@ def push_command(
             objects = _read_bundle(bundle)
         with db.connect() as conn:
             ours = store.own_identity(conn, org)
-        sendable, withheld = _sendable(objects, ours)
+        sendable, withheld = _sendable(objects, ours, built is not None)
         for obj, reason in withheld:
             err_console.print(f"withheld {obj.get('id')}: {reason}", highlight=False, soft_wrap=True)
         if all(o.get("type") == "marking-definition" for o in sendable):
@@ -278,9 +278,14 @@ def _read_bundle(path: Path) -> list[dict[str, Any]]:
 
 
 def _sendable(
-    objects: list[dict[str, Any]], ours: str | None
+    objects: list[dict[str, Any]], ours: str | None, built_here: bool
 ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], str]]]:
-    """Split what may go to another server from what TLP keeps here."""
+    """Split what may go to another server from what TLP keeps here.
+
+    What netvet just built from our matches is ours. In a bundle file, an object is ours only when it
+    names our identity as its creator (or is that identity): an observable names no creator, so it is
+    treated as received.
+    """
     sendable: list[dict[str, Any]] = []
     withheld: list[tuple[dict[str, Any], str]] = []
     for obj in objects:
@@ -291,10 +296,8 @@ def _sendable(
         if level is None:
             withheld.append((obj, "carries no TLP marking"))
             continue
-        creator = obj.get("created_by_ref")
-        produced_here = (creator is None and obj.get("type") != "identity") or ours in (
-            creator,
-            obj.get("id"),
+        produced_here = built_here or (
+            ours is not None and ours in (obj.get("created_by_ref"), obj.get("id"))
         )
         reason = push_refusal(level, produced_here)
         if reason:
