@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -26,12 +26,27 @@ def build_app(areas: tuple[str, ...] = AREAS) -> typer.Typer:
     )
 
     @app.callback()
-    def root() -> None:
+    def root(
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version", help="Print netvet's version and exit.", is_eager=True, callback=_version
+            ),
+        ] = False,
+    ) -> None:
         """netvet: which vendor's equipment sits where, what the rules say about it, and what replacing it takes."""
 
     for area in areas:
         import_module(f"netvet.cli.{area}").register(app)
     return app
+
+
+def _version(value: bool) -> None:
+    if value:
+        from netvet import __version__
+
+        print(f"netvet {__version__}")
+        raise typer.Exit()
 
 
 def __getattr__(name: str) -> Any:

@@ -47,20 +47,29 @@ from netvet.storage import inventory as store
 from netvet.storage.vendors import organization_vendors
 
 
-def info() -> None:
-    """Show where netvet keeps its data and which version is running."""
+def info(org: OrgOption = store.DEFAULT_ORGANIZATION, as_json: JsonOption = False) -> None:
+    """Show where netvet keeps its data, which version is running, and what the organisation holds."""
     settings = get_settings()
+    with database() as db, db.connect() as conn:
+        facts: dict[str, Any] = {
+            "netvet": __version__,
+            "database": settings.database_url,
+            "sqlite_file": str(settings.sqlite_path) if settings.sqlite_path is not None else None,
+            "output_directory": str(settings.output_dir),
+            "organization_id": org,
+            "assets": store.count_assets(conn, org),
+            "sites": store.count_sites(conn, org),
+        }
+    if as_json:
+        print_json(facts)
+        return
     table = Table(show_header=False, box=None)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")  # a path is shown whole, never cut with an ellipsis
-    table.add_row("netvet", __version__)
-    table.add_row("database", settings.database_url)
-    if settings.sqlite_path is not None:
-        table.add_row("sqlite file", str(settings.sqlite_path))
-    table.add_row("output directory", str(settings.output_dir))
-    with database() as db, db.connect() as conn:
-        table.add_row("assets", f"{store.count_assets(conn, store.DEFAULT_ORGANIZATION):,}")
-        table.add_row("sites", f"{store.count_sites(conn, store.DEFAULT_ORGANIZATION):,}")
+    for key, value in facts.items():
+        if value is not None:
+            shown = f"{value:,}" if isinstance(value, int) else str(value)
+            table.add_row(key.replace("_", " ").replace("organization id", "organisation"), shown)
     console.print(table)
 
 

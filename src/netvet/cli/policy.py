@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +13,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
+from netvet.cli.common import (
+    EXIT_NOT_FOUND,
+    JsonOption,
+    OrgOption,
+    audit,
+    console,
+    database,
+    fail,
+    print_json,
+    progress_bar,
+)
 from netvet.data import DataFileError
 from netvet.model.findings import FindingStatus
-from netvet.policy import Assessment, UnknownJurisdictionError
+from netvet.policy import Assessment, UnknownJurisdictionError, select_packs
 from netvet.policy.loader import load_licence_data, load_packs
 from netvet.policy.rules import DeadlineKind, LegalStatus, Rule, RulePack
 from netvet.report.summary import missing_data
@@ -177,11 +188,15 @@ def timeline_command(
     jurisdiction: JurisdictionOption = None,
     policy: PolicyOption = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
+    as_json: JsonOption = False,
 ) -> None:
     """Every dated obligation that applies to the stored network, past and future, in order."""
     today = date.today()
     with _errors(), database() as db, console.status("building the timeline"):
         events = run_timeline(db, organization, parse_jurisdictions(jurisdiction), policy or [], today=today)
+    if as_json:
+        print_json([{**asdict(event), "day": event.day.isoformat()} for event in events])
+        return
     table = Table(title="Timeline (rules that reach at least one stored asset)")
     for column in ("date", "", "jur.", "rule", "event", "status", "assets", "sites"):
         table.add_column(column, no_wrap=column != "status")
@@ -228,18 +243,26 @@ def legal_force(rule: Rule) -> str:
     return "guidance, no legal force: advisory"
 
 
-def rules_list(jurisdiction: JurisdictionOption = None, policy: PolicyOption = None) -> None:
+def rules_list(
+    jurisdiction: JurisdictionOption = None, policy: PolicyOption = None, as_json: JsonOption = False
+) -> None:
     """List the rules of the shipped packs (and any extra pack)."""
-    wanted = parse_jurisdictions(jurisdiction)
     with _errors():
-        packs = rule_packs(policy or [])
+        packs = select_packs(rule_packs(policy or []), parse_jurisdictions(jurisdiction))
+    if as_json:
+        print_json(
+            [
+                {"jurisdiction": pack.jurisdiction, **rule.model_dump(mode="json", exclude_none=True)}
+                for pack in packs
+                for rule in pack.rules
+            ]
+        )
+        return
     table = Table(title="Rules")
     for column in ("rule", "jur.", "effect", "force", "reads", "adopted", "effective", "deadline"):
         table.add_column(column, no_wrap=True)
     table.add_column("title")
     for pack in packs:
-        if wanted and pack.jurisdiction not in wanted:
-            continue
         for rule in pack.rules:
             status = rule.legal_status.value + ("" if rule.confidence.value == "confirmed" else "*")
             table.add_row(

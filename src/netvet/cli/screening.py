@@ -15,7 +15,17 @@ import typer
 from rich import box
 from rich.table import Table
 
-from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, audit, console, database, fail, progress_bar
+from netvet.cli.common import (
+    EXIT_NOT_FOUND,
+    JsonOption,
+    OrgOption,
+    audit,
+    console,
+    database,
+    fail,
+    print_json,
+    progress_bar,
+)
 from netvet.model.screening import Decision, ScreeningStatus
 from netvet.screening.config import default_config, is_country_code
 from netvet.screening.decisions import DecisionRecord
@@ -152,11 +162,33 @@ def _reached(status: ScreeningStatus, fail_on: ScreeningStatus | None) -> bool:
 @lists_app.command("show")
 def lists_show(
     all_versions: Annotated[bool, typer.Option("--all", help="Every version, not just the newest.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Print the loaded lists with their versions, dates, entry counts and sources."""
     with database() as db, db.begin() as conn:
         current_lists(conn)  # records shipped lists on first use
         versions = list_version_history(conn) if all_versions else latest_versions(conn)
+    if as_json:
+        print_json(
+            [
+                {
+                    "list_id": v.list_id,
+                    "version": v.version,
+                    "title": v.info.title,
+                    "authority": v.info.authority,
+                    "as_of": v.info.as_of.isoformat() if v.info.as_of else None,
+                    "as_of_source": v.info.as_of_source,
+                    "loaded_at": v.loaded_at.isoformat(),
+                    "entries": v.entry_count,
+                    "origin": v.origin,
+                    "format": v.format,
+                    "file_name": v.file_name,
+                    "sha256": v.sha256,
+                }
+                for v in versions
+            ]
+        )
+        return
     table = Table(title="Restricted-party lists", box=box.SIMPLE_HEAD)
     for column in ("list", "v", "as of", "loaded", "entries", "origin (sha256)"):
         table.add_column(column, no_wrap=column != "origin (sha256)", overflow="fold")

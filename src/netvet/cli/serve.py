@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -79,14 +80,24 @@ def add_user(
     password: Annotated[
         bool, typer.Option("--password/--no-password", help="Ask for a password (needed for the dashboard).")
     ] = True,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the password from the first line of standard input (for scripts)."
+        ),
+    ] = False,
 ) -> None:
     """Add a user (the first admin is made this way); creates the organisation if it is new."""
     secret = None
-    if password:
+    if password_stdin:
+        # The line end is the input's, not the password's; every other character is kept.
+        secret = sys.stdin.readline().rstrip("\r\n")
+        if not secret:
+            raise fail("--password-stdin: standard input held no password")
+    elif password:
         secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-        problem = access.password_problem(secret)
-        if problem is not None:
-            raise fail(problem)
+    if secret is not None and (problem := access.password_problem(secret)) is not None:
+        raise fail(problem)
     with database() as db, db.begin() as conn:
         store.ensure_organization(conn, org, org_name, kind=org_kind)
         organization = store.get_organization(conn, org)
