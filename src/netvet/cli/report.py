@@ -33,6 +33,7 @@ from netvet.report import (
     write_form,
     write_html,
 )
+from netvet.report.writer import ReportLayout
 from netvet.storage import Database
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def _gather(
     at: str | None,
     policy: list[Path] | None,
     plan: Plan | None = None,
+    layout: ReportLayout | None = None,
 ) -> ReportData:
     return load_report_data(
         db,
@@ -85,6 +87,7 @@ def _gather(
         parse_day(at, "--at") or date.today(),
         plan=plan,
         extra_policies=policy or [],
+        layout=layout,
     )
 
 
@@ -96,14 +99,43 @@ def report_command(
     plan_file: PlanOption = None,
     policy: PolicyOption = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
+    paper: Annotated[
+        str, typer.Option("--paper", help="a4 or letter: the page size the PDF prints on.")
+    ] = "a4",
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Show costs in this currency (ISO 4217: EUR, GBP, ...).")
+    ] = None,
+    exchange_rate: Annotated[
+        float | None,
+        typer.Option("--exchange-rate", help="Units of --currency per unit of the plan's currency."),
+    ] = None,
+    rate_date: Annotated[
+        str | None,
+        typer.Option("--rate-date", help="The day of the exchange rate (YYYY-MM-DD), printed with it."),
+    ] = None,
+    rate_source: Annotated[
+        str | None,
+        typer.Option("--rate-source", help="Where the rate comes from (e.g. 'ECB reference rate')."),
+    ] = None,
 ) -> None:
     """Write the report: one self-contained HTML file (charts, map, findings, forms, methods) or its PDF."""
     if fmt not in REPORT_FORMATS:
         raise fail(f"--format {fmt!r}: choose one of {', '.join(REPORT_FORMATS)}")
     plan = _load_plan(plan_file)
+    try:
+        layout = ReportLayout.parse(
+            paper,
+            currency,
+            exchange_rate,
+            parse_day(rate_date, "--rate-date"),
+            plan.currency if plan is not None else None,
+            rate_source,
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     with _errors(), database() as db, progress_bar(transient=True) as progress:
         task = progress.add_task("assessing", total=3 if fmt == "pdf" else 2)
-        data = _gather(db, organization, jurisdiction, at, policy, plan)
+        data = _gather(db, organization, jurisdiction, at, policy, plan, layout)
         progress.update(task, advance=1, description="writing the report")
         html_path = out if fmt == "html" else out.with_suffix(".html")
         write_html(data, html_path)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from netvet.model.findings import Finding, FindingStatus
 from netvet.report.methods import Methods
+from netvet.report.money import ExchangeRate
 from netvet.screening.vendors import CanonicalVendor
 from netvet.storage import Database
 from netvet.storage import inventory as store
@@ -111,6 +112,8 @@ class ReportData:
     vendors: dict[str, CanonicalVendor] = field(default_factory=dict)
     # What makes the assessment a what-if (extra packs, proposals); None for the network's status.
     what_if: str | None = None
+    paper: str = "A4"  # the CSS page size printed to PDF: A4 or letter
+    exchange: ExchangeRate | None = None  # the currency costs are shown in, when not the plan's own
 
     @property
     def site_count(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from netvet.report import forms
 from netvet.report.context import ReportData, gather
 from netvet.report.html import render_html
 from netvet.report.methods import Methods, methods_for
+from netvet.report.money import ExchangeRate, paper_size, plan_in
 from netvet.report.pdf import html_to_pdf
 from netvet.storage import Database
 from netvet.storage.policy import what_if_scenario
@@ -54,9 +56,10 @@ def load_report_data(
     methods: Methods | None = None,
     plan: Plan | None = None,
     extra_policies: Sequence[Path | str] = (),
+    layout: ReportLayout | None = None,
 ) -> ReportData:
     """The report's data: from `findings`, from an `assessment` already run, or (neither given) from
-    running the policy engine's assessment on the stored inventory."""
+    running the policy engine's assessment on the stored inventory. `layout`: paper and currency."""
     at = at or date.today()
     notes: list[str] = []
     if findings is None:
@@ -68,10 +71,44 @@ def load_report_data(
         if methods is None:
             methods = methods_for(jurisdictions or (), assessment.rules_skipped, extra_policies, db)
         notes = assessment_notes(assessment)
+    layout = layout or ReportLayout()
+    plan = plan_in(plan, layout.exchange) if plan is not None else None
     data = gather(db, organization_id, findings, at, tuple(jurisdictions or ()), methods, plan)
     data.notes.extend(notes)
     data.what_if = what_if_scenario(extra_policies, False)
+    data.paper, data.exchange = layout.paper, layout.exchange
     return data
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """How the report is laid out for its reader: the paper it prints on and the currency of its costs."""
+
+    paper: str = "A4"
+    exchange: ExchangeRate | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        paper: str = "a4",
+        currency: str | None = None,
+        rate: float | None = None,
+        on: date | None = None,
+        base: str | None = None,
+        source: str | None = None,
+    ) -> ReportLayout:
+        """From the options a user gives (`base`: the plan's currency, else the cost catalogue's).
+        Raises ValueError naming what is wrong."""
+        exchange = None
+        if currency is not None:
+            if base is None:
+                from netvet.data import cost_catalogue
+
+                base = cost_catalogue().currency
+            exchange = ExchangeRate.parse(currency, rate, on, base, source)
+        elif rate is not None or on is not None:
+            raise ValueError("an exchange rate needs the currency it converts to (--currency)")
+        return cls(paper_size(paper), exchange)
 
 
 def write_html(data: ReportData, out_path: Path) -> Path:

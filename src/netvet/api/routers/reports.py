@@ -7,16 +7,19 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
+import polars as pl
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from netvet.api.problems import PROBLEM_RESPONSES, Problem
-from netvet.api.routers.policy import AssessmentChoice, Jurisdiction, chosen_result, pack_code
+from netvet.api.routers.policy import AssessmentChoice, Jurisdiction, StatusName, chosen_result, pack_code
 from netvet.api.security import DB, Viewer
+from netvet.report.context import ReportData
+from netvet.report.exports import write_export
 from netvet.report.html import render_html
 from netvet.report.methods import methods_for
 from netvet.report.pdf import PdfError, html_to_pdf
-from netvet.report.writer import load_report_data
+from netvet.report.writer import ReportLayout, load_report_data
 from netvet.storage import Database
 from netvet.storage import findings as stored
 
@@ -30,9 +33,24 @@ def report_html(
     at: date | None,
     jurisdiction: str | None,
     assessment: int | None = None,
+    layout: ReportLayout | None = None,
 ) -> tuple[str, str]:
     """The report of a stored assessment (by id, else the latest for the date and jurisdiction) and a
     file stem."""
+    data, stem = stored_report_data(db, organization_id, at, jurisdiction, assessment, layout)
+    return render_html(data), stem
+
+
+def stored_report_data(
+    db: Database,
+    organization_id: str,
+    at: date | None,
+    jurisdiction: str | None,
+    assessment: int | None = None,
+    layout: ReportLayout | None = None,
+) -> tuple[ReportData, str]:
+    """What the report of a stored assessment shows (the dashboard, the report and the exports read the
+    same), and a file stem naming it."""
     with db.connect() as conn:
         result = chosen_result(conn, organization_id, assessment, at, jurisdiction)
         frame = stored.result_frame(conn, result, jurisdiction)
@@ -40,12 +58,14 @@ def report_html(
     methods = methods_for(rules_skipped=result.summary.get("rules_skipped", {}), db=db)
     # The shipped packs the assessment used; a what-if's own pack is named by its label.
     methods.packs = [pack for pack in methods.packs if pack.jurisdiction in jurisdictions]
-    data = load_report_data(db, organization_id, jurisdictions, result.at, findings=frame, methods=methods)
+    data = load_report_data(
+        db, organization_id, jurisdictions, result.at, findings=frame, methods=methods, layout=layout
+    )
     data.what_if = result.scenario
     stem = f"netvet-report-{organization_id}-{result.at}" + (f"-{jurisdiction}" if jurisdiction else "")
     if result.what_if:
         stem += f"-what-if-{result.id}"
-    return render_html(data), stem
+    return data, stem
 
 
 @router.get(
@@ -61,10 +81,22 @@ def download_report(
     jurisdiction: Annotated[Jurisdiction | None, Query()] = None,
     format: Literal["html", "pdf"] = "html",
     assessment: AssessmentChoice = None,
+    paper: Annotated[Literal["a4", "letter"], Query(description="The page size the PDF prints on.")] = "a4",
+    currency: Annotated[
+        str | None, Query(pattern="^[A-Za-z]{3}$", description="Costs in this currency (ISO 4217).")
+    ] = None,
+    exchange_rate: Annotated[
+        float | None, Query(gt=0, description="Units of `currency` per unit of the plan's currency.")
+    ] = None,
+    rate_date: Annotated[date | None, Query(description="The day of the exchange rate.")] = None,
 ) -> Response:
     """The report of a stored assessment, by default the latest (no new assessment is run)."""
     code = pack_code(str(jurisdiction)) if jurisdiction else None
-    html, stem = report_html(db, organization_id, at, code, assessment)
+    try:
+        layout = ReportLayout.parse(paper, currency, exchange_rate, rate_date)
+    except ValueError as exc:
+        raise Problem(422, str(exc), kind="invalid-report-layout") from None
+    html, stem = report_html(db, organization_id, at, code, assessment, layout)
     if format == "html":
         body = html.encode()
     else:
@@ -77,3 +109,47 @@ def download_report(
                 raise Problem(503, str(exc), kind="pdf-unavailable") from None
     disposition = f'attachment; filename="{stem}.{format}"'
     return Response(body, media_type=MEDIA_TYPES[format], headers={"Content-Disposition": disposition})
+
+
+EXPORT_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+@router.get(
+    "/findings/export",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in EXPORT_MEDIA_TYPES.values()}, "description": "The findings"}},
+)
+def export_findings(
+    organization_id: str,
+    who: Viewer,
+    db: DB,
+    format: Literal["csv", "xlsx", "json"] = "csv",
+    assessment: AssessmentChoice = None,
+    at: Annotated[date | None, Query(alias="date", description="Default: the latest assessment.")] = None,
+    jurisdiction: Annotated[Jurisdiction | None, Query()] = None,
+    status: StatusName | None = None,
+    vendor: Annotated[
+        str | None,
+        Query(max_length=200, description="A canonical vendor (every spelling) or a name as written."),
+    ] = None,
+) -> Response:
+    """Every finding of a stored assessment (as `netvet export` writes them: the canonical vendor beside
+    the name as written), optionally one jurisdiction's, status's or vendor's."""
+    code = pack_code(str(jurisdiction)) if jurisdiction else None
+    data, stem = stored_report_data(db, organization_id, at, code, assessment)
+    if status is not None:
+        data.findings = data.findings.filter(pl.col("status") == status)
+    if vendor is not None:
+        wanted = vendor.lower()
+        data.findings = data.findings.filter(
+            (pl.col("vendor_canonical").str.to_lowercase() == wanted)
+            | (pl.col("vendor").str.to_lowercase() == wanted)
+        )
+    with tempfile.TemporaryDirectory(prefix="netvet-export-") as folder:
+        body = write_export(data, format, Path(folder) / f"findings.{format}").read_bytes()
+    disposition = f'attachment; filename="{stem.replace("report", "findings")}.{format}"'
+    return Response(body, media_type=EXPORT_MEDIA_TYPES[format], headers={"Content-Disposition": disposition})
