@@ -25,6 +25,7 @@ from netvet.storage import findings as stored
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["reports"], responses=PROBLEM_RESPONSES)
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+AssessmentDay = Annotated[date | None, Query(alias="date", description="Default: the latest assessment.")]
 
 
 def report_html(
@@ -77,7 +78,7 @@ def download_report(
     organization_id: str,
     who: Viewer,
     db: DB,
-    at: Annotated[date | None, Query(alias="date", description="Default: the latest assessment.")] = None,
+    at: AssessmentDay = None,
     jurisdiction: Annotated[Jurisdiction | None, Query()] = None,
     format: Literal["html", "pdf"] = "html",
     assessment: AssessmentChoice = None,
@@ -129,7 +130,7 @@ def export_findings(
     db: DB,
     format: Literal["csv", "xlsx", "json"] = "csv",
     assessment: AssessmentChoice = None,
-    at: Annotated[date | None, Query(alias="date", description="Default: the latest assessment.")] = None,
+    at: AssessmentDay = None,
     jurisdiction: Annotated[Jurisdiction | None, Query()] = None,
     status: StatusName | None = None,
     vendor: Annotated[
