@@ -26,6 +26,10 @@ def test_json_for_scripts(cli_env: Database) -> None:
     assert info["netvet"] == __version__ and info["assets"] == 11 and info["sites"] == 8
     rules = json.loads(runner.invoke(app, ["rules", "list", "-j", "gb", "--json"]).stdout)
     assert {r["jurisdiction"] for r in rules} == {"uk"}
+    by_name = json.loads(
+        runner.invoke(app, ["rules", "list", "-j", "United Kingdom,Germany", "--json"]).stdout
+    )
+    assert {r["jurisdiction"] for r in by_name} == {"uk", "de"}  # country names, from the country table
     # The UK's Designated Vendor Direction of 2022-10-13: Huawei out of the core by 2023-12-31.
     core = next(r for r in rules if r["id"] == "uk-dvd-core")
     assert core["adopted"] == "2022-10-13" and core["deadline"] == "2023-12-31"
@@ -46,7 +50,7 @@ def test_users_add_reads_the_password_from_standard_input(cli_env: Database, mon
     assert result.exit_code == 0, result.output
     assert "password" not in result.output.lower()  # no prompt
     with cli_env.connect() as conn:
-        user = access.get_user_by_name(conn, "ops")
-        assert user is not None and access.check_password(conn, "ops", secret) is not None
+        user = access.get_user_by_name(conn, "ops", "default")
+        assert user is not None and access.check_password(conn, "default", "ops", secret) is not None
     empty = runner.invoke(app, ["users", "add", "nobody", "--password-stdin"], input="")
     assert empty.exit_code == 2 and "standard input held no password" in empty.output

@@ -45,6 +45,8 @@ def test_an_operators_own_headers_import_with_map_entries(sqlite_db: Database) -
     enb = stored["LDN-ENB-001"]
     assert (enb.role, enb.domain.value, enb.software_version) == ("eNodeB", "ran", "V100R015C10")
     assert str(enb.installed_on) == "2019-03-31"  # 31/03/2019, day first
+    with sqlite_db.connect() as conn:
+        assert {s.country for s in store.iter_sites(conn, "default")} == {"GB"}  # "United Kingdom" is GB
     assert str(stored["MAN-RTR-001"].installed_on) == "2021-11-15"
     assert report.plan is not None and report.plan.columns["role"] == ("Node Type",)
 
@@ -152,6 +154,7 @@ def test_value_tables_turn_values_and_paths_reach_into_json_records() -> None:
         ("US-NY", "US"),
         ("New York", None),  # a subdivision only by its code
         ("Georgia", "GE"),  # the country of that name
+        ("United Kingdon", None),  # a typo is no country (NetBox's demo data has one; its slug gb names it)
         ("North America", None),
         ("", None),
     ],
@@ -163,3 +166,10 @@ def test_a_region_names_a_country_by_name_or_code(region: str, country: str | No
 def test_the_netbox_presets_are_shipped() -> None:
     assert set(presets()) == {"netbox-csv", "netbox-api"}
     assert presets()["netbox-api"].records == "results"
+
+
+def test_the_default_country_may_be_written_as_a_name() -> None:
+    """The country table (data/countries.yaml) reads names people write; --country takes them too."""
+    assert ColumnMapping.default().with_options(country="United Kingdom").country == "GB"
+    with pytest.raises(MappingError, match="--country 'Atlantis': not a country"):
+        ColumnMapping.default().with_options(country="Atlantis")

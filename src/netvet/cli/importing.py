@@ -38,7 +38,7 @@ DateFormatOption = Annotated[
     ),
 ]
 CountryOption = Annotated[
-    str | None, typer.Option("--country", help="ISO 3166-1 code for rows (sites) that give no country.")
+    str | None, typer.Option("--country", help="The country (ISO 3166-1 code or name) of rows that give none.")
 ]
 ErrorsOption = Annotated[
     str,

@@ -24,7 +24,7 @@ from netvet.cli.common import (
     print_json,
     progress_bar,
 )
-from netvet.data import DataFileError
+from netvet.data import DataFileError, country_table
 from netvet.model.findings import FindingStatus
 from netvet.policy import Assessment, UnknownJurisdictionError, select_packs
 from netvet.policy.loader import load_licence_data, load_packs
@@ -60,9 +60,16 @@ PolicyOption = Annotated[
 
 
 def parse_jurisdictions(value: str | None) -> list[str] | None:
+    """Pack codes (uk, eu), ISO country codes (gb) or country names (United Kingdom), comma-separated;
+    a country is given as its ISO code, which names its national pack."""
     if value is None or value.strip().lower() in ("", "all"):
         return None
-    return [part.strip().lower() for part in value.split(",") if part.strip()]
+    countries = country_table()
+    codes = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        country = countries.code_for(part) if len(part) > 2 else None
+        codes.append(country.lower() if country else part.lower())
+    return codes
 
 
 def parse_day(value: str | None, option: str) -> date | None:

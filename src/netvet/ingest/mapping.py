@@ -11,6 +11,7 @@ result for the next export.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -18,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rigour.territories import lookup_territory
 
-from netvet.data import DATA_DIR, DataFileError, load_yaml_file, parse_yaml_text
+from netvet.data import DATA_DIR, DataFileError, country_table, load_yaml_file, parse_yaml_text
 from netvet.ingest.columns import CANONICAL_COLUMNS, OPTIONAL_COLUMNS, header_key, vocabulary
 from netvet.ingest.dates import DateFormat
 
@@ -28,6 +28,7 @@ MAPPINGS_DIR = DATA_DIR / "mappings"
 VALUE_TABLES_DIR = MAPPINGS_DIR / "values"
 MAPPING_SCHEMA = "mapping.schema.json"
 VALUE_TABLE_SCHEMA = "value_table.schema.json"
+_SUBDIVISION = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")  # ISO 3166-2: country, hyphen, up to three
 COLUMNS = (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)
 
 
@@ -109,10 +110,13 @@ class ColumnMapping:
             changed = replace(changed, date_format=_date_format(date_format))
             document["date_format"] = date_format
         if country is not None:
-            if not (len(country.strip()) == 2 and country.strip().isalpha()):
-                raise MappingError(f"--country {country!r}: give an ISO 3166-1 two-letter code, e.g. GB")
-            changed = replace(changed, country=country.strip().upper())
-            document["country"] = country.strip().upper()
+            code = country_table().code_for(country)
+            if code is None:
+                raise MappingError(
+                    f"--country {country!r}: not a country (an ISO 3166-1 code such as GB, or its name)"
+                )
+            changed = replace(changed, country=code)
+            document["country"] = code
         return changed
 
     def save(self, path: Path) -> Path:
@@ -220,19 +224,17 @@ def parse_map(entry: str) -> tuple[str, str]:
 
 
 def region_country(region: Any) -> str | None:
-    """The ISO 3166-1 code of a region that is a country ("United Kingdom", "gb") or a subdivision code
-    ("US-NY"); None for anything else (a region name such as "Georgia" is both a country and a US state,
-    so only codes name subdivisions)."""
+    """The ISO 3166-1 code of a region that is a country, by code or name ("gb", "United Kingdom": the
+    country table, data/countries.yaml), or of an ISO 3166-2 subdivision code ("us-ny"); None for
+    anything else. A subdivision counts only by its code: "Georgia" names a country and a US state."""
     if not isinstance(region, str) or not region.strip():
         return None
-    territory = lookup_territory(region.strip())
-    if territory is None:
-        return None
-    if territory.is_country:
-        return territory.code.upper()
-    if "-" in region and territory.parent is not None and territory.parent.is_country:
-        return territory.parent.code.upper()
-    return None
+    countries = country_table()
+    written = region.strip()
+    code = countries.code_for(written)
+    if code is None and _SUBDIVISION.match(written):
+        code = countries.code_for(written[:2])
+    return code
 
 
 def _lookup(record: Mapping[str, Any], source: str) -> Any:
