@@ -38,7 +38,8 @@ DateFormatOption = Annotated[
     ),
 ]
 CountryOption = Annotated[
-    str | None, typer.Option("--country", help="The country (ISO 3166-1 code or name) of rows that give none.")
+    str | None,
+    typer.Option("--country", help="The country (ISO 3166-1 code or name) of rows that give none."),
 ]
 ErrorsOption = Annotated[
     str,
