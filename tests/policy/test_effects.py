@@ -571,3 +571,20 @@ def test_a_later_national_measure_governs_what_an_eu_recommendation_also_reaches
     assert (found["national"].status, found["national"].deadline) == (FindingStatus.DUE, date(2026, 12, 31))
     assert (found["toolbox"].status, found["toolbox"].deadline) == (FindingStatus.ADVISORY, None)
     assert "governs this equipment: national (due, deadline 2026-12-31)" in found["toolbox"].explanation
+
+
+def test_next_deadlines_list_each_status_of_a_rule_in_a_stable_order(make_pack: MakePack) -> None:
+    pack = make_pack(
+        rule_yaml(
+            "5g-out",
+            "{type: removal}",
+            "adopted: 2022-10-13\ndeadline: 2027-12-31\nscope: {technologies: [5G]}",
+        )
+    )
+    network = frame(asset("nr"), asset("blank", technology=None), asset("nr2"))
+    for _ in range(5):
+        rows = assess(network, EVIDENCE, [pack], date(2026, 1, 1)).next_deadlines().rows()
+        assert [(rule, status, n) for _, _, rule, status, n in rows] == [
+            ("5g-out", "due", 2),
+            ("5g-out", "unknown", 1),
+        ]

@@ -71,7 +71,7 @@ class Assessment:
         return (
             ahead.group_by("deadline", "jurisdiction", "rule_id", "status")
             .len()
-            .sort("deadline", "jurisdiction", "rule_id")
+            .sort("deadline", "jurisdiction", "rule_id", "status")
             .head(limit)
         )
 
