@@ -41,7 +41,7 @@ from netvet.planning import (
 )
 from netvet.planning.synthetic import synthetic_network
 from netvet.storage import open_database
-from netvet.storage.inventory import planned_assets_and_sites
+from netvet.storage.planning import planning_inputs
 
 START = date(2026, 11, 30)
 
@@ -61,11 +61,13 @@ def demo_instance(crews: int) -> PlanningInstance | None:
         return None
     db = open_database(f"sqlite:///{home / 'netvet.sqlite'}")
     try:
-        assets, sites = planned_assets_and_sites(db, "default", findings)
+        inputs = planning_inputs(db, "default", findings, START)
     finally:
         db.dispose()
     params = PlanningParameters(start=START, horizon_weeks=120, crews=CrewTable(crews))
-    return build_instance(findings, assets, sites, cost_catalogue(), params, role_table())
+    return build_instance(
+        findings, inputs.assets, inputs.sites, cost_catalogue(), params, role_table(), inputs.cap_members
+    )
 
 
 def synthetic_instance(

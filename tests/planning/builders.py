@@ -9,10 +9,20 @@ from typing import Any
 
 from netvet.model.findings import Finding, FindingStatus
 from netvet.model.inventory import Asset, Domain, Site
-from netvet.planning import CostCatalogue, CrewTable, PlanningInstance, PlanningParameters, build_instance
+from netvet.planning import (
+    CapMethod,
+    CostCatalogue,
+    CrewTable,
+    PlanningInstance,
+    PlanningParameters,
+    build_instance,
+)
 from netvet.planning.parameters import PrecedenceRule
 
 START = date(2027, 1, 4)  # a Monday, at the start of a quarter's second week
+
+
+Phase = tuple[str, float, int, str]  # name, share of the crew-days, shortest length in weeks, crew
 
 
 def catalogue(
@@ -22,8 +32,14 @@ def catalogue(
     late_multiplier: float = 10.0,
     unfinished_weeks: int = 10,
     crew_day_rate: float = 0.0,
+    phases: dict[str, list[Phase]] | None = None,
+    teams: dict[str, int] | None = None,
+    roles: dict[str, tuple[float, float]] | None = None,
 ) -> CostCatalogue:
-    """A catalogue where every asset costs `cost` and takes `crew_days`, with no site overhead."""
+    """A catalogue where every asset costs `cost` and takes `crew_days`, with no site overhead.
+
+    `phases` per domain, specialised crews' `teams`, and `roles` priced apart (cost, crew-days).
+    """
     domains = ("core", "ran", "transport", "management", "other")
     data: dict[str, Any] = {
         "version": "test",
@@ -35,7 +51,24 @@ def catalogue(
             "late_multiplier": late_multiplier,
             "unfinished_weeks": unfinished_weeks,
         },
-        "roles": [],
+        "roles": [
+            {"role": role, "equipment_cost": c, "crew_days": d, "source": "test"}
+            for role, (c, d) in (roles or {}).items()
+        ],
+        "specialist_crews": [
+            {"type": crew, "teams": n, "day_rate": 0, "source": "test"} for crew, n in (teams or {}).items()
+        ],
+        "phases": [
+            {
+                "domain": domain,
+                "source": "test",
+                "steps": [
+                    {"phase": name, "share": share, "min_weeks": weeks, "crew": crew, "source": "test"}
+                    for name, share, weeks, crew in steps
+                ],
+            }
+            for domain, steps in (phases or {}).items()
+        ],
         "domains": [
             {"domain": d, "equipment_cost": cost, "crew_days": crew_days, "source": "test"} for d in domains
         ],
@@ -58,28 +91,51 @@ class Network:
         region: str = "North",
         lat: float | None = None,
         lon: float | None = None,
-        status: FindingStatus = FindingStatus.DUE,
+        status: FindingStatus | None = FindingStatus.DUE,
         jurisdiction: str = "UK",
-    ) -> None:
+        legal_status: str | None = None,
+        rule_id: str | None = None,
+        roles: Sequence[str] | None = None,
+    ) -> list[str]:
+        """Assets at a site (one per domain, with `roles` if given), each with one finding unless the
+        status is None; returns their ids."""
         if not any(s.id == site_id for s in self.sites):
             self.sites.append(Site(id=site_id, region=region, latitude=lat, longitude=lon))
-        for domain in domains:
+        ids = []
+        for k, domain in enumerate(domains):
             asset_id = f"{site_id}-{domain.value}-{sum(a.site_id == site_id for a in self.assets)}"
-            self.assets.append(
-                Asset(id=asset_id, site_id=site_id, vendor="Huawei", role=domain.value, domain=domain)
+            role = roles[k] if roles is not None else domain.value
+            self.assets.append(Asset(id=asset_id, site_id=site_id, vendor="Huawei", role=role, domain=domain))
+            ids.append(asset_id)
+            if status is not None:
+                self.finding(asset_id, site_id, deadline, status, jurisdiction, legal_status, rule_id)
+        return ids
+
+    def finding(
+        self,
+        asset_id: str | None,
+        site_id: str | None,
+        deadline: date | None,
+        status: FindingStatus = FindingStatus.DUE,
+        jurisdiction: str = "UK",
+        legal_status: str | None = None,
+        rule_id: str | None = None,
+        **cap: Any,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                rule_id=rule_id or f"{jurisdiction.lower()}-removal",
+                jurisdiction=jurisdiction,
+                status=status,
+                asset_id=asset_id,
+                site_id=site_id,
+                deadline=deadline,
+                source="test",
+                explanation="test",
+                legal_status=legal_status,
+                **cap,
             )
-            self.findings.append(
-                Finding(
-                    rule_id=f"{jurisdiction.lower()}-removal",
-                    jurisdiction=jurisdiction,
-                    status=status,
-                    asset_id=asset_id,
-                    site_id=site_id,
-                    deadline=deadline,
-                    source="test",
-                    explanation="test",
-                )
-            )
+        )
 
 
 def network() -> Network:
@@ -96,6 +152,9 @@ def instance(
     precedence: Sequence[str] = (),
     start: date = START,
     jurisdictions: tuple[str, ...] = (),
+    cap_members: dict[str, list[str]] | None = None,
+    cap_method: CapMethod = CapMethod.OPTIMAL,
+    advisory_work: bool = True,
 ) -> PlanningInstance:
     table = CrewTable(crews) if isinstance(crews, int) else CrewTable(0, crews)
     params = PlanningParameters(
@@ -106,5 +165,8 @@ def instance(
         neighbour_km=neighbour_km,
         precedence=tuple(PrecedenceRule.parse(p) for p in precedence),
         jurisdictions=jurisdictions,
+        advisory_work=advisory_work,
     )
-    return build_instance(net.findings, net.assets, net.sites, cat or catalogue(), params)
+    return build_instance(
+        net.findings, net.assets, net.sites, cat or catalogue(), params, None, cap_members, cap_method
+    )

@@ -27,13 +27,16 @@ def three_sites(horizon: int = 8, **kwargs: Any) -> PlanningInstance:
 
 
 def move(plan: dict[str, Any], site: str, week: int) -> dict[str, Any]:
+    """The site's (one-week) task moved to another week, with its dates kept consistent."""
     edited = copy.deepcopy(plan)
     for task in edited["tasks"]:
         if task["site_id"] == site:
-            start = date.fromisoformat(task["week_start"]) - date.fromisoformat(task["week_start"]) + START
-            task["week_start"] = (start + timedelta(weeks=week)).isoformat()
+            monday = START + timedelta(weeks=week)
+            task["week_start"] = monday.isoformat()
+            task["weeks"] = [{"week_start": monday.isoformat(), "crew_days": task["crew_days"]}]
+            task["finish"] = (monday + timedelta(days=6)).isoformat()
             deadline = date.fromisoformat(task["deadline"])
-            task["slack_days"] = (deadline - (start + timedelta(weeks=week, days=6))).days
+            task["slack_days"] = (deadline - (monday + timedelta(days=6))).days
     return edited
 
 
@@ -128,3 +131,63 @@ def test_catalogue_currency_and_parameters_round_trip() -> None:
     assert plan["parameters"]["budget_per_quarter"] == 5000
     assert plan["parameters"]["precedence"] == ["core>ran@region"]
     assert plan["currency"] == catalogue().currency
+
+
+def phased(horizon: int = 10) -> PlanningInstance:
+    phases = {
+        "core": [
+            ("parallel_run", 0.5, 3, "core_team"),
+            ("migration", 0.25, 2, "vendor"),
+            ("decommission", 0.25, 1, "field"),
+        ]
+    }
+    net = network()
+    net.add("DC", [Domain.CORE] * 4, START + timedelta(days=90))
+    return instance(
+        net, catalogue(crew_days=5, phases=phases, teams={"core_team": 1, "vendor": 1}), horizon=horizon
+    )
+
+
+def test_phases_out_of_order_or_too_short() -> None:
+    inst = phased()
+    plan = planned(inst)
+    early = copy.deepcopy(plan)
+    migration = next(t for t in early["tasks"] if t["phase"] == "migration")
+    monday = START + timedelta(weeks=2)  # the parallel run ends on Sunday of week 2
+    migration["week_start"] = monday.isoformat()
+    migration["weeks"] = [
+        {"week_start": monday.isoformat(), "crew_days": 2.5},
+        {"week_start": (monday + timedelta(weeks=1)).isoformat(), "crew_days": 2.5},
+    ]
+    migration["finish"] = (monday + timedelta(days=13)).isoformat()
+    migration["slack_days"] = (date.fromisoformat(migration["deadline"]) - (monday + timedelta(days=13))).days
+    messages = [v.message for v in check_plan(early) if v.kind == "phase"]
+    assert any("migration starts in the week of" in m and "before parallel_run ends" in m for m in messages)
+    short = copy.deepcopy(plan)
+    run = next(t for t in short["tasks"] if t["phase"] == "parallel_run")
+    run["finish"] = (START + timedelta(days=13)).isoformat()
+    run["weeks"] = [
+        {"week_start": START.isoformat(), "crew_days": 5.0},
+        {"week_start": (START + timedelta(weeks=1)).isoformat(), "crew_days": 5.0},
+    ]
+    run["slack_days"] = (date.fromisoformat(run["deadline"]) - (START + timedelta(days=13))).days
+    assert any("less than its shortest length of 3" in v.message for v in check_plan(short))
+    renamed = copy.deepcopy(plan)
+    next(t for t in renamed["tasks"] if t["phase"] == "decommission")["phase"] = "demolition"
+    assert "phase" in kinds(renamed)
+
+
+def test_weekly_capacity_of_specialised_teams_and_crew_days_per_week() -> None:
+    inst = phased()
+    plan = planned(inst)
+    crowded = copy.deepcopy(plan)
+    run = next(t for t in crowded["tasks"] if t["phase"] == "parallel_run")
+    run["weeks"] = [
+        {"week_start": START.isoformat(), "crew_days": 8.0},
+        {"week_start": (START + timedelta(weeks=2)).isoformat(), "crew_days": 2.0},
+    ]
+    [v] = [v for v in check_plan(crowded, inst) if v.kind == "crews"]
+    assert "core_team teams" in v.message and "8 crew-days planned, 1 teams give 5" in v.message
+    lost = copy.deepcopy(plan)
+    next(t for t in lost["tasks"] if t["phase"] == "migration")["weeks"][0]["crew_days"] = 0.5
+    assert any("add up to" in v.message for v in check_plan(lost) if v.kind == "week")

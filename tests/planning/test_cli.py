@@ -38,7 +38,10 @@ def test_plan_from_a_findings_file_then_check_it(cli_env: Database, tmp_path: Pa
     # The core deadline passed in 2023: reported as unmet, with no fix that resources could buy.
     [core] = [u for u in plan["unmet"] if u["deadline"] == "2023-12-31"]
     assert core["fix"] is None
-    assert "network-wide" in flat(result.output)  # the cap finding is noted, not planned
+    # The January 2020 access cap is guidance: shown with the sites it would clear, not planned.
+    [cap] = plan["caps"]
+    assert (cap["rule_id"], cap["planned"], cap["excess"]) == ("uk-2020-hrv-access-cap", False, 3)
+    assert "Network caps" in flat(result.output)
     assert plan["parameters"]["neighbour_km"] == 3
     check = runner.invoke(app, ["plan", "--check", str(out), "--findings", str(DATA / "findings.json")])
     assert check.exit_code == 0, check.output
@@ -97,7 +100,10 @@ def test_greedy_and_crews_file(cli_env: Database, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     plan = json.loads(out.read_text())
     assert plan["method"] == "greedy"
-    assert plan["parameters"]["crews"] == {"default": 1, "regions": {"London": 3}}
+    crews = plan["parameters"]["crews"]
+    assert (crews["default"], crews["regions"]) == (1, {"London": 3})
+    # Specialised teams come from the catalogue unless the crews file names them.
+    assert crews["specialists"] == {"core_integration": 2, "vendor_services": 1}
 
 
 def test_bad_inputs_name_the_file_and_field(cli_env: Database, tmp_path: Path) -> None:
@@ -146,3 +152,26 @@ def test_default_horizon_reaches_a_quarter_past_the_last_deadline() -> None:
     # 2027-12-31 is 56 weeks after 2026-11-30; plus 13.
     assert default_horizon(findings, date(2026, 11, 30)) == 56 + 13
     assert default_horizon([], date(2026, 11, 30)) == 52
+
+
+def test_the_belgian_ran_cap_is_planned_at_the_least_cost(cli_env: Database, tmp_path: Path) -> None:
+    # Belgium caps high-risk suppliers at 35% of the RAN by 2027-12-31, counted here by items. Huawei
+    # holds 6 of 8 items: 6 - floor(0.35 x 8) = 4 must move. Each Huawei site holds 2, so two sites.
+    # From the shipped catalogue: BE-1 (BBU $25k + AAU $30k + 0.8 crew-days) costs $74,550 with its
+    # visit ($15k + 0.5 crew-days, $3.5k a crew-day); BE-2 and BE-3 (an RRU, $10k, 0.2) $54,200 each.
+    result = runner.invoke(app, ["import", str(DATA / "inventory-be.csv")])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["screen"]).exit_code == 0
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", "--jurisdiction", "be", "--start", "2026-11-30", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    [cap] = plan["caps"]
+    assert (cap["rule_id"], cap["excess"], cap["planned"]) == ("be-ran-cap", 4, True)
+    assert (cap["candidates"], cap["available"]) == (3, 6)
+    assert cap["sites"] == ["BE-2", "BE-3"] and cap["cleared"] == 4
+    assert cap["cost"] == cap["cost_bound"] == 2 * 54_200
+    assert {t["site_id"] for t in plan["tasks"]} == {"BE-2", "BE-3"}
+    assert all(t["deadline"] == "2027-12-31" and t["slack_days"] >= 0 for t in plan["tasks"])
+    check = runner.invoke(app, ["plan", "--check", str(out)])
+    assert check.exit_code == 0, check.output

@@ -88,7 +88,7 @@ def test_precedence_parsing() -> None:
             PrecedenceRule.parse(bad)
 
 
-def test_network_findings_are_noted_not_planned() -> None:
+def test_a_cap_whose_sites_are_not_known_is_noted_not_planned() -> None:
     net = network()
     net.findings.append(
         Finding(
@@ -100,12 +100,16 @@ def test_network_findings_are_noted_not_planned() -> None:
             deadline=None,
             source="t",
             explanation="cap",
+            country="GB",
             cap=0.35,
             excess=12,
+            effect="cap",
+            legal_status="binding",
         )
     )
-    inst = instance(net)
-    assert inst.packages == [] and any("network-wide" in n for n in inst.notes)
+    inst = instance(net)  # no cap members given: which sites hold the capped equipment is unknown
+    assert inst.packages == [] and inst.caps == []
+    assert any("uk-cap@GB" in n and "not known" in n for n in inst.notes)
 
 
 def test_start_moves_back_to_monday() -> None:

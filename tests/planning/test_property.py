@@ -1,4 +1,7 @@
-"""Every plan the planner emits passes the checker, and the optimiser never does worse than greedy."""
+"""Every plan the planner emits passes the checker, and the optimiser never does worse than greedy.
+
+The instances mix work spread over weeks, core phases with specialised teams, guidance, overdue
+work, budgets, neighbours and precedence."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netvet.model.findings import FindingStatus
 from netvet.model.inventory import Domain
 from netvet.planning import PlanMethod, check_plan, solve
 from netvet.planning.optimiser import optimise
@@ -19,11 +23,23 @@ DOMAINS = [Domain.CORE, Domain.RAN, Domain.TRANSPORT, Domain.MANAGEMENT]
 RULES = ["transport>ran@site", "core>ran@network", "management>core@region", "core>transport@site"]
 
 
+# Core work in phases by specialised teams and field crews, as the shipped catalogue does it.
+PHASES = {
+    "core": [
+        ("parallel_run", 0.4, 2, "core_team"),
+        ("migration", 0.4, 3, "vendor"),
+        ("decommission", 0.2, 1, "field"),
+    ]
+}
+STATUSES = [FindingStatus.DUE, FindingStatus.VIOLATION, FindingStatus.ADVISORY]
+
+
 @st.composite
 def instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     net = network()
     for n in range(draw(st.integers(1, 10))):
         domains = draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3))
+        status = draw(st.sampled_from(STATUSES))
         net.add(
             f"S{n}",
             domains,
@@ -31,11 +47,15 @@ def instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
             region=draw(st.sampled_from(["North", "South", "East"])),
             lat=50 + draw(st.integers(0, 20)) * 0.01,
             lon=draw(st.integers(0, 20)) * 0.01,
+            status=status,
+            legal_status="guidance" if status is FindingStatus.ADVISORY else "binding",
         )
     cat = catalogue(
-        crew_days=draw(st.sampled_from([0.5, 1.0, 2.5, 5.0])),
+        crew_days=draw(st.sampled_from([0.5, 1.0, 2.5, 5.0, 12.0])),
         cost=draw(st.sampled_from([100.0, 1000.0])),
         crew_day_rate=draw(st.sampled_from([0.0, 50.0])),
+        phases=draw(st.sampled_from([None, PHASES])),
+        teams={"core_team": draw(st.integers(0, 2)), "vendor": 1},
     )
     return instance(
         net,

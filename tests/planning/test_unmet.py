@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from netvet.model.inventory import Domain
-from netvet.planning import check_plan, solve
+from netvet.planning import PlanMethod, check_plan, solve
 
 from .builders import START, catalogue, instance, network
 
@@ -57,17 +57,31 @@ def test_too_little_budget_names_the_extra_money_per_quarter() -> None:
     assert check_plan(plan.to_json_dict(), inst) == []
 
 
-def test_work_larger_than_a_region_can_do_in_a_week_is_left_out_and_explained() -> None:
+def test_work_larger_than_a_region_can_do_in_a_week_spans_weeks() -> None:
+    # 15 crew-days at one site, one crew (5 crew-days a week): three full weeks, done by day 20 of 60.
     net = network()
     net.add("CORE", [Domain.CORE, Domain.CORE, Domain.CORE], START + timedelta(days=60))
     inst = instance(net, horizon=8, crews=1)
+    for plan in (solve(inst, time_limit=5), solve(inst, PlanMethod.GREEDY)):
+        [task] = plan.tasks
+        assert [(w.week_start, w.crew_days) for w in task.weeks] == [
+            (START + timedelta(weeks=k), 5.0) for k in range(3)
+        ]
+        assert task.finish == START + timedelta(days=20) and task.slack_days == 40
+        assert plan.unscheduled == [] and plan.unmet == []
+        assert check_plan(plan.to_json_dict(), inst) == []
+
+
+def test_work_too_big_for_its_deadline_goes_to_unmet_with_the_crews_that_fix_it() -> None:
+    # The same 15 crew-days due by the end of week 1 (day 13): one crew does 10 by then, so it ends in
+    # week 2, 7 days late; two crews do 20 by then.
+    net = network()
+    net.add("CORE", [Domain.CORE, Domain.CORE, Domain.CORE], START + timedelta(days=13))
+    inst = instance(net, horizon=8, crews=1)
     plan = solve(inst, time_limit=5)
-    assert plan.tasks == []
-    [left] = plan.unscheduled
-    assert "15 crew-days" in left.reason
     [unmet] = plan.unmet
-    assert unmet.not_done_in_horizon == 1
-    assert unmet.fix is not None and unmet.fix.extra_crews == {"North": 2}
+    assert unmet.days_late == 7 and unmet.not_done_in_horizon == 0
+    assert unmet.fix is not None and unmet.fix.extra_crews == {"North": 1} == unmet.fix.floor_crews
     assert check_plan(plan.to_json_dict(), inst) == []
 
 

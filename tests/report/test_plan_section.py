@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from netvet.planning.plan import BurnDownWeek, Plan, PlanTask, QuarterCost
+from netvet.planning.plan import BurnDownWeek, Plan, PlanTask, QuarterCost, TaskWeek
 from netvet.report import render_html
 from netvet.report.context import ReportData
 from netvet.report.plan_view import plan_section
@@ -102,3 +102,39 @@ def test_axis_helpers() -> None:
         date(2028, 1, 1),
         date(2029, 1, 1),
     ]
+
+
+def test_multi_week_work_is_drawn_as_a_bar_per_phase_with_its_deadline(plan: Plan) -> None:
+    # A core swap: parallel run weeks 0-12, migration 13-38, decommission 39-46, due by week 10.
+    phases = [("parallel_run", 0, 12, "core_integration"), ("migration", 13, 38, "vendor_services")]
+    phases.append(("decommission", 39, 46, "field"))
+    core = [
+        PlanTask(
+            site_id="DE-DC1",
+            region="Berlin",
+            week_start=MONDAY + timedelta(weeks=first),
+            asset_ids=["DE-DC1-AMF"],
+            cost=1000.0,
+            crew_days=4.0,
+            deadline=MONDAY + timedelta(weeks=10),
+            slack_days=(MONDAY + timedelta(weeks=10) - (MONDAY + timedelta(weeks=last, days=6))).days,
+            domains=["core"],
+            phase=name,
+            phase_index=index,
+            crew=crew,
+            weeks=[TaskWeek(week_start=MONDAY + timedelta(weeks=first), crew_days=4.0)],
+            finish=MONDAY + timedelta(weeks=last, days=6),
+        )
+        for index, (name, first, last, crew) in enumerate(phases)
+    ]
+    section = plan_section(plan.model_copy(update={"tasks": [*plan.tasks, *core]}))
+    assert section is not None
+    gantt = ET.fromstring(str(section.gantt))
+    bars = [r for r in gantt.iter(f"{SVG}rect") if r.get("class") == "gantt-phase"]
+    assert len(bars) == 3
+    widths = [float(r.get("width", 0)) for r in bars]
+    assert widths[1] > widths[0] > widths[2]  # 26 weeks, 13 weeks, 8 weeks
+    assert [r.get("stroke") for r in bars] == ["#c0392b"] * 3  # all end after the deadline: late
+    assert len([x for x in gantt.iter(f"{SVG}line") if x.get("class") == "gantt-deadline"]) == 1
+    labels = [t.text for t in gantt.iter(f"{SVG}text")]
+    assert "DE-DC1 (Berlin)" in labels and "parallel run" in labels

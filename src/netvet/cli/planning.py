@@ -1,4 +1,4 @@
-"""`netvet plan`: turn violation and due findings into a costed, scheduled replacement plan; `--check` one."""
+"""`netvet plan`: turn binding (and advisory) findings into a costed, scheduled replacement plan; `--check` one."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, console, database, err_console, fail, progress_bar
+from netvet.cli.plan_output import print_plan
 from netvet.cli.policy import DEFAULT_ORGANIZATION, parse_day, parse_jurisdictions
 from netvet.data import DataFileError, cost_catalogue, load_yaml_file, role_table
 from netvet.model.findings import Finding
 from netvet.planning import (
+    CapMethod,
     CostCatalogue,
     CrewTable,
-    Plan,
     PlanMethod,
     PlanningInstance,
     PlanningParameters,
@@ -30,7 +31,7 @@ from netvet.planning import (
 )
 from netvet.settings import get_settings
 from netvet.storage import Database
-from netvet.storage.inventory import planned_assets_and_sites
+from netvet.storage.planning import planning_inputs
 
 EXIT_PLAN_VIOLATIONS = 1
 DEFAULT_CREWS = 2
@@ -45,8 +46,7 @@ def parse_crews(value: str | None) -> CrewTable:
     path = Path(value)
     if not path.exists():
         raise fail(f"--crews {value!r} is neither a whole number nor an existing file", EXIT_NOT_FOUND)
-    data = load_yaml_file(path, "crews.schema.json")
-    return CrewTable(int(data["default"]), {str(k): int(v) for k, v in (data.get("regions") or {}).items()})
+    return CrewTable.from_dict(load_yaml_file(path, "crews.schema.json"))
 
 
 def read_findings_file(path: Path) -> list[Finding]:
@@ -86,69 +86,26 @@ def _instance_for(
     findings_file: Path | None,
     parameters: PlanningParameters,
     catalogue: CostCatalogue,
-    jurisdictions: list[str] | None,
-) -> tuple[PlanningInstance, list[Finding]]:
+    cap_sites: dict[str, list[str]],
+) -> PlanningInstance:
+    """The work the plan's own parameters give, with the sites it chose for each cap."""
+    jurisdictions = list(parameters.jurisdictions) or None
     findings = (
         read_findings_file(findings_file)
         if findings_file
         else assessed_findings(db, organization, jurisdictions, parameters.start)
     )
-    assets, sites = planned_assets_and_sites(db, organization, findings)
-    return build_instance(findings, assets, sites, catalogue, parameters, role_table()), findings
-
-
-def print_plan(plan: Plan) -> None:
-    summary = Table(title="Replacement plan", show_header=False)
-    summary.add_row("method", f"{plan.method} ({plan.solver_status}, {plan.seconds:.1f} s)")
-    summary.add_row("objective (risk-weighted exposure)", f"{plan.objective:,.1f}")
-    summary.add_row("proven lower bound", f"{plan.bound:,.1f}")
-    summary.add_row("gap", f"{plan.gap:.2%}")
-    summary.add_row(
-        "greedy (earliest deadline first)",
-        f"{plan.greedy_objective:,.1f} ({plan.improvement_over_greedy:.2%} better)",
+    inputs = planning_inputs(db, organization, findings, parameters.start)
+    return build_instance(
+        findings,
+        inputs.assets,
+        inputs.sites,
+        catalogue,
+        parameters,
+        role_table(),
+        inputs.cap_members,
+        cap_sites=cap_sites,
     )
-    summary.add_row("tasks (site-weeks)", f"{len(plan.tasks):,}")
-    summary.add_row("left out of the horizon", f"{len(plan.unscheduled):,}")
-    summary.add_row("total cost", f"{plan.total_cost:,.0f} {plan.currency}")
-    if plan.tasks:
-        summary.add_row("first / last week", f"{plan.tasks[0].week_start} / {plan.tasks[-1].week_start}")
-    console.print(summary)
-    if plan.unmet:
-        table = Table(title="Deadlines that cannot be met")
-        for column in (
-            "deadline",
-            "region",
-            "sites",
-            "assets",
-            "days late",
-            "not in horizon",
-            "what would fix it",
-        ):
-            table.add_column(column)
-        for u in plan.unmet:
-            if u.fix is None:
-                remedy = "none: the deadline passed before the plan's first week ends"
-                if "need more crew-days" in u.cause:
-                    remedy += "; some sites also need more crews in one week (see unscheduled)"
-            else:
-                parts = [f"+{n} crews in {r}" for r, n in u.fix.extra_crews.items()]
-                if u.fix.extra_budget_per_quarter:
-                    parts.append(f"+{u.fix.extra_budget_per_quarter:,.0f} {plan.currency} per quarter")
-                remedy = (", ".join(parts) or "no more crews here; see other regions") + (
-                    "" if u.fix.verified else " (not enough: neighbour/precedence rules)"
-                )
-            table.add_row(
-                str(u.deadline),
-                u.region,
-                f"{u.sites:,}",
-                f"{u.assets:,}",
-                f"{u.days_late:,}",
-                f"{u.not_done_in_horizon:,}",
-                remedy,
-            )
-        console.print(table)
-    for note in plan.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 def plan_command(
@@ -205,7 +162,16 @@ def plan_command(
         typer.Option("--findings", help="Findings from `netvet assess --json` instead of assessing now."),
     ] = None,
     greedy: Annotated[
-        bool, typer.Option("--greedy", help="Earliest deadline first only, no optimiser.")
+        bool,
+        typer.Option(
+            "--greedy", help="Earliest deadline first only (and caps: cheapest sites per unit), no optimiser."
+        ),
+    ] = False,
+    binding_only: Annotated[
+        bool,
+        typer.Option(
+            "--binding-only", help="Leave out assets that only guidance (advisory findings) reaches."
+        ),
     ] = False,
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1, help="Seconds the optimiser may take.")
@@ -228,7 +194,7 @@ def plan_command(
     ] = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
 ) -> None:
-    """Plan the replacement of every asset with a violation or due finding, under crews, budget and deadlines."""
+    """Plan the replacement of every asset binding rules (and, unless --binding-only, guidance) reach, under crews, budget and deadlines."""
     if check is not None:
         check_command(check, findings_file, catalogue_file, organization)
         return
@@ -243,10 +209,11 @@ def plan_command(
         crew_table = parse_crews(crews)
         with database() as db, progress_bar(transient=True) as progress:
             task = progress.add_task("reading findings", total=4)
+            monday = day - timedelta(days=day.weekday())
             findings = (
                 read_findings_file(findings_file)
                 if findings_file
-                else assessed_findings(db, organization, jurisdictions, day - timedelta(days=day.weekday()))
+                else assessed_findings(db, organization, jurisdictions, monday)
             )
             parameters = PlanningParameters(
                 start=day,
@@ -256,11 +223,21 @@ def plan_command(
                 neighbour_km=neighbour_km,
                 precedence=rules,
                 jurisdictions=tuple(jurisdictions or ()),
+                advisory_work=not binding_only,
             )
             progress.update(task, advance=1, description="reading the inventory")
-            assets, sites = planned_assets_and_sites(db, organization, findings)
-            progress.update(task, advance=1, description="building work packages")
-            instance = build_instance(findings, assets, sites, catalogue, parameters, role_table())
+            inputs = planning_inputs(db, organization, findings, parameters.start)
+            progress.update(task, advance=1, description="building work packages and choosing cap sites")
+            instance = build_instance(
+                findings,
+                inputs.assets,
+                inputs.sites,
+                catalogue,
+                parameters,
+                role_table(),
+                inputs.cap_members,
+                CapMethod.GREEDY if greedy else CapMethod.OPTIMAL,
+            )
             progress.update(
                 task,
                 advance=1,
@@ -274,7 +251,7 @@ def plan_command(
         raise fail(str(exc)) from None
     if not instance.packages:
         console.print(
-            "nothing to plan: no violation or due finding names an asset (has `netvet assess` found any?)"
+            "nothing to plan: no binding or advisory finding names an asset (has `netvet assess` found any?)"
         )
     path = json_file or get_settings().output_dir / f"plan-{parameters.start}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -300,27 +277,25 @@ def check_command(
         parameters = PlanningParameters(
             start=date.fromisoformat(str(params["start"])),
             horizon_weeks=int(params["horizon_weeks"]),
-            crews=CrewTable(
-                int(params["crews"]["default"]),
-                {str(k): int(v) for k, v in params["crews"].get("regions", {}).items()},
-            ),
+            crews=CrewTable.from_dict(params["crews"]),
             budget_per_quarter=params.get("budget_per_quarter"),
             neighbour_km=params.get("neighbour_km"),
             precedence=tuple(PrecedenceRule.parse(str(p)) for p in params.get("precedence", [])),
             jurisdictions=tuple(params.get("jurisdictions") or ()),
+            advisory_work=bool(params.get("advisory_work", True)),
         )
+        cap_sites = {
+            f"{c['rule_id']}@{c.get('country') or ''}": list(c.get("sites") or [])
+            for c in raw.get("caps") or []
+            if isinstance(c, dict) and c.get("planned")
+        }
         with database() as db, console.status("rebuilding the work from the inventory"):
-            instance, _ = _instance_for(
-                db,
-                organization,
-                findings_file,
-                parameters,
-                cost_catalogue(catalogue_file),
-                list(parameters.jurisdictions) or None,
+            instance = _instance_for(
+                db, organization, findings_file, parameters, cost_catalogue(catalogue_file), cap_sites
             )
         if not instance.packages:
             instance = None
-    except (KeyError, TypeError, ValueError, RuntimeError, DataFileError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, DataFileError) as exc:
         err_console.print(f"[yellow]note:[/] checking without the inventory ({exc})", highlight=False)
     violations = check_plan(raw, instance)
     scope = "its own constraints and the stored inventory" if instance else "its own constraints"

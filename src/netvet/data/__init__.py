@@ -134,6 +134,10 @@ def cost_catalogue(path: Path | str | None = None) -> CostCatalogue:
     """The shipped cost catalogue, or the user's in the same schema. Raises DataFileError."""
     # Imported here: the planning package brings numpy and the optimiser, which a data file's reader
     # (and `netvet screen-name`) must not pay for at start-up.
-    from netvet.planning.catalogue import CostCatalogue
+    from netvet.planning.catalogue import CatalogueError, CostCatalogue
 
-    return CostCatalogue.from_mapping(load_yaml_file(path or DATA_DIR / "costs.yaml", "costs.schema.json"))
+    source = Path(path or DATA_DIR / "costs.yaml")
+    try:
+        return CostCatalogue.from_mapping(load_yaml_file(source, "costs.schema.json"))
+    except CatalogueError as exc:
+        raise DataFileError(source, str(exc), key=exc.key) from exc

@@ -1,22 +1,25 @@
 """The rip-and-replace planner: findings, assets and sites in; a scheduled, costed plan out.
 
 Pure: no I/O. `make_plan` is the one entry point the CLI, API and reports use; `check_plan` verifies
-any plan (ours or a user's edited one); `gantt_by_region` gives the report its chart data.
+any plan (ours or a user's edited one); `gantt_by_region` and `gantt_projects` give the report its
+chart data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 from netvet.model.findings import Finding
 from netvet.model.inventory import Asset, Site
 from netvet.model.roles import RoleTable
+from netvet.planning.builder import build_instance
+from netvet.planning.caps import CapMethod
 from netvet.planning.catalogue import CostCatalogue
-from netvet.planning.checker import PlanViolation, check_plan
-from netvet.planning.gantt import GanttRegion, gantt_by_region
+from netvet.planning.checker import check_plan
+from netvet.planning.gantt import GanttProject, GanttRegion, gantt_by_region, gantt_projects
 from netvet.planning.heuristic import greedy_schedule, total_exposure
-from netvet.planning.instance import PlanningInstance, WorkPackage, build_instance
+from netvet.planning.instance import Job, PlanningInstance, WorkPackage
 from netvet.planning.optimiser import SolveReport, optimise
 from netvet.planning.parameters import (
     CrewTable,
@@ -26,6 +29,7 @@ from netvet.planning.parameters import (
     default_horizon,
 )
 from netvet.planning.plan import Plan, PlanTask, build_plan
+from netvet.planning.violation import PlanViolation
 
 
 class PlanMethod(StrEnum):
@@ -42,8 +46,7 @@ def solve(
     if method is PlanMethod.GREEDY:
         schedule = greedy_schedule(instance)
         value = total_exposure(instance, schedule)
-        trivial = sum(instance.exposure(p, 0) for p in instance.packages)
-        report = SolveReport("greedy", "earliest deadline first", trivial, 0.0, value)
+        report = SolveReport("greedy", "earliest deadline first", instance.least_exposure(), 0.0, value)
     else:
         schedule, report = optimise(instance, time_limit=time_limit, relative_gap=relative_gap)
     return build_plan(instance, schedule, report)
@@ -58,15 +61,20 @@ def make_plan(
     roles: RoleTable | None = None,
     method: PlanMethod = PlanMethod.OPTIMISE,
     time_limit: float = 100.0,
+    cap_members: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan:
-    instance = build_instance(findings, assets, sites, catalogue, parameters, roles)
+    caps = CapMethod.GREEDY if method is PlanMethod.GREEDY else CapMethod.OPTIMAL
+    instance = build_instance(findings, assets, sites, catalogue, parameters, roles, cap_members, caps)
     return solve(instance, method, time_limit)
 
 
 __all__ = [
+    "CapMethod",
     "CostCatalogue",
     "CrewTable",
+    "GanttProject",
     "GanttRegion",
+    "Job",
     "Plan",
     "PlanMethod",
     "PlanTask",
@@ -80,6 +88,7 @@ __all__ = [
     "check_plan",
     "default_horizon",
     "gantt_by_region",
+    "gantt_projects",
     "make_plan",
     "solve",
 ]

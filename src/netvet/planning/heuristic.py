@@ -1,44 +1,217 @@
-"""A constructive schedule: place packages one by one, each in the earliest week it fits.
+"""A constructive schedule: place jobs one by one, each as early as its crews, money and rules allow.
 
-This is the serial schedule-generation scheme of project scheduling. Given earliest-deadline-first
-order it is the greedy planner; given the optimiser's weeks as the order it turns an aggregated
-solution into site-by-site weeks and repairs what aggregation ignored (neighbour conflicts).
+This is the serial schedule-generation scheme of project scheduling, with work spread over weeks: a
+job takes what crew-days its pool has left each week until its crew-days are done, and a phase with
+a shortest length is paced over it (its crew-days spread evenly over its minimum weeks, catching up
+when a week is short). Work whose deadline had already passed when the plan starts is placed first,
+in order of risk (weekly exposure, then exposure per crew-day); the rest follows the given order:
+earliest deadline first for the greedy plan, or the optimiser's weeks.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from netvet.planning.instance import PlanningInstance, WorkPackage
+from netvet.planning.instance import PlanningInstance, Pool, WorkPackage
 
-Schedule = list[int | None]  # week index per package, None when not done within the horizon
-_EPS = 1e-6
+_EPS = 1e-9
 
 
-@dataclass(frozen=True)
-class Resources:
-    """Crew-days per region per week and money per quarter (None: no budget limit)."""
+def _floor3(value: float) -> float:
+    """Crew-days in thousandths, so a week's shares never add up past its capacity."""
+    return math.floor(value * 1000 + 1e-6) / 1000
 
-    capacity: Mapping[str, float]
-    budget_per_quarter: float | None
+
+@dataclass
+class Schedule:
+    """When each job is done: crew-days per week, first and last week (None: not within the horizon)."""
+
+    work: list[dict[int, float]]
+    start: list[int | None]
+    finish: list[int | None]
 
     @classmethod
-    def of(cls, instance: PlanningInstance) -> Resources:
-        return cls(
-            {r: instance.capacity(r) for r in instance.regions}, instance.parameters.budget_per_quarter
+    def empty(cls, jobs: int) -> Schedule:
+        return cls([{} for _ in range(jobs)], [None] * jobs, [None] * jobs)
+
+    def done(self, package: WorkPackage) -> int | None:
+        """The week a package's last phase finishes."""
+        return self.finish[package.jobs[-1]]
+
+
+@dataclass
+class Resources:
+    """Crew-days per pool and week, and money per quarter (None: no budget limit)."""
+
+    capacity: dict[Pool, list[float]]
+    budget: list[float] | None
+
+    @classmethod
+    def of(
+        cls, instance: PlanningInstance, extra: Mapping[Pool, int] | None = None, extra_budget: float = 0.0
+    ) -> Resources:
+        days = instance.catalogue.days_per_crew_week
+        capacity = {
+            pool: [instance.capacity(pool) + (extra or {}).get(pool, 0) * days] * instance.horizon
+            for pool in instance.pools
+        }
+        budget = instance.parameters.budget_per_quarter
+        quarters = max(instance.quarter_of_week(), default=0) + 1
+        return cls(capacity, None if budget is None else [budget + extra_budget] * quarters)
+
+
+class Placer:
+    """The state of a schedule being built: what each pool and quarter has left, who is out of service."""
+
+    def __init__(self, instance: PlanningInstance, resources: Resources | None = None) -> None:
+        self.instance = instance
+        resources = resources or Resources.of(instance)
+        self.capacity = {pool: list(weeks) for pool, weeks in resources.capacity.items()}
+        self.budget = list(resources.budget) if resources.budget is not None else None
+        self.quarter = instance.quarter_of_week()
+        self.busy: list[set[str]] = [set() for _ in range(instance.horizon)]
+        self.adjacent: dict[str, set[str]] = defaultdict(set)
+        for a, b in instance.neighbour_sites:
+            self.adjacent[a].add(b)
+            self.adjacent[b].add(a)
+        self.groups_of_first: dict[int, list[int]] = defaultdict(list)
+        for g, group in enumerate(instance.group_precedence):
+            for q in group.after:
+                self.groups_of_first[instance.packages[q].jobs[0]].append(g)
+        self.schedule = Schedule.empty(len(instance.jobs))
+        self.placed = [False] * len(instance.jobs)
+
+    def copy(self) -> Placer:
+        twin = copy.copy(self)
+        twin.capacity = {pool: list(weeks) for pool, weeks in self.capacity.items()}
+        twin.budget = list(self.budget) if self.budget is not None else None
+        twin.busy = [set(s) for s in self.busy]
+        twin.schedule = Schedule(
+            [dict(w) for w in self.schedule.work], list(self.schedule.start), list(self.schedule.finish)
         )
+        twin.placed = list(self.placed)
+        return twin
+
+    def release(self, j: int) -> int | None:
+        """The first week job j may work in, or None when work it waits for is not done."""
+        instance = self.instance
+        start = 0
+        for b in instance.job_predecessors[j]:
+            finish = self.schedule.finish[b]
+            if not self.placed[b] or finish is None:
+                return None
+            start = max(start, finish + 1)
+        for g in self.groups_of_first[j]:
+            for q in instance.group_precedence[g].before:
+                last = instance.packages[q].jobs[-1]
+                finish = self.schedule.finish[last]
+                if not self.placed[last] or finish is None:
+                    return None  # a BEFORE package is still to come, or left out
+                start = max(start, finish + 1)
+        return start
+
+    def place(self, j: int, earliest: int = 0) -> bool:
+        """Put job j in the earliest weeks it fits; False (and nothing held) when it does not fit."""
+        instance = self.instance
+        self.placed[j] = True
+        job = instance.jobs[j]
+        package = instance.packages[job.package]
+        first = self.release(j)
+        if first is None:
+            return False
+        weeks = self.capacity[instance.pool(job)]
+        near = self.adjacent.get(package.site_id, set())
+        horizon = instance.horizon
+        total = job.crew_days
+        span = max(1, job.min_weeks)
+        rate = job.cost / total if total > 0 else 0.0
+        work: dict[int, float] = {}
+        spent: dict[int, float] = defaultdict(float)  # money this job takes from each quarter so far
+        done = 0.0
+        start: int | None = None
+        t = max(first, earliest)
+        while t < horizon:
+            if near and near & self.busy[t]:
+                t += 1
+                continue
+            q = self.quarter[t]
+            money = self.budget[q] - spent[q] if self.budget is not None else math.inf
+            if total <= _EPS:  # no crew-days: it needs only its money, in one week
+                if money + 1e-6 >= job.cost:
+                    work[t] = 0.0
+                    start = t
+                    break
+                t += 1
+                continue
+            # Paced: by the i-th week of the phase at most i / span of its crew-days are done.
+            target = total * min(1.0, ((t - start + 1) if start is not None else 1) / span)
+            amount = min(weeks[t], target - done, money / rate if rate > 0 else math.inf)
+            amount = total - done if amount > 0 and total - done - amount <= 1e-6 else _floor3(amount)
+            if amount > _EPS:
+                if start is None:
+                    start = t
+                work[t] = amount
+                spent[q] += amount * rate
+                done += amount
+                if total - done <= 1e-6:
+                    break
+            t += 1
+        if start is None or t >= horizon or start + span - 1 >= horizon:
+            return False
+        for week, amount in work.items():
+            weeks[week] -= amount
+            if self.budget is not None:
+                self.budget[self.quarter[week]] -= job.cost if total <= _EPS else amount * rate
+            self.busy[week].add(package.site_id)
+        self.schedule.work[j] = work
+        self.schedule.start[j] = start
+        self.schedule.finish[j] = max(max(work), start + span - 1)
+        return True
+
+    def place_all(self, order: Iterable[int], earliest: Sequence[int] | None = None) -> None:
+        for j in order:
+            if not self.placed[j]:
+                self.place(j, earliest[j] if earliest is not None else 0)
+
+
+def package_density(package: WorkPackage) -> float:
+    return package.weight / package.crew_days if package.crew_days > 0 else math.inf
 
 
 def edf_key(package: WorkPackage) -> tuple[float, ...]:
     """Earliest deadline first; among equal deadlines the most exposure removed per crew-day."""
-    density = package.weight / package.crew_days if package.crew_days > 0 else float("inf")
-    return (float(package.deadline_week), -density)
+    return (float(package.deadline_week), -package_density(package))
+
+
+def risk_key(package: WorkPackage) -> tuple[float, ...]:
+    """Highest weekly exposure first, then the most exposure removed per crew-day."""
+    return (-package.weight, -package_density(package))
+
+
+def overdue_packages(instance: PlanningInstance) -> set[int]:
+    """Packages whose deadline had passed at the start, and every package they wait for."""
+    chosen = {p.index for p in instance.packages if p.overdue}
+    waits_for: dict[int, set[int]] = defaultdict(set)
+    for a, b in instance.site_precedence:
+        waits_for[b].add(a)
+    for group in instance.group_precedence:
+        for q in group.after:
+            waits_for[q].update(group.before)
+    stack = list(chosen)
+    while stack:
+        for a in waits_for[stack.pop()]:
+            if a not in chosen:
+                chosen.add(a)
+                stack.append(a)
+    return chosen
 
 
 def precedence_levels(instance: PlanningInstance) -> list[int]:
-    """0 for packages no group rule holds back; one more for each group rule they wait on."""
+    """Per package: 0 when no group rule holds it back; one more for each group rule it waits on."""
     level = [0] * len(instance.packages)
     for _ in range(len(instance.group_precedence) + 2):
         changed = False
@@ -58,125 +231,46 @@ def precedence_levels(instance: PlanningInstance) -> list[int]:
 
 
 def priority_order(
-    instance: PlanningInstance, key: Callable[[WorkPackage], tuple[float, ...]], levels_first: bool = True
+    instance: PlanningInstance,
+    key: Callable[[WorkPackage], tuple[float, ...]],
+    packages: Iterable[int] | None = None,
+    levels_first: bool = True,
 ) -> list[int]:
-    """Packages sorted by `key`, with predecessors never after their successors.
+    """Jobs of the given packages (default: all) by their package's key, predecessors never after successors.
 
     `levels_first` puts every package a group rule holds back after all those it waits for; an
     order that already respects the rules (the optimiser's weeks) can leave it off.
     """
-    packages = instance.packages
-    keys = [key(p) for p in packages]
+    chosen = sorted(packages) if packages is not None else range(len(instance.packages))
+    keys = {i: key(instance.packages[i]) for i in chosen}
     # A predecessor inherits its successor's urgency, so the pair stays together and in order.
-    for before, after in sorted(instance.site_precedence, key=lambda pq: -packages[pq[1]].stage):
-        if keys[after] < keys[before]:
+    for before, after in sorted(instance.site_precedence, key=lambda pq: -instance.packages[pq[1]].stage):
+        if before in keys and after in keys and keys[after] < keys[before]:
             keys[before] = keys[after]
     level = precedence_levels(instance)
-    if levels_first:
-        return sorted(
-            range(len(packages)), key=lambda i: (level[i], keys[i], packages[i].stage, packages[i].site_id)
-        )
-    # keys[i][0] is the week the order comes from; group rules break ties within a week.
-    return sorted(
-        range(len(packages)),
-        key=lambda i: (keys[i][0], level[i], keys[i], packages[i].stage, packages[i].site_id),
-    )
+
+    def order_key(i: int) -> tuple[object, ...]:
+        p = instance.packages[i]
+        if levels_first:
+            return (level[i], keys[i], p.stage, p.site_id)
+        return (keys[i][0], level[i], keys[i], p.stage, p.site_id)  # keys[i][0] is the week
+
+    return [j for i in sorted(keys, key=order_key) for j in instance.packages[i].jobs]
 
 
-def list_schedule(
-    instance: PlanningInstance,
-    order: Sequence[int],
-    resources: Resources | None = None,
-    earliest: Sequence[int] | None = None,
-) -> Schedule:
-    """Place each package in `order` in the earliest week (from `earliest`, default 0) where it fits."""
-    resources = resources or Resources.of(instance)
-    packages = instance.packages
-    horizon = instance.horizon
-    quarter = instance.quarter_of_week()
-    cap_left = {r: [resources.capacity.get(r, 0.0)] * horizon for r in instance.regions}
-    budget = resources.budget_per_quarter
-    budget_left = [budget if budget is not None else float("inf")] * (max(quarter) + 1)
-    next_quarter = [horizon] * horizon  # first week of the following quarter
-    for t in range(horizon - 2, -1, -1):
-        next_quarter[t] = t + 1 if quarter[t + 1] != quarter[t] else next_quarter[t + 1]
-    busy: list[set[str]] = [set() for _ in range(horizon)]
-    adjacent: dict[str, set[str]] = defaultdict(set)
-    for a, b in instance.neighbour_sites:
-        adjacent[a].add(b)
-        adjacent[b].add(a)
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    for before, after in instance.site_precedence:
-        predecessors[after].append(before)
-    groups_of_after: dict[int, list[int]] = defaultdict(list)
-    for g, group in enumerate(instance.group_precedence):
-        for q in group.after:
-            groups_of_after[q].append(g)
-    # First week each region may still have room, so full weeks are not scanned again and again.
-    min_need = {
-        r: min((p.crew_days for p in packages if p.region == r), default=0.0) for r in instance.regions
-    }
-    first_open = dict.fromkeys(instance.regions, 0)
-
-    week: Schedule = [None] * len(packages)
-    placed = [False] * len(packages)
-    group_release: dict[int, int | None] = {}
-
-    def release_of_group(g: int) -> int | None:
-        if g not in group_release:
-            before = instance.group_precedence[g].before
-            if not all(placed[p] for p in before):
-                return None  # order broken: a BEFORE package is still to come
-            weeks = [week[p] for p in before]
-            group_release[g] = (
-                None if any(w is None for w in weeks) else max(w for w in weeks if w is not None) + 1
-            )
-        return group_release[g]
-
-    for i in order:
-        p = packages[i]
-        placed[i] = True
-        start = earliest[i] if earliest is not None else 0
-        blocked = False
-        for pred in predecessors[i]:
-            pw = week[pred]
-            if pw is None:
-                blocked = True
-                break
-            start = max(start, pw + 1)
-        for g in groups_of_after[i]:
-            release = release_of_group(g)
-            if release is None:
-                blocked = True
-                break
-            start = max(start, release)
-        if blocked:
-            continue
-        caps = cap_left[p.region]
-        near = adjacent.get(p.site_id, set())
-        t = max(start, first_open[p.region])
-        while t < horizon:
-            if budget_left[quarter[t]] + _EPS < p.cost:
-                t = next_quarter[t]  # the rest of this quarter has no money for it either
-                continue
-            if caps[t] + _EPS >= p.crew_days and not (near and near & busy[t]):
-                break
-            t += 1
-        if t >= horizon:
-            continue
-        week[i] = t
-        caps[t] -= p.crew_days
-        budget_left[quarter[t]] -= p.cost
-        busy[t].add(p.site_id)
-        while first_open[p.region] < horizon and caps[first_open[p.region]] + _EPS < min_need[p.region]:
-            first_open[p.region] += 1
-    return week
+def place_overdue(instance: PlanningInstance, resources: Resources | None = None) -> Placer:
+    """A placer holding the overdue work, started first in order of risk."""
+    placer = Placer(instance, resources)
+    placer.place_all(priority_order(instance, risk_key, overdue_packages(instance)))
+    return placer
 
 
 def greedy_schedule(instance: PlanningInstance, resources: Resources | None = None) -> Schedule:
-    """The earliest-deadline-first plan."""
-    return list_schedule(instance, priority_order(instance, edf_key), resources)
+    """The earliest-deadline-first plan (after the overdue work)."""
+    placer = place_overdue(instance, resources)
+    placer.place_all(priority_order(instance, edf_key))
+    return placer.schedule
 
 
 def total_exposure(instance: PlanningInstance, schedule: Schedule) -> float:
-    return sum(instance.exposure(p, schedule[p.index]) for p in instance.packages)
+    return sum(instance.exposure(p, schedule.done(p)) for p in instance.packages)

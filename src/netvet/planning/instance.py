@@ -1,27 +1,42 @@
-"""The task builder: from findings, assets and sites to work packages a schedule can place.
+"""The planning instance: what must be replaced, grouped into work packages, and the jobs a schedule places.
 
-A work package is the replacement work at one site that is done in one week. A site whose work is
-split by precedence (say transport before RAN) gets one package per stage; otherwise all its
-non-compliant assets go in one visit. Each package carries its cost, crew-days, risk weight and the
-earliest deadline among the findings that drive it.
+A work package is the replacement work at one site (one per stage when precedence rules split a
+site's work). It is done in one or more phases, each a job: a domain without phases in the catalogue
+is one job for the region's field crews; a core swap is a parallel run, a migration and a
+decommission, each with its own crew type and shortest length. A job's crew-days may be spread over
+any weeks, under each week's capacity of its crews; a package is done when its last job finishes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from netvet.model.findings import Finding, FindingStatus
-from netvet.model.inventory import Asset, Site
-from netvet.model.roles import RoleTable
-from netvet.planning.catalogue import CostCatalogue
-from netvet.planning.neighbours import neighbour_pairs
-from netvet.planning.parameters import PlanningParameters, PrecedenceScope, quarter_label
+from netvet.planning.caps import CapOutcome
+from netvet.planning.catalogue import FIELD_CREW, CostCatalogue
+from netvet.planning.parameters import PlanningParameters, quarter_label
 
-PLANNED_STATUSES = (FindingStatus.VIOLATION, FindingStatus.DUE)
 NO_REGION = "(no region)"
+Pool = tuple[str, str]  # the crews a job draws on: (crew type, region); network-wide crews have region ""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One phase of a work package."""
+
+    index: int
+    package: int
+    position: int  # the phase's place in its package, from 0
+    phase: str
+    crew: str
+    crew_days: float
+    cost: float
+    min_weeks: int  # the phase lasts at least this many weeks, from its first week to its last
+
+    def pool(self, region: str) -> Pool:
+        return (self.crew, region) if self.crew == FIELD_CREW else (self.crew, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +50,11 @@ class WorkPackage:
     cost: float
     crew_days: float
     weight: float  # exposure of one week in service, before any lateness multiplier
-    deadline: date | None
+    deadline: date | None  # the earliest deadline among the binding findings that reach its assets
     deadline_week: int  # last week whose end meets the deadline; -1 if none can
     rule_ids: tuple[str, ...]
+    jobs: tuple[int, ...] = ()
+    overdue: bool = False  # the deadline passed before the plan starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,25 +66,64 @@ class GroupPrecedence:
     after: tuple[int, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class UnknownWork:
+    """Findings that could not be decided for lack of data: not planned, reported."""
+
+    rule_id: str
+    jurisdiction: str
+    assets: int
+    sites: int
+    example: str  # one finding's explanation, which says what is missing
+
+
 @dataclass
 class PlanningInstance:
     parameters: PlanningParameters
     catalogue: CostCatalogue
     packages: list[WorkPackage]
+    jobs: list[Job]
     regions: list[str]
     site_precedence: list[tuple[int, int]]  # (before package, after package) at one site
     group_precedence: list[GroupPrecedence]
     neighbour_sites: list[tuple[str, str]]
     site_coordinates: dict[str, tuple[float, float]]
     notes: list[str] = field(default_factory=list)
+    caps: list[CapOutcome] = field(default_factory=list)
+    unknown: list[UnknownWork] = field(default_factory=list)
 
     @property
     def horizon(self) -> int:
         return self.parameters.horizon_weeks
 
-    def capacity(self, region: str) -> float:
-        """Crew-days a region can spend in one week."""
-        return self.parameters.crews.crews(region) * self.catalogue.days_per_crew_week
+    def pool(self, job: Job) -> Pool:
+        return job.pool(self.packages[job.package].region)
+
+    @cached_property
+    def pools(self) -> list[Pool]:
+        return sorted({self.pool(j) for j in self.jobs})
+
+    def teams(self, crew: str) -> int:
+        default = self.catalogue.specialists[crew].teams if crew in self.catalogue.specialists else 0
+        return self.parameters.crews.teams(crew, default)
+
+    def capacity(self, pool: Pool) -> float:
+        """Crew-days a pool of crews can spend in one week."""
+        crew, region = pool
+        count = self.parameters.crews.crews(region) if crew == FIELD_CREW else self.teams(crew)
+        return count * self.catalogue.days_per_crew_week
+
+    @cached_property
+    def job_predecessors(self) -> list[list[int]]:
+        """Jobs that must finish in an earlier week than each job starts: the phase before it, and the
+        last phase of any package a site rule puts first."""
+        before: list[list[int]] = [[] for _ in self.jobs]
+        for p in self.packages:
+            for a, b in zip(p.jobs, p.jobs[1:], strict=False):
+                before[b].append(a)
+        for a, b in self.site_precedence:
+            before[self.packages[b].jobs[0]].append(self.packages[a].jobs[-1])
+        return before
 
     def quarter_of_week(self) -> list[int]:
         """For each week of the horizon, the index of its calendar quarter (from 0)."""
@@ -81,16 +137,44 @@ class PlanningInstance:
             seen.setdefault(quarter_label(self.parameters.week_start(t)), None)
         return list(seen)
 
-    def neighbour_package_pairs(self) -> list[tuple[int, int]]:
-        by_site: dict[str, list[int]] = defaultdict(list)
+    def earliest_finish(self) -> list[int]:
+        """The earliest week each job can finish with unlimited crews: its phases' shortest lengths,
+        one after the other, after whatever precedence holds it back."""
+        finish = [0] * len(self.jobs)
+        group_after: dict[int, list[int]] = defaultdict(list)
+        for g, group in enumerate(self.group_precedence):
+            for q in group.after:
+                group_after[self.packages[q].jobs[0]].append(g)
+        for _ in range(len(self.group_precedence) + 1):
+            changed = False
+            for job in self.jobs:  # jobs are numbered package by package, phases in order
+                start = max((finish[b] + 1 for b in self.job_predecessors[job.index]), default=0)
+                for g in group_after[job.index]:
+                    start = max(
+                        start,
+                        max(finish[self.packages[p].jobs[-1]] for p in self.group_precedence[g].before) + 1,
+                    )
+                value = start + max(1, job.min_weeks) - 1
+                if value != finish[job.index]:
+                    finish[job.index] = value
+                    changed = True
+            if not changed:
+                break
+        return finish
+
+    def least_exposure(self) -> float:
+        """A bound no plan can beat: each package done at its earliest finish (or never, past the horizon)."""
+        earliest = self.earliest_finish()
+        total = 0.0
         for p in self.packages:
-            by_site[p.site_id].append(p.index)
-        return [(a, b) for s1, s2 in self.neighbour_sites for a in by_site[s1] for b in by_site[s2]]
+            week = earliest[p.jobs[-1]]
+            total += self.exposure(p, week if week < self.horizon else None)
+        return total
 
     def exposure(self, package: WorkPackage, week: int | None) -> float:
-        """Risk-weighted exposure of a package done in `week` (None: not done within the horizon).
+        """Risk-weighted exposure of a package finished in `week` (None: not done within the horizon).
 
-        Each week in service (the week of the work included) counts its weight, times the late
+        Each week in service (the week the work finishes included) counts its weight, times the late
         multiplier once the deadline week has passed.
         """
         risk = self.catalogue.risk
@@ -109,172 +193,3 @@ def deadline_week(parameters: PlanningParameters, deadline: date | None) -> int:
     if deadline is None:
         return 10**6
     return max(-1, ((deadline - parameters.start).days - 6) // 7)
-
-
-def _stages(domains: set[str], rules: Sequence[tuple[str, str]]) -> dict[str, int]:
-    """Stage of each domain at a site: its longest chain of predecessors among the domains present."""
-    stage = dict.fromkeys(domains, 0)
-    for _ in range(len(domains)):
-        changed = False
-        for before, after in rules:
-            if before in stage and after in stage and stage[after] <= stage[before]:
-                stage[after] = stage[before] + 1
-                changed = True
-        if not changed:
-            break
-    return stage
-
-
-def build_instance(
-    findings: Iterable[Finding],
-    assets: Iterable[Asset],
-    sites: Iterable[Site],
-    catalogue: CostCatalogue,
-    parameters: PlanningParameters,
-    roles: RoleTable | None = None,
-) -> PlanningInstance:
-    """Turn every violation and due finding on an asset into replacement work, grouped by site."""
-    notes: list[str] = []
-    asset_by_id = {a.id: a for a in assets}
-    site_by_id = {s.id: s for s in sites}
-    jurisdictions = {j.upper() for j in parameters.jurisdictions}
-    # The deadline that drives an asset is the earliest among its findings.
-    asset_deadline: dict[str, date | None] = {}
-    asset_rules: dict[str, set[str]] = defaultdict(set)
-    skipped_network = 0
-    licence_assets: set[str] = set()
-    for finding in findings:
-        if finding.status not in PLANNED_STATUSES:
-            continue
-        if jurisdictions and finding.jurisdiction.upper() not in jurisdictions:
-            continue
-        if finding.effect == "licence" and finding.asset_id is not None:
-            # A missing licence (the US Entity List's, say) is cured by a licence, not by ripping the
-            # equipment out: such findings alone make no replacement work.
-            licence_assets.add(finding.asset_id)
-            continue
-        if finding.asset_id is None:
-            skipped_network += 1
-            continue
-        if finding.asset_id not in asset_by_id:
-            notes.append(
-                f"finding {finding.rule_id} names asset {finding.asset_id}, which the inventory lacks"
-            )
-            continue
-        # A violation without a deadline is already in breach: treat it as due on the start date.
-        deadline = finding.deadline
-        if deadline is None and finding.status is FindingStatus.VIOLATION:
-            deadline = parameters.start
-        if finding.asset_id not in asset_deadline:
-            asset_deadline[finding.asset_id] = deadline
-        else:
-            prior = asset_deadline[finding.asset_id]
-            asset_deadline[finding.asset_id] = (
-                min(prior, deadline) if prior and deadline else (prior or deadline)
-            )
-        asset_rules[finding.asset_id].add(finding.rule_id)
-    unplanned_licences = licence_assets - asset_rules.keys()
-    if unplanned_licences:
-        notes.append(
-            f"{len(unplanned_licences)} asset(s) need only a licence or authorisation (no removal or ban "
-            "reaches them) and are not planned for replacement"
-        )
-    if skipped_network:
-        notes.append(
-            f"{skipped_network} network-wide finding(s) (such as caps) name no asset and are not planned: "
-            "choosing which sites to clear for a cap is left to the user"
-        )
-
-    rule_pairs = [(r.before.value, r.after.value) for r in parameters.precedence]
-    by_site: dict[str, list[Asset]] = defaultdict(list)
-    for asset_id in sorted(asset_deadline):
-        asset = asset_by_id[asset_id]
-        by_site[asset.site_id].append(asset)
-
-    packages: list[WorkPackage] = []
-    site_precedence: list[tuple[int, int]] = []
-    coordinates: dict[str, tuple[float, float]] = {}
-    regions: set[str] = set()
-    for site_id in sorted(by_site):
-        site = site_by_id.get(site_id)
-        if site is None:
-            notes.append(
-                f"site {site_id} of asset {by_site[site_id][0].id} is not in the inventory; region unknown"
-            )
-        region = (site.region if site else None) or NO_REGION
-        regions.add(region)
-        if site is not None and site.latitude is not None and site.longitude is not None:
-            coordinates[site_id] = (site.latitude, site.longitude)
-        site_assets = by_site[site_id]
-        stage_of = _stages({a.domain.value for a in site_assets}, rule_pairs)
-        visit = catalogue.site_visit(site.kind if site else None)
-        first_index = len(packages)
-        for stage in sorted(set(stage_of.values())):
-            members = [a for a in site_assets if stage_of[a.domain.value] == stage]
-            cost = 0.0
-            crew_days = 0.0
-            weight = 0.0
-            for a in members:
-                unit = catalogue.asset_cost(a.role, a.domain, roles)
-                cost += unit.equipment_cost
-                crew_days += unit.crew_days
-                weight += catalogue.risk.weight(a.domain)
-            if stage == 0:  # the site overhead is paid on the first visit
-                cost += visit.equipment_cost
-                crew_days += visit.crew_days
-            cost += crew_days * catalogue.crew_day_rate
-            deadlines = [d for a in members if (d := asset_deadline[a.id]) is not None]
-            deadline = min(deadlines) if deadlines else None
-            packages.append(
-                WorkPackage(
-                    index=len(packages),
-                    site_id=site_id,
-                    region=region,
-                    stage=stage,
-                    domains=tuple(sorted({a.domain.value for a in members})),
-                    asset_ids=tuple(a.id for a in members),
-                    cost=round(cost, 2),
-                    crew_days=round(crew_days, 3),
-                    weight=weight,
-                    deadline=deadline,
-                    deadline_week=deadline_week(parameters, deadline),
-                    rule_ids=tuple(sorted({r for a in members for r in asset_rules[a.id]})),
-                )
-            )
-        site_packages = packages[first_index:]
-        for rule in parameters.precedence:
-            if rule.scope is not PrecedenceScope.SITE:
-                continue
-            for p in site_packages:
-                for q in site_packages:
-                    if rule.before.value in p.domains and rule.after.value in q.domains:
-                        site_precedence.append((p.index, q.index))
-
-    group_precedence: list[GroupPrecedence] = []
-    for rule in parameters.precedence:
-        if rule.scope is PrecedenceScope.SITE:
-            continue
-        scopes = sorted(regions) if rule.scope is PrecedenceScope.REGION else [None]
-        for scope in scopes:
-            inside = [p for p in packages if scope is None or p.region == scope]
-            before = tuple(p.index for p in inside if rule.before.value in p.domains)
-            after = tuple(p.index for p in inside if rule.after.value in p.domains)
-            if before and after:
-                group_precedence.append(GroupPrecedence(str(rule), before, after))
-
-    neighbours: list[tuple[str, str]] = []
-    if parameters.neighbour_km:
-        neighbours = neighbour_pairs(
-            ((s, lat, lon) for s, (lat, lon) in coordinates.items()), parameters.neighbour_km
-        )
-    return PlanningInstance(
-        parameters=parameters,
-        catalogue=catalogue,
-        packages=packages,
-        regions=sorted(regions),
-        site_precedence=sorted(set(site_precedence)),
-        group_precedence=group_precedence,
-        neighbour_sites=neighbours,
-        site_coordinates=coordinates,
-        notes=notes,
-    )

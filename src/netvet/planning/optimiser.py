@@ -1,19 +1,12 @@
-"""The MILP: a done-by (step) formulation over classes of identical sites, solved with HiGHS.
+"""Solve a planning instance: overdue work first, then the MILP (HiGHS) over the rest, then repair.
 
-Why this shape (the issue's note: a week-indexed model of 1,000 sites reached only 7.9% in 120 s):
-- Step variables. X[c,k,t] counts the sites of class c whose stage k is done by the end of week t,
-  monotone in t. Exposure, budget (a quarter's spend is X at its last week minus X before its first)
-  and precedence (X_after[t] <= X_before[t-1]) are then short rows, and branching on a step variable
-  moves a whole tail of the schedule at once.
-- Aggregation. Sites with the same region, work stages, cost, crew-days, weight and deadline are
-  interchangeable, so one integer count replaces their binaries; demo networks collapse from
-  thousands of sites to a few hundred classes. Sites bound by a neighbour rule stay singletons
-  (the rule names them), unless there are too many, when the rule is left to the repair step and
-  the model is a relaxation (its bound still holds).
-- Decomposition. Regions that share no budget, network-wide precedence or neighbour edge are solved
-  as separate models and their bounds added.
-- Warm start and fallback: the greedy schedule is handed to HiGHS as its first incumbent, and is the
-  answer when the model is too large to build.
+1. Work already overdue at the start is placed first, in order of risk (`heuristic.place_overdue`).
+2. The rest is split into components (regions that share no budget, network-wide rule, neighbour
+   pair or specialised crews), and each is modelled (`model.build_model`) over what the overdue
+   work left: its LP relaxation gives a bound and, rounded, a list order; HiGHS then searches from
+   the best list schedule found so far (the greedy one, or the LP's) until the gap or time limit.
+3. The model's weeks become a list order, which the schedule generator turns into the plan.
+The bound adds up each component's best proven bound and the exposure the rule fixes (overdue work).
 """
 
 from __future__ import annotations
@@ -21,22 +14,25 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
+from netvet.planning.catalogue import FIELD_CREW
 from netvet.planning.heuristic import (
+    Placer,
     Schedule,
     edf_key,
-    greedy_schedule,
-    list_schedule,
+    overdue_packages,
+    place_overdue,
     priority_order,
     total_exposure,
 )
 from netvet.planning.instance import PlanningInstance, WorkPackage
+from netvet.planning.model import Model, Room, build_model, site_classes
 from netvet.planning.parameters import PrecedenceScope
+from netvet.planning.solver import new_solver
 
 
 @dataclass
@@ -54,282 +50,13 @@ class SolveReport:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _SiteClass:
-    region: str
-    template: list[WorkPackage]  # one per stage position
-    inner: list[tuple[int, int]]  # stage positions (before, after) at each site
-    sites: list[list[int]] = field(default_factory=list)  # per site: package index per position
-
-
-@dataclass
-class _Model:
-    classes: list[_SiteClass]
-    col_of: dict[tuple[int, int], int]  # (class, position) -> first column (week 0)
-    group_col: dict[int, int]
-    lp: highspy.HighsLp
-    rows: int
-    neighbour_rows: int = 0
-
-
-def _classes(instance: PlanningInstance, singletons: set[str]) -> list[_SiteClass]:
-    by_site: dict[str, list[WorkPackage]] = defaultdict(list)
-    for p in instance.packages:
-        by_site[p.site_id].append(p)
-    inner_pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for before, after in instance.site_precedence:
-        inner_pairs[instance.packages[before].site_id].append((before, after))
-    found: dict[tuple[object, ...], _SiteClass] = {}
-    for site_id in sorted(by_site):
-        bundle = sorted(by_site[site_id], key=lambda p: p.stage)
-        position = {p.index: k for k, p in enumerate(bundle)}
-        inner = sorted((position[a], position[b]) for a, b in inner_pairs[site_id])
-        key = (
-            bundle[0].region,
-            tuple((p.domains, p.cost, p.crew_days, p.weight, p.deadline_week) for p in bundle),
-            tuple(inner),
-            site_id if site_id in singletons else None,
-        )
-        cls = found.get(key)
-        if cls is None:
-            cls = found[key] = _SiteClass(bundle[0].region, bundle, inner)
-        cls.sites.append([p.index for p in bundle])
-    return list(found.values())
-
-
-def _column_wise(
-    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_cols: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Triplets to HiGHS's column-wise arrays (start, index, value), adding up repeated entries."""
-    order = np.lexsort((rows, cols))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    if len(rows):
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        at = np.flatnonzero(first)
-        vals = np.add.reduceat(vals, at)
-        rows, cols = rows[at], cols[at]
-    starts = np.zeros(n_cols + 1, dtype=np.int32)
-    np.cumsum(np.bincount(cols, minlength=n_cols), out=starts[1:])
-    return starts, rows.astype(np.int32), vals.astype(np.float64)
-
-
-def _build(
-    instance: PlanningInstance, classes: list[_SiteClass], neighbours: list[tuple[str, str]]
-) -> _Model:
-    horizon = instance.horizon
-    risk = instance.catalogue.risk
-    quarter = instance.quarter_of_week()
-    col_of: dict[tuple[int, int], int] = {}
-    cost: list[float] = []
-    upper: list[float] = []
-    offset = 0.0
-    for c, cls in enumerate(classes):
-        n = len(cls.sites)
-        for k, p in enumerate(cls.template):
-            col_of[(c, k)] = len(cost)
-            rate = [1.0 if tau <= p.deadline_week else risk.late_multiplier for tau in range(horizon + 1)]
-            for t in range(horizon):
-                coef = rate[t + 1] + (risk.unfinished_weeks * rate[horizon] if t == horizon - 1 else 0.0)
-                cost.append(-p.weight * coef)
-                upper.append(float(n))
-            offset += n * p.weight * (sum(rate) + risk.unfinished_weeks * rate[horizon])
-    # Group precedence (region- or network-wide): Z[g,t] = 1 when every BEFORE site is done by t.
-    members = {
-        (instance.packages[i].site_id, i): (c, k)
-        for c, cls in enumerate(classes)
-        for site in cls.sites
-        for k, i in enumerate(site)
-    }
-    pos_of_package = {i: ck for (_, i), ck in members.items()}
-    group_col: dict[int, int] = {}
-    for g in range(len(instance.group_precedence)):
-        group_col[g] = len(cost)
-        cost.extend([0.0] * horizon)
-        upper.extend([1.0] * horizon)
-
-    rows_i: list[int] = []
-    cols_j: list[int] = []
-    vals: list[float] = []
-    row_up: list[float] = []
-
-    def row(entries: Sequence[tuple[int, float]], bound: float) -> None:
-        r = len(row_up)
-        for j, v in entries:
-            rows_i.append(r)
-            cols_j.append(j)
-            vals.append(v)
-        row_up.append(bound)
-
-    # Monotone steps.
-    for base in col_of.values():
-        for t in range(1, horizon):
-            row(((base + t - 1, 1.0), (base + t, -1.0)), 0.0)
-    # Crews per region per week.
-    for region in instance.regions:
-        entries_by_week: list[list[tuple[int, float]]] = [[] for _ in range(horizon)]
-        for (c, k), base in col_of.items():
-            cls = classes[c]
-            if cls.region != region:
-                continue
-            days = cls.template[k].crew_days
-            for t in range(horizon):
-                entries_by_week[t].append((base + t, days))
-                if t + 1 < horizon:
-                    entries_by_week[t + 1].append((base + t, -days))
-        cap = instance.capacity(region)
-        for t in range(horizon):
-            row(entries_by_week[t], cap)
-    # Budget per quarter.
-    budget = instance.parameters.budget_per_quarter
-    if budget is not None:
-        weeks_of: dict[int, list[int]] = defaultdict(list)
-        for t, q in enumerate(quarter):
-            weeks_of[q].append(t)
-        for q in sorted(weeks_of):
-            first, last = weeks_of[q][0], weeks_of[q][-1]
-            entries = []
-            scale = budget if budget > 0 else 1.0  # rows in budgets, not currency: HiGHS scales better
-            for (c, k), base in col_of.items():
-                money = classes[c].template[k].cost / scale
-                entries.append((base + last, money))
-                if first > 0:
-                    entries.append((base + first - 1, -money))
-            row(entries, budget / scale)
-    # Precedence between stages at one site.
-    for c, cls in enumerate(classes):
-        for before, after in cls.inner:
-            b, a = col_of[(c, before)], col_of[(c, after)]
-            upper[a] = 0.0
-            for t in range(1, horizon):
-                row(((a + t, 1.0), (b + t - 1, -1.0)), 0.0)
-    # Group precedence.
-    for g, group in enumerate(instance.group_precedence):
-        z = group_col[g]
-        for side, packages in ((0, group.before), (1, group.after)):
-            for c, k in sorted({pos_of_package[i] for i in packages}):
-                base, size = col_of[(c, k)], float(len(classes[c].sites))
-                if side == 0:
-                    for t in range(horizon):
-                        row(((z + t, size), (base + t, -1.0)), 0.0)
-                else:
-                    upper[base] = 0.0
-                    for t in range(1, horizon):
-                        row(((base + t, 1.0), (z + t - 1, -size)), 0.0)
-    # Neighbouring sites (singleton classes) not out of service in the same week.
-    site_class = {
-        instance.packages[site[0]].site_id: c
-        for c, cls in enumerate(classes)
-        if len(cls.sites) == 1
-        for site in cls.sites
-    }
-    first_neighbour_row = len(row_up)
-    for s1, s2 in neighbours:
-        if s1 not in site_class or s2 not in site_class:
-            continue
-        c1, c2 = site_class[s1], site_class[s2]
-        for t in range(horizon):
-            entries = []
-            for c in (c1, c2):
-                for k in range(len(classes[c].template)):
-                    base = col_of[(c, k)]
-                    entries.append((base + t, 1.0))
-                    if t > 0:
-                        entries.append((base + t - 1, -1.0))
-            row(entries, 1.0)
-
-    n_cols, n_rows = len(cost), len(row_up)
-    starts, indices, values = _column_wise(np.asarray(rows_i), np.asarray(cols_j), np.asarray(vals), n_cols)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = n_rows
-    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
-    lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.asarray(upper, dtype=np.float64)
-    lp.row_lower_ = np.full(n_rows, -highspy.kHighsInf)
-    lp.row_upper_ = np.asarray(row_up, dtype=np.float64)
-    lp.offset_ = offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = indices
-    lp.a_matrix_.value_ = values
-    lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = n_rows
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
-    return _Model(classes, col_of, group_col, lp, n_rows, n_rows - first_neighbour_row)
-
-
-def _warm_values(instance: PlanningInstance, model: _Model, schedule: Schedule) -> np.ndarray:
-    horizon = instance.horizon
-    values = np.zeros(model.lp.num_col_)
-    for (c, k), base in model.col_of.items():
-        for site in model.classes[c].sites:
-            w = schedule[site[k]]
-            if w is not None:
-                values[base + w : base + horizon] += 1.0
-    for g, z in model.group_col.items():
-        weeks = [schedule[p] for p in instance.group_precedence[g].before]
-        if all(w is not None for w in weeks):
-            done = max(w for w in weeks if w is not None)
-            values[z + done : z + horizon] = 1.0
-    return values
-
-
-def _package_weeks(instance: PlanningInstance, model: _Model, values: np.ndarray) -> dict[int, int]:
-    """Turn class counts back into a week per package: the i-th site of a class takes the i-th step."""
-    horizon = instance.horizon
-    weeks: dict[int, int] = {}
-    for (c, k), base in model.col_of.items():
-        counts = np.rint(values[base : base + horizon]).astype(int)
-        steps: list[int] = []
-        previous = 0
-        for t in range(horizon):
-            steps.extend([t] * max(0, int(counts[t]) - previous))
-            previous = max(previous, int(counts[t]))
-        for site, t in zip(model.classes[c].sites, steps, strict=False):
-            weeks[site[k]] = t
-    return weeks
-
-
-def _alpha_weeks(
-    instance: PlanningInstance, model: _Model, values: np.ndarray, alpha: float = 0.5
-) -> dict[int, int]:
-    """From a fractional (LP) solution: the i-th site of a class takes the week its count passes i - 1 + alpha."""
-    horizon = instance.horizon
-    weeks: dict[int, int] = {}
-    for (c, k), base in model.col_of.items():
-        counts = values[base : base + horizon]
-        for i, site in enumerate(model.classes[c].sites):
-            reached = np.nonzero(counts >= i + alpha - 1e-9)[0]
-            if len(reached):
-                weeks[site[k]] = int(reached[0])
-    return weeks
-
-
-def _order_by_weeks(
-    instance: PlanningInstance, weeks: dict[int, int], levels_first: bool = False
-) -> Schedule:
-    """List-schedule in the order of the given weeks.
-
-    The MILP's weeks already respect region- and network-wide precedence, and following them as
-    they are never moves a site later than the MILP put it. Weeks rounded from the LP may not, so
-    that order puts the work such rules hold back after what it waits for (`levels_first`).
-    """
-    horizon = instance.horizon
-
-    def key(p: WorkPackage) -> tuple[float, ...]:
-        return (float(weeks.get(p.index, horizon)), *edf_key(p))
-
-    return list_schedule(instance, priority_order(instance, key, levels_first=levels_first))
-
-
-def _components(instance: PlanningInstance, neighbours: list[tuple[str, str]]) -> list[list[str]]:
-    """Groups of regions that constraints tie together; each group is one model."""
-    regions = list(instance.regions)
+def _components(instance: PlanningInstance, packages: Sequence[int]) -> list[list[int]]:
+    """Groups of packages that constraints tie together (by region); each group is one model."""
+    regions = sorted({instance.packages[i].region for i in packages})
     if instance.parameters.budget_per_quarter is not None or any(
         r.scope is PrecedenceScope.NETWORK for r in instance.parameters.precedence
     ):
-        return [regions]
+        return [list(packages)]
     parent = {r: r for r in regions}
 
     def find(r: str) -> str:
@@ -338,74 +65,194 @@ def _components(instance: PlanningInstance, neighbours: list[tuple[str, str]]) -
             r = parent[r]
         return r
 
-    region_of_site = {p.site_id: p.region for p in instance.packages}
-    for a, b in neighbours:
-        ra, rb = find(region_of_site[a]), find(region_of_site[b])
+    def join(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[ra] = rb
-    groups: dict[str, list[str]] = defaultdict(list)
-    for r in regions:
-        groups[find(r)].append(r)
+
+    region_of_site = {instance.packages[i].site_id: instance.packages[i].region for i in packages}
+    for a, b in instance.neighbour_sites:
+        if a in region_of_site and b in region_of_site:
+            join(region_of_site[a], region_of_site[b])
+    shared: dict[str, list[str]] = defaultdict(list)  # specialised crews serve every region
+    for i in packages:
+        for j in instance.packages[i].jobs:
+            if instance.jobs[j].crew != FIELD_CREW:
+                shared[instance.jobs[j].crew].append(instance.packages[i].region)
+    for members in shared.values():
+        for r in members[1:]:
+            join(members[0], r)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in packages:
+        groups[find(instance.packages[i].region)].append(i)
     return list(groups.values())
 
 
-def _subinstance(instance: PlanningInstance, regions: set[str]) -> tuple[PlanningInstance, list[int]]:
-    """The part of an instance in some regions, with packages renumbered; returns the old indices."""
-    keep = [p.index for p in instance.packages if p.region in regions]
-    if len(keep) == len(instance.packages):
-        return instance, keep
-    new_index = {old: new for new, old in enumerate(keep)}
-
-    packages = [replace(instance.packages[old], index=new) for new, old in enumerate(keep)]
-    sites = {p.site_id for p in packages}
-    groups = []
-    for g in instance.group_precedence:
-        before = tuple(new_index[i] for i in g.before if i in new_index)
-        after = tuple(new_index[i] for i in g.after if i in new_index)
-        if before and after:
-            groups.append(replace(g, before=before, after=after))
-    sub = replace(
-        instance,
-        packages=packages,
-        regions=sorted(regions),
-        site_precedence=[(new_index[a], new_index[b]) for a, b in instance.site_precedence if a in new_index],
-        group_precedence=groups,
-        neighbour_sites=[(a, b) for a, b in instance.neighbour_sites if a in sites and b in sites],
+def _room(instance: PlanningInstance, placer: Placer, packages: Sequence[int]) -> tuple[Room, list[int]]:
+    """What the overdue work leaves for the rest, and the packages it leaves unable to start."""
+    schedule = placer.schedule
+    release: dict[int, int] = {}
+    blocked_packages: list[int] = []
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for g, group in enumerate(instance.group_precedence):
+        for q in group.after:
+            groups_of[q].append(g)
+    for i in packages:
+        p = instance.packages[i]
+        first = p.jobs[0]
+        waits = [b for b in instance.job_predecessors[first] if placer.placed[b]]
+        waits += [
+            instance.packages[q].jobs[-1]
+            for g in groups_of[i]
+            for q in instance.group_precedence[g].before
+            if placer.placed[instance.packages[q].jobs[-1]]
+        ]
+        finishes = [schedule.finish[b] for b in waits]
+        if any(f is None for f in finishes):
+            blocked_packages.append(i)
+            continue
+        release[i] = max((f + 1 for f in finishes if f is not None), default=0)
+    busy_by_site: dict[str, set[int]] = defaultdict(set)
+    for t, sites in enumerate(placer.busy):
+        for s in sites:
+            busy_by_site[s].add(t)
+    blocked: dict[str, set[int]] = defaultdict(set)
+    for a, b in instance.neighbour_sites:
+        blocked[a] |= busy_by_site.get(b, set())
+        blocked[b] |= busy_by_site.get(a, set())
+    room = Room(
+        capacity=placer.capacity,
+        budget=placer.budget,
+        release=release,
+        blocked={s: weeks for s, weeks in blocked.items() if weeks},
     )
-    return sub, keep
+    return room, blocked_packages
 
 
-def _new_solver(threads: int | None) -> Any:
-    """A silent HiGHS instance.
+def _warm_values(instance: PlanningInstance, model: Model, schedule: Schedule) -> np.ndarray:
+    """A schedule as a point of the model (a MIP start)."""
+    horizon = instance.horizon
+    values = np.zeros(model.lp.num_col_)
+    for z, before in model.group_columns:
+        finishes = [schedule.done(instance.packages[p]) for p in before]
+        if all(f is not None for f in finishes):
+            values[z + max(f for f in finishes if f is not None) : z + horizon] = 1.0
+    for site_id, a in model.active_columns.items():
+        for p in instance.packages:
+            if p.site_id == site_id:
+                for j in p.jobs:
+                    for week in schedule.work[j]:
+                        values[a + week] = 1.0
+    for (c, k), cols in model.columns.items():
+        for site in model.classes[c].sites:
+            j = site[k]
+            finish, start = schedule.finish[j], schedule.start[j]
+            if finish is not None:
+                values[cols.done + finish : cols.done + horizon] += 1.0
+            if cols.started is not None and start is not None and finish is not None:
+                values[cols.started + start : cols.started + horizon] += 1.0
+            if cols.work is not None and finish is not None:
+                share = np.zeros(horizon)
+                for week, amount in schedule.work[j].items():
+                    share[week] += amount / instance.jobs[j].crew_days
+                values[cols.work : cols.work + horizon] += np.minimum(np.cumsum(share), 1.0)
+    return values
 
-    highspy's Python wrapper prints a banner to stdout when constructed (before any option can
-    be set); the compiled class underneath does not, and has every method used here.
-    """
-    factory = getattr(getattr(highspy, "_core", None), "_Highs", None) or highspy.Highs
-    solver = factory()
-    solver.setOptionValue("output_flag", False)
-    if threads is not None:
-        solver.setOptionValue("threads", threads)
-    return solver
+
+def _weeks(instance: PlanningInstance, model: Model, values: np.ndarray, at_start: bool) -> dict[int, float]:
+    """Per package, the week the model puts it (its last job's finish, or with `at_start` its first
+    job's start): the i-th site of a class takes the week its count passes i - 1/2 (rounding the LP)."""
+    horizon = instance.horizon
+    weeks: dict[int, float] = {}
+    for c, cls in enumerate(model.classes):
+        for p in cls.packages:
+            k = cls.jobs.index(p.jobs[0] if at_start else p.jobs[-1])
+            cols = model.columns[(c, k)]
+            if at_start and cols.started is not None:
+                base, step, shift = cols.started, 1.0, 0.5
+            elif at_start and cols.work is not None:
+                base, step, shift = cols.work, 1.0, 1e-6
+            else:
+                base, step, shift = cols.done, 1.0, 0.5
+            series = values[base : base + horizon]
+            for i, site in enumerate(cls.sites):
+                reached = np.nonzero(series >= i * step + shift - 1e-9)[0]
+                weeks[instance.jobs[site[k]].package] = float(reached[0]) if len(reached) else float(horizon)
+    return weeks
+
+
+def _order(
+    instance: PlanningInstance, packages: Sequence[int], weeks: dict[int, float], levels_first: bool
+) -> list[int]:
+    horizon = instance.horizon
+
+    def key(p: WorkPackage) -> tuple[float, ...]:
+        return (weeks.get(p.index, float(horizon)), *edf_key(p))
+
+    return priority_order(instance, key, packages, levels_first=levels_first)
+
+
+@dataclass
+class _Best:
+    placer: Placer
+    packages: Sequence[int]
+    order: list[int] = field(default_factory=list)
+    value: float = float("inf")
+
+    def value_of(self, instance: PlanningInstance, schedule: Schedule) -> float:
+        return sum(
+            instance.exposure(instance.packages[i], schedule.done(instance.packages[i]))
+            for i in self.packages
+        )
+
+    def consider(self, instance: PlanningInstance, order: list[int]) -> Schedule:
+        trial = self.placer.copy()
+        trial.place_all(order)
+        value = self.value_of(instance, trial.schedule)
+        if value < self.value - 1e-9:
+            self.order, self.value = order, value
+        return trial.schedule
 
 
 def optimise(
     instance: PlanningInstance,
     time_limit: float = 100.0,
     relative_gap: float = 0.005,
-    max_columns: int = 400_000,
+    max_columns: int = 600_000,
     max_neighbour_sites: int = 1_500,
     threads: int | None = None,
 ) -> tuple[Schedule, SolveReport]:
-    """Best schedule found within the time limit, with HiGHS's proven lower bound on its exposure."""
+    """Best schedule found within the time limit, with a proven lower bound on its exposure."""
     started = time.monotonic()
-    greedy = greedy_schedule(instance)
+    fixed_set = overdue_packages(instance)
+    placer = place_overdue(instance)
+    greedy_placer = placer.copy()
+    greedy_placer.place_all(priority_order(instance, edf_key))
+    greedy = greedy_placer.schedule
     greedy_value = total_exposure(instance, greedy)
-    trivial_bound = sum(instance.exposure(p, 0) for p in instance.packages)
-    report = SolveReport("greedy", "not run", trivial_bound, 0.0, greedy_value)
-    if not instance.packages:
-        report.status = "nothing to plan"
+    earliest = instance.earliest_finish()
+    trivial = instance.least_exposure()
+
+    def least(packages: Sequence[int]) -> float:
+        weeks = (earliest[instance.packages[i].jobs[-1]] for i in packages)
+        return sum(
+            instance.exposure(instance.packages[i], w if w < instance.horizon else None)
+            for i, w in zip(packages, weeks, strict=True)
+        )
+
+    report = SolveReport("greedy", "not run", trivial, 0.0, greedy_value)
+    rest = [p.index for p in instance.packages if p.index not in fixed_set]
+    if not rest:
+        report.status = "nothing to plan" if not instance.packages else "overdue work only: placed by rule"
+        report.bound = total_exposure(instance, greedy)
+        report.seconds = time.monotonic() - started
         return greedy, report
+    room, unable = _room(instance, placer, rest)
+    fixed_value = sum(
+        instance.exposure(instance.packages[i], greedy.done(instance.packages[i])) for i in fixed_set
+    )
+    fixed_value += sum(instance.exposure(instance.packages[i], None) for i in unable)
+    modelled = [i for i in rest if i not in set(unable)]
 
     neighbour_sites = {s for pair in instance.neighbour_sites for s in pair}
     exact_neighbours = len(neighbour_sites) <= max_neighbour_sites
@@ -416,89 +263,103 @@ def optimise(
             f"{len(neighbour_sites)} sites have neighbours: the neighbour rule is applied by the repair "
             "step, not the model (the bound is that of the relaxation)"
         )
-    # Neighbour pairs tie regions together even when the rule is left to the repair step.
-    components = _components(instance, instance.neighbour_sites)
+    components = _components(instance, modelled) if modelled else []
     report.components = len(components)
     parts = []
-    for regions in components:
-        sub, keep = _subinstance(instance, set(regions))
-        classes = _classes(sub, neighbour_sites if exact_neighbours else set())
-        parts.append((sub, keep, classes))
-    total_cols = sum(instance.horizon * sum(len(c.template) for c in classes) for _, _, classes in parts)
-    report.classes = sum(len(classes) for _, _, classes in parts)
+    for packages in components:
+        classes = site_classes(instance, packages, room, neighbour_sites if exact_neighbours else set())
+        parts.append((packages, classes))
+    total_cols = sum(
+        instance.horizon
+        * sum(1 + (instance.jobs[j].crew_days > 0) + (instance.jobs[j].min_weeks > 1) for j in cls.jobs)
+        for _, classes in parts
+        for cls in classes
+    )
+    report.classes = sum(len(classes) for _, classes in parts)
     if total_cols > max_columns:
         report.method = "greedy"
         report.status = f"model too large ({total_cols} columns > {max_columns}); greedy plan kept"
+        report.bound = fixed_value + least(modelled)
         report.seconds = time.monotonic() - started
         return greedy, report
 
-    schedule: Schedule = list(greedy)
-    bound = 0.0
+    bound = fixed_value
     statuses = []
-    for sub, keep, classes in parts:
-        sub_greedy = [greedy[i] for i in keep]
-        model = _build(sub, classes, neighbours)
+    final = placer.copy()
+    for packages, classes in parts:
+        inside = set(packages)
+        groups = [
+            (tuple(p for p in g.before if p in inside), tuple(q for q in g.after if q in inside))
+            for g in instance.group_precedence
+        ]
+        groups = [(b, a) for b, a in groups if b and a]
+        model = build_model(instance, classes, room, neighbours, groups)
         report.columns += model.lp.num_col_
         report.rows += model.rows
         elapsed = time.monotonic() - started
         share = max(1.0, (time_limit - elapsed) * model.lp.num_col_ / max(total_cols, 1))
         total_cols -= model.lp.num_col_
-        # The LP relaxation first: its bound, and its fractional weeks as a list-scheduling order.
-        relaxed = _new_solver(threads)
-        relaxed.setOptionValue("time_limit", max(1.0, share / 2))
+        best = _Best(placer, packages)
+        best.consider(instance, priority_order(instance, edf_key, packages))
+        # The LP relaxation: its bound, and its fractional weeks as list orders.
+        # Most of the time goes to the LP: it gives the bound and, rounded, usually the best plan.
+        relaxed = new_solver(threads)
+        relaxed.setOptionValue("time_limit", max(1.0, share * 0.75))
         relaxed.passModel(model.lp)
+        n = model.lp.num_col_
         relaxed.changeColsIntegrality(
-            model.lp.num_col_,
-            np.arange(model.lp.num_col_, dtype=np.int32),
-            np.full(model.lp.num_col_, highspy.HighsVarType.kContinuous),
+            n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kContinuous)
         )
         relaxed.run()
+        lp_seconds = time.monotonic() - started - elapsed
         lp_bound = -np.inf
-        incumbent = sub_greedy
-        incumbent_value = total_exposure(sub, sub_greedy)
         if relaxed.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             lp_bound = float(relaxed.getInfo().objective_function_value)
-            rounded = _order_by_weeks(
-                sub, _alpha_weeks(sub, model, np.asarray(relaxed.getSolution().col_value)), levels_first=True
-            )
-            value = total_exposure(sub, rounded)
-            if value < incumbent_value:
-                incumbent, incumbent_value = rounded, value
-        solver = _new_solver(threads)
-        solver.setOptionValue("time_limit", max(1.0, share - (time.monotonic() - started - elapsed)))
-        solver.setOptionValue("mip_rel_gap", relative_gap)
-        solver.setOptionValue("random_seed", 0)
-        if model.neighbour_rows:
-            # HiGHS's presolve (probing, then clique detection) ignores the time limit on neighbour
-            # rows: measured at 300 sites it ran 117 s past a 10 s limit before the first node.
-            solver.setOptionValue("presolve", "off")
-        solver.passModel(model.lp)
-        warm = highspy.HighsSolution()
-        warm.col_value = _warm_values(sub, model, incumbent).tolist()
-        warm.value_valid = True
-        solver.setSolution(warm)
-        if lp_bound > -np.inf and (incumbent_value - lp_bound) <= relative_gap * incumbent_value:
-            status = "LP bound reached"  # the rounded LP is already within the gap: no search needed
-            sub_bound = lp_bound
-            values = None
+            values = np.asarray(relaxed.getSolution().col_value)
+            for at_start in (False, True):
+                best.consider(
+                    instance, _order(instance, packages, _weeks(instance, model, values, at_start), True)
+                )
+        trivial_part = least(packages)
+        left = share - (time.monotonic() - started - elapsed)
+        if lp_bound > -np.inf and best.value - lp_bound <= relative_gap * best.value:
+            status, part_bound = "LP bound reached", lp_bound  # the rounded LP is within the gap: no search
+        elif lp_bound == -np.inf or left < 1.2 * lp_seconds:
+            # The search would start by solving the same LP again and could not finish it in time.
+            status = "LP bound, no time left to search" if lp_bound > -np.inf else "LP not solved in time"
+            part_bound = lp_bound
         else:
+            solver = new_solver(threads)
+            solver.setOptionValue("time_limit", max(1.0, left))
+            solver.setOptionValue("mip_rel_gap", relative_gap)
+            solver.setOptionValue("random_seed", 0)
+            if model.neighbour_rows:
+                # HiGHS's presolve (probing, then clique detection) ignores the time limit on neighbour
+                # rows: measured at 300 sites it ran 117 s past a 10 s limit before the first node.
+                solver.setOptionValue("presolve", "off")
+            solver.passModel(model.lp)
+            warm = highspy.HighsSolution()
+            incumbent = placer.copy()
+            incumbent.place_all(best.order)
+            warm.col_value = _warm_values(instance, model, incumbent.schedule).tolist()
+            warm.value_valid = True
+            solver.setSolution(warm)
             solver.run()
             info = solver.getInfo()
             status = solver.modelStatusToString(solver.getModelStatus())
-            sub_bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else -np.inf
-            values = np.asarray(solver.getSolution().col_value) if info.primal_solution_status != 0 else None
+            part_bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else -np.inf
+            if info.primal_solution_status != 0:
+                values = np.asarray(solver.getSolution().col_value)
+                for at_start in (False, True):
+                    best.consider(
+                        instance, _order(instance, packages, _weeks(instance, model, values, at_start), False)
+                    )
         statuses.append(status)
-        sub_trivial = sum(sub.exposure(p, 0) for p in sub.packages)
-        bound += float(max(sub_bound, lp_bound, sub_trivial))
-        best = incumbent
-        if values is not None:
-            repaired = _order_by_weeks(sub, _package_weeks(sub, model, values))
-            if total_exposure(sub, repaired) < incumbent_value:
-                best = repaired
-        for new, old in enumerate(keep):
-            schedule[old] = best[new]
+        bound += float(max(part_bound, lp_bound, trivial_part))
+        final.place_all(best.order)
+    schedule = final.schedule
     report.method = "milp" if exact_neighbours else "milp (neighbour rule repaired after)"
     report.status = ", ".join(sorted(set(statuses)))
-    report.bound = max(bound, trivial_bound)
+    report.bound = max(bound, trivial)
     report.seconds = time.monotonic() - started
     return schedule, report

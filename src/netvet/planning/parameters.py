@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from netvet.model.findings import Finding, FindingStatus
+from netvet.model.findings import Finding
 from netvet.model.inventory import Domain
 
 _PRECEDENCE = re.compile(r"^\s*(\w+)\s*(?:>|before)\s*(\w+)\s*(?:@\s*(\w+))?\s*$", re.IGNORECASE)
@@ -56,20 +56,40 @@ class PrecedenceRule:
 
 @dataclass(frozen=True)
 class CrewTable:
-    """Crews available per region per week: a default and per-region overrides."""
+    """Field crews per region per week (a default and per-region overrides), and specialised teams.
+
+    `specialists` overrides the catalogue's number of teams of a network-wide crew type (core
+    integration, vendor professional services).
+    """
 
     default: int
     regions: Mapping[str, int] = field(default_factory=dict)
+    specialists: Mapping[str, int] = field(default_factory=dict)
 
     def crews(self, region: str) -> int:
         return self.regions.get(region, self.default)
 
-    def plus(self, extra: Mapping[str, int]) -> CrewTable:
-        names = set(self.regions) | set(extra)
-        return CrewTable(self.default, {r: self.crews(r) + extra.get(r, 0) for r in names})
+    def teams(self, crew: str, default: int) -> int:
+        return self.specialists.get(crew, default)
 
     def as_dict(self) -> dict[str, object]:
-        return {"default": self.default, "regions": dict(sorted(self.regions.items()))}
+        out: dict[str, object] = {"default": self.default, "regions": dict(sorted(self.regions.items()))}
+        if self.specialists:
+            out["specialists"] = dict(sorted(self.specialists.items()))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CrewTable:
+        """Read what `as_dict` wrote (or a crews file); raises KeyError, TypeError or ValueError."""
+        regions = data.get("regions") or {}
+        specialists = data.get("specialists") or {}
+        if not isinstance(regions, Mapping) or not isinstance(specialists, Mapping):
+            raise TypeError("crews: 'regions' and 'specialists' map names to numbers")
+        return cls(
+            int(str(data["default"])),
+            {str(k): int(v) for k, v in regions.items()},
+            {str(k): int(v) for k, v in specialists.items()},
+        )
 
 
 def monday_on_or_before(day: date) -> date:
@@ -85,6 +105,7 @@ class PlanningParameters:
     neighbour_km: float | None = None
     precedence: tuple[PrecedenceRule, ...] = ()
     jurisdictions: tuple[str, ...] = ()
+    advisory_work: bool = True  # plan assets that only guidance reaches (no deadline, lower weight)
 
     def __post_init__(self) -> None:
         if self.start.weekday() != 0:
@@ -130,14 +151,16 @@ def quarter_label(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def is_binding(finding: Finding) -> bool:
+    """Whether a finding carries a deadline a plan must meet: a binding status from a rule with legal force.
+
+    Guidance and proposals never give a deadline, whatever status an older engine gave them.
+    """
+    return finding.status.is_binding and finding.legal_status not in ("guidance", "proposal")
+
+
 def default_horizon(findings: Iterable[Finding], start: date) -> int:
-    """Up to a quarter past the latest deadline still ahead: at least a year, at most five."""
-    ahead = [
-        f.deadline
-        for f in findings
-        if f.deadline is not None
-        and f.deadline >= start
-        and f.status in (FindingStatus.VIOLATION, FindingStatus.DUE)
-    ]
+    """Up to a quarter past the latest binding deadline still ahead: at least a year, at most five."""
+    ahead = [f.deadline for f in findings if f.deadline is not None and f.deadline >= start and is_binding(f)]
     weeks = ((max(ahead) - start).days // 7 + 13) if ahead else 52
     return max(52, min(260, weeks))

@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from netvet.model.findings import FindingStatus
+from netvet.model.findings import Finding, FindingStatus
 from netvet.policy.assessment import FINDING_SCHEMA, empty_findings
 from netvet.policy.asset_rules import footing, rule_suffix
 from netvet.policy.frame import decide, describe_scope, present, scope_conditions, vendor_filter
@@ -99,6 +99,26 @@ def _scoped(
         .filter(pl.col("inside") | pl.col("undecided"))
         .with_columns(_matched_name(targets))
     )
+
+
+def cap_members(
+    rules: Mapping[str, tuple[Rule, NameTargets]], population: pl.DataFrame, caps: Sequence[Finding], at: date
+) -> dict[str, list[str]]:
+    """For each cap finding (keyed `rule_id@country`), the items that count against it: in the
+    network on `at`, inside the rule's scope and from the capped vendor group. Clearing a site moves
+    these to another supplier. `rules` gives each cap rule and its targets."""
+    out: dict[str, list[str]] = {}
+    for finding in caps:
+        if finding.rule_id not in rules:
+            continue
+        rule, targets = rules[finding.rule_id]
+        mine = population.filter(
+            (pl.col("organization_id") == finding.organization_id)
+            & (pl.col("country") == (finding.country or ""))
+        )
+        counted = _scoped(rule, mine, targets, at, population).filter(pl.col("inside") & pl.col("restricted"))
+        out[f"{finding.rule_id}@{finding.country or ''}"] = sorted(counted.get_column("id").to_list())
+    return out
 
 
 def _missing(frame: pl.DataFrame) -> str:

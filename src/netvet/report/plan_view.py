@@ -1,4 +1,5 @@
-"""The replacement plan's section: Gantt by region, cost per quarter against the budget, and the burn-down."""
+"""The replacement plan's section: Gantt by region and by multi-week site work (phases as bars), cost per
+quarter against the budget, and the burn-down."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from markupsafe import Markup
 from netvet.report.svg import SERIES_COLOURS, STATUS_COLOURS, num, svg, text, title
 
 if TYPE_CHECKING:
-    from netvet.planning.gantt import GanttRegion
+    from netvet.planning.gantt import GanttProject, GanttRegion
     from netvet.planning.plan import BurnDownWeek, Plan, QuarterCost
 
 WIDTH = 760
 LEFT = 170.0
 RIGHT = WIDTH - 20.0
+MAX_PROJECTS = 20  # site rows drawn; the rest are in the plan's JSON
 
 
 @dataclass(frozen=True)
@@ -52,20 +54,27 @@ def money(value: float) -> str:
     return f"{value:.0f}"
 
 
-def gantt_chart(regions: Sequence[GanttRegion]) -> Markup:
-    start = min(r.start for r in regions)
-    end = max(r.end for r in regions)
+def gantt_chart(regions: Sequence[GanttRegion], projects: Sequence[GanttProject] = ()) -> Markup:
+    """Region rows (runs of weeks with work), then one row per site whose work runs for weeks, with a
+    bar per phase and a tick at its deadline."""
+    shown = list(projects[:MAX_PROJECTS])
+    starts = [r.start for r in regions] + [p.start for p in shown]
+    ends = [r.end for r in regions] + [p.end for p in shown]
+    start, end = min(starts), max(ends)
     span = max((end - start).days, 1)
 
     def x_of(day: date) -> float:
         return LEFT + (RIGHT - LEFT) * (day - start).days / span
 
     row_height = 24
+    gap = 22 if shown else 0
+    rows = len(regions) + len(shown)
+    bottom = 20 + rows * row_height + gap
     parts: list[str] = []
     for year in range(start.year + 1, end.year + 1):
         tick = date(year, 1, 1)
         parts.append(
-            f'<line x1="{num(x_of(tick))}" x2="{num(x_of(tick))}" y1="14" y2="{20 + len(regions) * row_height}" stroke="#cfd8dc"/>'
+            f'<line x1="{num(x_of(tick))}" x2="{num(x_of(tick))}" y1="14" y2="{bottom}" stroke="#cfd8dc"/>'
         )
         parts.append(text(x_of(tick) + 3, 12, year, size=10))
     for index, region in enumerate(regions):
@@ -79,8 +88,58 @@ def gantt_chart(regions: Sequence[GanttRegion]) -> Markup:
                 f'<rect class="gantt-bar" x="{num(x_of(span_.start))}" y="{y}" width="{num(width)}" height="16" '
                 f'fill="{colour}">{title(caption)}</rect>'
             )
-    parts.append(text(LEFT, 34 + len(regions) * row_height, f"{start} to {end}", size=10))
-    return svg(WIDTH, 42 + len(regions) * row_height, "".join(parts), label="Gantt by region")
+    if shown:
+        top = 20 + len(regions) * row_height + gap
+        parts.append(
+            text(
+                LEFT - 8,
+                top - 6,
+                "Work that runs for weeks",
+                size=11,
+                anchor="end",
+                extra=' font-weight="bold"',
+            )
+        )
+    phases: dict[str, str] = {}
+    for index, project in enumerate(shown):
+        y = 20 + (len(regions) + index) * row_height + gap
+        parts.append(text(LEFT - 8, y + 13, f"{project.site_id} ({project.region})", size=11, anchor="end"))
+        for bar in project.bars:
+            colour = phases.setdefault(bar.phase, SERIES_COLOURS[len(phases) % len(SERIES_COLOURS)])
+            width = max(x_of(bar.end) - x_of(bar.start), 2.0)
+            caption = (
+                f"{project.site_id}: {bar.phase.replace('_', ' ')} {bar.start} to {bar.end}, "
+                f"{bar.crew_days:g} crew-days in {bar.work_weeks} week(s) by {bar.crew} crews"
+                + (" (late)" if bar.late else "")
+            )
+            parts.append(
+                f'<rect class="gantt-phase" x="{num(x_of(bar.start))}" y="{y}" width="{num(width)}" height="16" '
+                f'fill="{colour}" stroke="{"#c0392b" if bar.late else "none"}">{title(caption)}</rect>'
+            )
+        if project.deadline is not None and start <= project.deadline <= end:
+            x = x_of(project.deadline)
+            parts.append(
+                f'<line class="gantt-deadline" x1="{num(x)}" x2="{num(x)}" y1="{y - 2}" y2="{y + 18}" '
+                f'stroke="#c0392b" stroke-width="2">{title(f"deadline {project.deadline}")}</line>'
+            )
+    legend_y = bottom + 14
+    parts.append(text(LEFT, legend_y, f"{start} to {end}", size=10))
+    x = LEFT + 150
+    for phase, colour in phases.items():
+        parts.append(f'<rect x="{num(x)}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
+        parts.append(text(x + 14, legend_y, phase.replace("_", " "), size=10))
+        x += 24 + 6 * len(phase)
+    if len(projects) > len(shown):
+        parts.append(
+            text(
+                RIGHT,
+                legend_y,
+                f"{len(projects) - len(shown)} more sites in the plan JSON",
+                size=10,
+                anchor="end",
+            )
+        )
+    return svg(WIDTH, legend_y + 8, "".join(parts), label="Gantt by region and multi-week work")
 
 
 def cost_chart(quarters: Sequence[QuarterCost], currency: str) -> Markup:
@@ -136,11 +195,11 @@ def burn_down_chart(weeks: Sequence[BurnDownWeek]) -> Markup:
 def plan_section(plan: Plan | None) -> PlanSection | None:
     if plan is None:
         return None
-    from netvet.planning.gantt import gantt_by_region
+    from netvet.planning.gantt import gantt_by_region, gantt_projects
 
     regions = gantt_by_region(plan)
     return PlanSection(
-        gantt=gantt_chart(regions) if regions else None,
+        gantt=gantt_chart(regions, gantt_projects(plan)) if regions else None,
         cost=cost_chart(plan.cost_per_quarter, plan.currency) if plan.cost_per_quarter else None,
         burn_down=burn_down_chart(plan.burn_down) if plan.burn_down else None,
         total_cost=plan.total_cost,

@@ -9,9 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from netvet.model.findings import Finding, FindingStatus
 from netvet.model.inventory import Asset, Component, Domain, Organization, OrganizationKind, Site
-from netvet.storage.db import Database
 from netvet.storage.tables import assets, components, imports, organizations, sites
 
 DEFAULT_ORGANIZATION = "default"
@@ -266,21 +264,3 @@ def distinct_supplier_names(conn: Connection, organization_id: str) -> list[str]
     query = select(components.c.supplier).where(components.c.organization_id == organization_id).distinct()
     names.update(conn.execute(query).scalars())
     return sorted(names)
-
-
-def planned_assets_and_sites(
-    db: Database, organization_id: str, findings: Sequence[Finding]
-) -> tuple[list[Asset], list[Site]]:
-    """The assets that violation and due findings name, and every site, for the planner."""
-    wanted = sorted(
-        {
-            f.asset_id
-            for f in findings
-            if f.asset_id and f.status in (FindingStatus.VIOLATION, FindingStatus.DUE)
-        }
-    )
-    with db.connect() as conn:
-        found: list[Asset] = []
-        for start in range(0, len(wanted), ID_BATCH):  # stay under SQL parameter limits
-            found.extend(iter_assets(conn, organization_id, wanted[start : start + ID_BATCH]))
-        return found, list(iter_sites(conn, organization_id))

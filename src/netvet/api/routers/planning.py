@@ -16,6 +16,7 @@ from netvet.api.worker import JobContext
 from netvet.data import cost_catalogue, role_table
 from netvet.model.findings import Finding
 from netvet.planning import (
+    CapMethod,
     CrewTable,
     Plan,
     PlanMethod,
@@ -26,7 +27,7 @@ from netvet.planning import (
 )
 from netvet.storage import Database, access
 from netvet.storage import findings as stored
-from netvet.storage.inventory import planned_assets_and_sites
+from netvet.storage.planning import planning_inputs
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["planning"], responses=PROBLEM_RESPONSES)
 PLAN_JOB = "plan"
@@ -40,11 +41,12 @@ class PlanRequest(BaseModel):
     crews: Annotated[int, Field(ge=1, le=1000)] = 2
     budget_per_quarter: Annotated[float, Field(ge=0)] | None = None
     greedy: bool = Field(default=False, description="Earliest deadline first only, no optimiser.")
+    binding_only: bool = Field(default=False, description="Leave out assets only guidance reaches.")
     time_limit: Annotated[float, Field(ge=1, le=600)] = 30.0
 
 
 def make_plan(db: Database, organization_id: str, body: PlanRequest, actor: str, via: str) -> dict[str, Any]:
-    """Plan the replacement of every asset with a violation or due finding in the latest stored assessment."""
+    """Plan the replacement of every asset the latest stored assessment's binding (and advisory) findings reach."""
     with db.connect() as conn:
         result = stored.latest_result(conn, organization_id)
         if result is None:
@@ -58,9 +60,19 @@ def make_plan(db: Database, organization_id: str, body: PlanRequest, actor: str,
         crews=CrewTable(body.crews),
         budget_per_quarter=body.budget_per_quarter,
         jurisdictions=tuple(result.jurisdictions),
+        advisory_work=not body.binding_only,
     )
-    assets, sites = planned_assets_and_sites(db, organization_id, findings)
-    instance = build_instance(findings, assets, sites, cost_catalogue(), parameters, role_table())
+    inputs = planning_inputs(db, organization_id, findings, parameters.start)
+    instance = build_instance(
+        findings,
+        inputs.assets,
+        inputs.sites,
+        cost_catalogue(),
+        parameters,
+        role_table(),
+        inputs.cap_members,
+        CapMethod.GREEDY if body.greedy else CapMethod.OPTIMAL,
+    )
     plan = solve(instance, PlanMethod.GREEDY if body.greedy else PlanMethod.OPTIMISE, body.time_limit)
     with db.begin() as conn:
         access.record_audit(
