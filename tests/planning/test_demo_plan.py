@@ -36,7 +36,17 @@ def test_every_site_with_binding_work_is_planned(cli_env: Database, tmp_path: Pa
     required = binding_sites(findings)
     assert "DE-DC1" in required  # the German core data centre, due by 2026-12-31 under the 2024 agreement
     out = tmp_path / "plan.json"
-    args = ["plan", "--findings", str(findings_file), "--start", START, "--time-limit", "20", "--json", str(out)]
+    args = [
+        "plan",
+        "--findings",
+        str(findings_file),
+        "--start",
+        START,
+        "--time-limit",
+        "20",
+        "--json",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     plan = json.loads(out.read_text())
