@@ -44,7 +44,7 @@ def planning_inputs(
             for rule in pack.rules
             if rule.id in wanted_rules
         }
-        members = cap_members(rules, prepare_assets(inputs.assets, role_table()), caps)
+        members = cap_members(rules, prepare_assets(inputs.assets, role_table()), caps, at)
     wanted = sorted(
         {f.asset_id for f in findings if f.asset_id and f.status in WORK_STATUSES}
         | {a for ids in members.values() for a in ids}
