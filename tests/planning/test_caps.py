@@ -124,7 +124,7 @@ def test_an_overdue_cap_is_planned_first_and_a_guidance_cap_only_shown() -> None
     assert check_plan(plan.to_json_dict(), overdue) == []
     guidance = planned(deadline=START + timedelta(days=90), status="guidance")
     [cap] = guidance.caps
-    assert not cap.planned and cap.sites == ("Q", "R") and guidance.packages == []
+    assert not cap.rule.planned and cap.sites == ("Q", "R") and guidance.packages == []
 
 
 def test_the_checker_recounts_what_a_plan_says_its_cap_sites_clear() -> None:

@@ -83,18 +83,13 @@ def assessed_findings(
 def _instance_for(
     db: Database,
     organization: str,
-    findings_file: Path | None,
+    findings: list[Finding],
     parameters: PlanningParameters,
     catalogue: CostCatalogue,
-    cap_sites: dict[str, list[str]],
+    cap_method: CapMethod = CapMethod.OPTIMAL,
+    cap_sites: dict[str, list[str]] | None = None,
 ) -> PlanningInstance:
-    """The work the plan's own parameters give, with the sites it chose for each cap."""
-    jurisdictions = list(parameters.jurisdictions) or None
-    findings = (
-        read_findings_file(findings_file)
-        if findings_file
-        else assessed_findings(db, organization, jurisdictions, parameters.start)
-    )
+    """The work the findings give, with the items each cap counts read from the inventory."""
     inputs = planning_inputs(db, organization, findings, parameters.start)
     return build_instance(
         findings,
@@ -104,7 +99,8 @@ def _instance_for(
         parameters,
         role_table(),
         inputs.cap_members,
-        cap_sites=cap_sites,
+        cap_method,
+        cap_sites,
     )
 
 
@@ -225,19 +221,10 @@ def plan_command(
                 jurisdictions=tuple(jurisdictions or ()),
                 advisory_work=not binding_only,
             )
-            progress.update(task, advance=1, description="reading the inventory")
-            inputs = planning_inputs(db, organization, findings, parameters.start)
-            progress.update(task, advance=1, description="building work packages and choosing cap sites")
-            instance = build_instance(
-                findings,
-                inputs.assets,
-                inputs.sites,
-                catalogue,
-                parameters,
-                role_table(),
-                inputs.cap_members,
-                CapMethod.GREEDY if greedy else CapMethod.OPTIMAL,
-            )
+            progress.update(task, advance=1, description="reading the inventory, choosing cap sites")
+            cap_method = CapMethod.GREEDY if greedy else CapMethod.OPTIMAL
+            instance = _instance_for(db, organization, findings, parameters, catalogue, cap_method)
+            progress.update(task, advance=1)
             progress.update(
                 task,
                 advance=1,
@@ -290,9 +277,15 @@ def check_command(
             if isinstance(c, dict) and c.get("planned")
         }
         with database() as db, console.status("rebuilding the work from the inventory"):
-            instance = _instance_for(
-                db, organization, findings_file, parameters, cost_catalogue(catalogue_file), cap_sites
+            findings = (
+                read_findings_file(findings_file)
+                if findings_file
+                else assessed_findings(
+                    db, organization, list(parameters.jurisdictions) or None, parameters.start
+                )
             )
+            catalogue = cost_catalogue(catalogue_file)
+            instance = _instance_for(db, organization, findings, parameters, catalogue, cap_sites=cap_sites)
         if not instance.packages:
             instance = None
     except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, DataFileError) as exc:

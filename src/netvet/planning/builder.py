@@ -16,7 +16,7 @@ from datetime import date
 from netvet.model.findings import Finding, FindingStatus
 from netvet.model.inventory import Asset, Site
 from netvet.model.roles import RoleTable
-from netvet.planning.caps import CapCandidate, CapDemand, CapMethod, CapRoom, choose_sites
+from netvet.planning.caps import CapCandidate, CapDemand, CapMethod, CapRoom, CapRule, choose_sites
 from netvet.planning.catalogue import FIELD_CREW, CostCatalogue
 from netvet.planning.instance import (
     NO_REGION,
@@ -288,22 +288,19 @@ def _cap_demands(
                     visit_days=visit.crew_days if visit else 0.0,
                 )
             )
-        demands.append(
-            CapDemand(
-                key=key,
-                rule_id=finding.rule_id,
-                jurisdiction=finding.jurisdiction,
-                country=finding.country,
-                cap=finding.cap,
-                cap_metric=finding.cap_metric,
-                measured_share=finding.measured_share,
-                excess=excess,
-                deadline=deadline,
-                deadline_week=week,
-                binding=binding,
-                candidates=tuple(candidates),
-            )
+        rule = CapRule(
+            key=key,
+            rule_id=finding.rule_id,
+            jurisdiction=finding.jurisdiction,
+            country=finding.country,
+            cap=finding.cap,
+            cap_metric=finding.cap_metric,
+            measured_share=finding.measured_share,
+            excess=excess,
+            deadline=deadline,
+            planned=binding,
         )
+        demands.append(CapDemand(rule, week, tuple(candidates)))
     return demands
 
 
@@ -311,7 +308,7 @@ def _cap_room(
     demands: Sequence[CapDemand], base: _Work, catalogue: CostCatalogue, parameters: PlanningParameters
 ) -> CapRoom:
     """Field crew-days and money left by each cap date after the work already due by then."""
-    weeks = sorted({d.deadline_week for d in demands if d.binding and d.deadline_week >= 0})
+    weeks = sorted({d.deadline_week for d in demands if d.rule.planned and d.deadline_week >= 0})
     regions = {c.region for d in demands for c in d.candidates}
     crew_days: dict[tuple[str, int], float] = {}
     for region in regions:
@@ -375,12 +372,12 @@ def build_instance(
         )
         method = CapMethod.GIVEN if cap_sites is not None else cap_method
         caps = choose_sites(demands, _cap_room(demands, base, catalogue, parameters), method, cap_sites)
-        chosen = {(c.key, s) for c in caps if c.planned for s in c.sites}
+        chosen = {(c.rule.key, s) for c in caps if c.rule.planned for s in c.sites}
         for demand in demands:
             for candidate in demand.candidates:
-                if demand.binding and (demand.key, candidate.site_id) in chosen:
+                if (demand.rule.key, candidate.site_id) in chosen:
                     for asset_id in candidate.asset_ids:
-                        needs.setdefault(asset_id, Need()).require(demand.deadline, demand.rule_id)
+                        needs.setdefault(asset_id, Need()).require(demand.rule.deadline, demand.rule.rule_id)
     work = _work(needs, asset_by_id, site_by_id, catalogue, parameters, roles)
     notes.extend(work.notes)
     group_precedence: list[GroupPrecedence] = []

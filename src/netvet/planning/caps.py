@@ -44,7 +44,9 @@ class CapCandidate:
 
 
 @dataclass(frozen=True)
-class CapDemand:
+class CapRule:
+    """What a cap finding says: which rule, where, the cap, how far over it the network is, by when."""
+
     key: str  # rule_id@country
     rule_id: str
     jurisdiction: str
@@ -54,8 +56,13 @@ class CapDemand:
     measured_share: float | None
     excess: int
     deadline: date | None
+    planned: bool  # binding caps are planned; guidance caps show the choice they would take
+
+
+@dataclass(frozen=True)
+class CapDemand:
+    rule: CapRule
     deadline_week: int
-    binding: bool  # planned when binding; guidance caps are reported with the choice they would take
     candidates: tuple[CapCandidate, ...]
 
 
@@ -69,16 +76,7 @@ class CapRoom:
 
 @dataclass(frozen=True)
 class CapOutcome:
-    key: str
-    rule_id: str
-    jurisdiction: str
-    country: str | None
-    cap: float | None
-    cap_metric: str | None
-    measured_share: float | None
-    excess: int
-    deadline: date | None
-    planned: bool
+    rule: CapRule
     candidates: int
     available: int  # what clearing every candidate would take off the count
     sites: tuple[str, ...]
@@ -100,15 +98,15 @@ def choose_sites(
     if not demands:
         return []
     if method is CapMethod.GIVEN:
-        chosen = {d.key: set((given or {}).get(d.key, ())) for d in demands}
+        chosen = {d.rule.key: set((given or {}).get(d.rule.key, ())) for d in demands}
         bound, note = 0.0, "the sites the plan names"
     elif method is CapMethod.GREEDY:
-        chosen = {d.key: _cheapest_per_unit(d) for d in demands}
+        chosen = {d.rule.key: _cheapest_per_unit(d) for d in demands}
         bound, note = 0.0, "cheapest per unit cleared first; crews and budget not weighed"
     else:
         chosen, bound, note = _milp(demands, room, time_limit)
     return [
-        _outcome(d, chosen[d.key], bound if method is CapMethod.OPTIMAL else 0.0, method, note)
+        _outcome(d, chosen[d.rule.key], bound if method is CapMethod.OPTIMAL else 0.0, method, note)
         for d in demands
     ]
 
@@ -119,22 +117,13 @@ def _outcome(demand: CapDemand, chosen: set[str], bound: float, method: CapMetho
     cost = sum(c.extra_cost + c.visit_cost for c in picked)
     if not demand.candidates:
         note = "no item in the inventory counts towards the cap (are its vendors screened?)"
-    elif cleared < demand.excess:
+    elif cleared < demand.rule.excess:
         available = sum(c.units for c in demand.candidates)
-        note = f"{note}; only {cleared} of the {demand.excess} to clear" + (
-            f" (the inventory holds {available})" if available < demand.excess else ""
+        note = f"{note}; only {cleared} of the {demand.rule.excess} to clear" + (
+            f" (the inventory holds {available})" if available < demand.rule.excess else ""
         )
     return CapOutcome(
-        key=demand.key,
-        rule_id=demand.rule_id,
-        jurisdiction=demand.jurisdiction,
-        country=demand.country,
-        cap=demand.cap,
-        cap_metric=demand.cap_metric,
-        measured_share=demand.measured_share,
-        excess=demand.excess,
-        deadline=demand.deadline,
-        planned=demand.binding,
+        rule=demand.rule,
         candidates=len(demand.candidates),
         available=sum(c.units for c in demand.candidates),
         sites=tuple(sorted(chosen)),
@@ -153,13 +142,13 @@ def _cheapest_per_unit(demand: CapDemand) -> set[str]:
     chosen: list[CapCandidate] = []
     cleared = 0
     for c in sorted(demand.candidates, key=price):
-        if cleared >= demand.excess:
+        if cleared >= demand.rule.excess:
             break
         chosen.append(c)
         cleared += c.units
     # Give back the dearest picks the others already cover.
     for c in sorted(chosen, key=lambda c: -(c.extra_cost + c.visit_cost)):
-        if cleared - c.units >= demand.excess:
+        if cleared - c.units >= demand.rule.excess:
             chosen.remove(c)
             cleared -= c.units
     return {c.site_id for c in chosen}
@@ -178,7 +167,7 @@ def _milp(
     load_days: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
     load_money: dict[int, list[tuple[int, float]]] = defaultdict(list)
     visited: set[tuple[str, int]] = set()
-    weeks = sorted({d.deadline_week for d in demands if d.binding and d.deadline_week >= 0})
+    weeks = sorted({d.deadline_week for d in demands if d.rule.planned and d.deadline_week >= 0})
 
     def column(c: float, integral: bool = True, up: float = 1.0) -> int:
         cost.append(c)
@@ -190,7 +179,7 @@ def _milp(
         cover: list[tuple[int, float]] = []
         for c in d.candidates:
             j = column(c.extra_cost)
-            pick.append((d.key, c.site_id))
+            pick.append((d.rule.key, c.site_id))
             cover.append((j, float(c.units)))
             if c.visit_cost or c.visit_days:
                 if c.site_id not in visit_col:
@@ -198,7 +187,7 @@ def _milp(
                     pick.append(("", c.site_id))
                 v = visit_col[c.site_id]
                 rows.append(([(v, 1.0), (j, -1.0)], 0.0, highspy.kHighsInf))
-            if not d.binding or d.deadline_week < 0:
+            if not d.rule.planned or d.deadline_week < 0:
                 continue
             for week in weeks:
                 if week < d.deadline_week:
@@ -209,7 +198,7 @@ def _milp(
                     visited.add((c.site_id, week))  # a visit is paid once, whichever caps choose the site
                     load_days[(c.region, week)].append((visit_col[c.site_id], c.visit_days))
                     load_money[week].append((visit_col[c.site_id], c.visit_cost))
-        rows.append((cover, float(min(d.excess, sum(c.units for c in d.candidates))), highspy.kHighsInf))
+        rows.append((cover, float(min(d.rule.excess, sum(c.units for c in d.candidates))), highspy.kHighsInf))
     overrun: list[int] = []
     for (region, week), entries in sorted(load_days.items()):
         o = column(0.0, integral=False, up=highspy.kHighsInf)
@@ -257,7 +246,7 @@ def _milp(
     values = np.asarray(solver.getSolution().col_value)
     info = solver.getInfo()
     bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else 0.0
-    chosen: dict[str, set[str]] = {d.key: set() for d in demands}
+    chosen: dict[str, set[str]] = {d.rule.key: set() for d in demands}
     for j, (key, site) in enumerate(pick):
         if key and values[j] > 0.5:
             chosen[key].add(site)

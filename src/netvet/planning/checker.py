@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from netvet.planning.catalogue import DOMAIN_ORDER, FIELD_CREW, REPLACEMENT
 from netvet.planning.checker_inventory import check_against_instance
@@ -27,6 +27,7 @@ from netvet.planning.parameters import CrewTable, PrecedenceRule, PrecedenceScop
 from netvet.planning.plan import PlanCap, PlanTask, SiteLocation, UnscheduledWork
 from netvet.planning.violation import PlanViolation
 
+M = TypeVar("M", bound=BaseModel)
 _TOLERANCE = 1e-6
 _DAYS_TOLERANCE = 2e-3  # crew-days are written with three decimals
 
@@ -73,6 +74,17 @@ def _field_errors(exc: ValidationError, where: str) -> list[PlanViolation]:
     ]
 
 
+def _parse(rows: Any, model: type[M], label: str, out: list[PlanViolation]) -> list[M]:
+    """Each row read as `model`; every field at fault goes to `out`, naming the row."""
+    parsed = []
+    for i, raw in enumerate(rows):
+        try:
+            parsed.append(model.model_validate(raw))
+        except ValidationError as exc:
+            out.extend(_field_errors(exc, f"{label} {i}"))
+    return parsed
+
+
 def _stated(params: Mapping[str, Any]) -> Stated:
     phases = params.get("phases") or {}
     if not isinstance(phases, Mapping):
@@ -102,24 +114,9 @@ def check_plan(plan: Mapping[str, Any], instance: PlanningInstance | None = None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return [PlanViolation(kind="format", message=f"parameters: {exc}")]
 
-    tasks: list[PlanTask] = []
-    for i, raw in enumerate(plan["tasks"]):
-        try:
-            tasks.append(PlanTask.model_validate(raw))
-        except ValidationError as exc:
-            out.extend(_field_errors(exc, f"task {i}"))
-    unscheduled: list[UnscheduledWork] = []
-    for i, raw in enumerate(plan.get("unscheduled", [])):
-        try:
-            unscheduled.append(UnscheduledWork.model_validate(raw))
-        except ValidationError as exc:
-            out.extend(_field_errors(exc, f"unscheduled item {i}"))
-    caps: list[PlanCap] = []
-    for i, raw in enumerate(plan.get("caps", [])):
-        try:
-            caps.append(PlanCap.model_validate(raw))
-        except ValidationError as exc:
-            out.extend(_field_errors(exc, f"cap {i}"))
+    tasks = _parse(plan["tasks"], PlanTask, "task", out)
+    unscheduled = _parse(plan.get("unscheduled", []), UnscheduledWork, "unscheduled item", out)
+    caps = _parse(plan.get("caps", []), PlanCap, "cap", out)
     if out:
         return out
 

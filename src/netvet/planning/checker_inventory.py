@@ -137,7 +137,7 @@ def _check_task(instance: PlanningInstance, p: WorkPackage, t: PlanTask) -> list
 def _check_caps(instance: PlanningInstance, caps: Sequence[PlanCap]) -> list[PlanViolation]:
     """The cleared counts the plan claims, recounted from the inventory."""
     out = []
-    recounted = {(c.rule_id, c.country): c for c in instance.caps}
+    recounted = {(c.rule.rule_id, c.rule.country): c for c in instance.caps}
     for cap in caps:
         real = recounted.get((cap.rule_id, cap.country))
         if real is None or not cap.planned:
@@ -149,11 +149,11 @@ def _check_caps(instance: PlanningInstance, caps: Sequence[PlanCap]) -> list[Pla
                     message=f"cap {cap.rule_id} ({cap.country}): the plan says its sites clear {cap.cleared}; the inventory gives {real.cleared}",
                 )
             )
-        elif real.cleared < min(real.excess, real.available):
+        elif real.cleared < min(real.rule.excess, real.available):
             out.append(
                 PlanViolation(
                     kind="cap",
-                    message=f"cap {cap.rule_id} ({cap.country}): its sites clear {real.cleared} of the {real.excess} it must",
+                    message=f"cap {cap.rule_id} ({cap.country}): its sites clear {real.cleared} of the {real.rule.excess} it must",
                 )
             )
     return out

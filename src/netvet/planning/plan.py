@@ -400,22 +400,6 @@ def build_plan(instance: PlanningInstance, schedule: Schedule, report: SolveRepo
 
 
 def _cap(outcome: CapOutcome) -> PlanCap:
-    return PlanCap(
-        rule_id=outcome.rule_id,
-        jurisdiction=outcome.jurisdiction,
-        country=outcome.country,
-        cap=outcome.cap,
-        cap_metric=outcome.cap_metric,
-        measured_share=outcome.measured_share,
-        excess=outcome.excess,
-        deadline=outcome.deadline,
-        planned=outcome.planned,
-        candidates=outcome.candidates,
-        available=outcome.available,
-        sites=list(outcome.sites),
-        cleared=outcome.cleared,
-        cost=outcome.cost,
-        cost_bound=outcome.cost_bound,
-        method=outcome.method,
-        note=outcome.note,
-    )
+    facts = {k: v for k, v in asdict(outcome.rule).items() if k != "key"}
+    choice = {k: v for k, v in asdict(outcome).items() if k != "rule"}
+    return PlanCap(**facts, **choice)
