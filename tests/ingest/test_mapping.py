@@ -142,7 +142,6 @@ def test_value_tables_turn_values_and_paths_reach_into_json_records() -> None:
         "vendor": "Opengear",
         "role": "Switch",
         "domain": "management",
-        "country": None,
     }
 
 

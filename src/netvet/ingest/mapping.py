@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -168,14 +168,15 @@ class ColumnMapping:
 
     def translate(self, plan: MappingPlan, record: Mapping[str, Any]) -> dict[str, Any]:
         """A record as netvet's columns (values turned by the value tables, the default country)."""
-        row: dict[str, Any] = {}
-        for column, sources in plan.columns.items():
+        # The common case first: one header per column, read straight from the row (this runs per row).
+        row = {column: record.get(source) for column, source in plan.direct}
+        for column, sources in plan.fallbacks:
             row[column] = next((v for v in (_lookup(record, s) for s in sources) if _present(v)), None)
         for column, table in self.values.items():
             written = row.get(column)
             if isinstance(written, str) and (turned := table.get(value_key(written))) is not None:
                 row.update(turned)
-        if not _present(row.get("country")):
+        if (self.country or self.country_from_region) and not _present(row.get("country")):
             from_region = region_country(row.get("region")) if self.country_from_region else None
             row["country"] = from_region or self.country
         return row
@@ -188,6 +189,17 @@ class MappingPlan:
     missing: tuple[str, ...]  # columns named with --map whose header the file lacks
     problems: tuple[str, ...]  # two headers for one column
     absent: tuple[str, ...] = ()  # optional columns of the mapping the file does not have
+
+    @cached_property
+    def direct(self) -> tuple[tuple[str, str], ...]:
+        """Columns read from one top-level field."""
+        return tuple((c, s[0]) for c, s in self.columns.items() if len(s) == 1 and "." not in s[0])
+
+    @cached_property
+    def fallbacks(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Columns read from a path into the record, or from the first non-empty of several fields."""
+        direct = {column for column, _ in self.direct}
+        return tuple((c, s) for c, s in self.columns.items() if c not in direct)
 
     def errors(self, required: Sequence[str]) -> list[str]:
         errors = list(self.problems)
