@@ -103,3 +103,14 @@ def test_the_demo_leaves_an_assessment_the_dashboard_reads(
     sites = client.get("/api/v1/organizations/default/sites?page_size=500", headers=auth).json()
     statuses = {site["status"] for site in sites["items"]}
     assert statuses - {"clear"}, "the demo's Huawei sites are not all clear"
+
+
+def test_a_what_if_export_says_so(assessed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "what-if.json"
+    args = ["export", "--format", "json", "--out", str(out), "--at", "2026-11-25", "--policy", str(WHAT_IF)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["what_if"] == "extra pack whatif-es.yaml"
+    plain = tmp_path / "plain.json"
+    runner.invoke(app, ["export", "--format", "json", "--out", str(plain), "--at", "2026-11-25"])
+    assert json.loads(plain.read_text())["what_if"] is None

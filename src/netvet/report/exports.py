@@ -42,6 +42,7 @@ def json_header(data: ReportData) -> dict[str, Any]:
         "organization_name": data.organization_name,
         "at": data.at.isoformat(),
         "jurisdictions": list(data.jurisdictions),
+        "what_if": data.what_if,
         "generated_at": data.generated_at.isoformat(timespec="seconds"),
         "summary": {"findings": data.findings.height, "by_status": status_counts(data.findings)},
     }
