@@ -6,9 +6,11 @@ Pure: it takes the bytes of a document and returns a ParsedDocument or raises Do
 from __future__ import annotations
 
 import json
+from itertools import islice
 from typing import Any
 
 from netvet.advisories.csaf import read_csaf, validate_csaf
+from netvet.advisories.csaf_paths import full_product_names
 from netvet.advisories.cve5 import is_cve5, read_cve5, validate_cve5
 from netvet.advisories.kev import is_kev, is_kev_csv, read_kev, validate_kev, validate_kev_csv
 from netvet.advisories.model import (
@@ -23,6 +25,10 @@ from netvet.advisories.nvd import is_nvd, read_nvd, validate_nvd
 
 # An NVD API page of 2,000 CVEs is about 30 MB; anything far beyond is not an advisory feed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+# The largest real CSAF documents (a vendor's whole product line, Red Hat's VEX files) name some tens of
+# thousands of products; every stored advisory is read back whole when it is matched, so one document
+# of a million products would slow every later request that reads it.
+MAX_CSAF_PRODUCTS = 100_000
 
 
 def _reject(source: str, test: str, message: str, path: str = "/") -> DocumentRejected:
@@ -78,6 +84,29 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
         raise _reject(
             source, "json", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise _reject(source, "json", "JSON nested too deeply to be an advisory") from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise _reject(source, "json", f"not valid JSON: {exc}") from exc
+    try:
+        return _parse_json_document(doc, source)
+    except RecursionError as exc:
+        raise _reject(source, "json", "JSON nested too deeply to be an advisory") from exc
+
+
+def _check_products(doc: dict[str, Any], source: str) -> None:
+    """Refuse a product tree past MAX_CSAF_PRODUCTS before the schema check walks it."""
+    counted = sum(1 for _ in islice(full_product_names(doc), MAX_CSAF_PRODUCTS + 1))
+    if counted > MAX_CSAF_PRODUCTS:
+        raise _reject(
+            source,
+            "size",
+            f"the product tree names more than {MAX_CSAF_PRODUCTS:,} products; split the document",
+            "/product_tree",
+        )
+
+
+def _parse_json_document(doc: Any, source: str) -> ParsedDocument:
     kind = detect_format(doc)
     if kind is None:
         raise _reject(
@@ -94,6 +123,7 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
                 f"CSAF version {doc['document'].get('csaf_version')!r} is not supported (only 2.0)",
                 "/document/csaf_version",
             )
+        _check_products(doc, source)
         issues = validate_csaf(doc)
         if issues:
             raise DocumentRejected(source, issues)

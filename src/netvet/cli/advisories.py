@@ -321,7 +321,7 @@ def vex(
             by_advisory.setdefault(r["advisory_id"], []).append(
                 VexMatch(r["vulnerability"], r["asset_id"], MatchStatus(r["status"]), r["explanation"])
             )
-        advisories = [a for a in store.iter_advisories(conn) if a.id in by_advisory]
+        advisories = list(store.iter_advisories(conn, by_advisory))
         assets = {a.id: a for a in store.load_asset_views(conn, organization_id)}
     out.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from netvet.advisories.asset_index import AssetView, ComponentView
 from netvet.advisories.matcher import Match
 from netvet.advisories.model import Advisory, KevEntry, ParsedDocument
-from netvet.storage.inventory import upsert
+from netvet.storage.inventory import ID_BATCH, upsert
 from netvet.storage.tables import assets, components, metadata
 
 advisories = Table(
@@ -111,9 +111,18 @@ def store_document(conn: Connection, document: ParsedDocument, sha256: str) -> i
     return len(rows) + len(kev_rows)
 
 
-def iter_advisories(conn: Connection) -> Iterator[Advisory]:
-    for (parsed,) in conn.execute(select(advisories.c.parsed).order_by(advisories.c.id)):
-        yield Advisory.model_validate(parsed)
+def iter_advisories(conn: Connection, ids: Collection[str] | None = None) -> Iterator[Advisory]:
+    """Every stored advisory, or only those with these ids (a ranking needs only the advisories an
+    organisation's matches name: parsing every stored one costs every organisation for all)."""
+    if ids is None:
+        for (parsed,) in conn.execute(select(advisories.c.parsed).order_by(advisories.c.id)):
+            yield Advisory.model_validate(parsed)
+        return
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), ID_BATCH):
+        query = select(advisories.c.parsed).where(advisories.c.id.in_(wanted[start : start + ID_BATCH]))
+        for (parsed,) in conn.execute(query.order_by(advisories.c.id)):
+            yield Advisory.model_validate(parsed)
 
 
 def count_advisories(conn: Connection) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -364,12 +364,16 @@ def store_received(
     return len(rows)
 
 
-def received_advisories(conn: Connection, organization_id: str) -> Iterator[Advisory]:
+def received_advisories(
+    conn: Connection, organization_id: str, ids: Iterable[str] | None = None
+) -> Iterator[Advisory]:
     query = (
         select(shared_advisories.c.parsed)
         .where(shared_advisories.c.organization_id == organization_id)
         .order_by(shared_advisories.c.advisory_id)
     )
+    if ids is not None:
+        query = query.where(shared_advisories.c.advisory_id.in_(sorted(ids)))
     for (parsed,) in conn.execute(query):
         yield Advisory.model_validate(parsed)
 

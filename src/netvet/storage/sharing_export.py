@@ -3,7 +3,7 @@ the vulnerabilities it received, handed to `netvet.sharing.export`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from itertools import chain
 
@@ -18,10 +18,13 @@ from netvet.storage.sharing import SharingError, id_records, received_advisories
 from netvet.storage.tables import assets, sites
 
 
-def advisories_for(conn: Connection, organization_id: str) -> Iterator[Advisory]:
+def advisories_for(
+    conn: Connection, organization_id: str, ids: Collection[str] | None = None
+) -> Iterator[Advisory]:
     """The advisories matching uses for an organisation: those loaded for everyone, and the
-    vulnerabilities it received from other organisations (kept for it alone: they carry a TLP)."""
-    return chain(advisory_store.iter_advisories(conn), received_advisories(conn, organization_id))
+    vulnerabilities it received from other organisations (kept for it alone: they carry a TLP);
+    with `ids`, only those."""
+    return chain(advisory_store.iter_advisories(conn, ids), received_advisories(conn, organization_id, ids))
 
 
 def _places(conn: Connection, organization_id: str) -> dict[str, Place]:

@@ -83,10 +83,7 @@ def ranked_priorities(conn: Connection, organization_id: str, limit: int) -> lis
     rows = store.list_matches(conn, organization_id, [MatchStatus.AFFECTED.value])
     wanted = {r["advisory_id"] for r in rows}
     vulnerabilities = {
-        (a.id, v.label): v
-        for a in advisories_for(conn, organization_id)
-        if a.id in wanted
-        for v in a.vulnerabilities
+        (a.id, v.label): v for a in advisories_for(conn, organization_id, wanted) for v in a.vulnerabilities
     }
     kev = set(store.kev_catalogue(conn))
     domains = {a.id: a.domain for a in store.load_asset_views(conn, organization_id)}

@@ -1,0 +1,103 @@
+"""Advisory files built to break the reader or slow the server: each is refused with a reason."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from netvet.advisories.asset_index import AssetIndex
+from netvet.advisories.matcher import MatchStatus, match_all
+from netvet.advisories.model import Advisory, DocumentRejected
+from netvet.advisories.reader import MAX_CSAF_PRODUCTS, parse_document
+from netvet.api.routers.advisories import ranked_priorities
+from netvet.ingest import import_inventory
+from netvet.storage import Database
+from netvet.storage import inventory as store
+from netvet.storage.advisories import iter_advisories, load_asset_views, replace_matches, store_document
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "advisories"
+ROUTERS = Path(__file__).resolve().parent.parent / "data" / "advisories" / "routers.csv"
+
+
+def refusal(raw: bytes) -> str:
+    with pytest.raises(DocumentRejected) as caught:
+        parse_document(raw, "hostile.json")
+    return "; ".join(issue.message for issue in caught.value.issues)
+
+
+def test_an_nvd_score_of_5000_digits_is_refused() -> None:
+    raw = (
+        (DATA / "nvd-cisco-ios-nokia.json")
+        .read_bytes()
+        .replace(b'"baseScore": 9.8', b'"baseScore": ' + b"9" * 5000, 1)
+    )
+    assert "Exceeds the limit (4300 digits)" in refusal(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 100_000, b'{"document": ' * 50_000 + b"1" + b"}" * 50_000],
+    ids=["brackets", "nested-objects"],
+)
+def test_json_nested_past_pythons_parser_is_refused(raw: bytes) -> None:
+    assert "nested too deeply" in refusal(raw)
+
+
+def csaf_with_products(count: int) -> bytes:
+    """The Nokia SR OS advisory with `count` products in its tree (the first one is the real one)."""
+    document = json.loads((DATA / "csaf-nokia-sros.json").read_text(encoding="utf-8"))
+    names = [{"product_id": f"CSAFPID-X{i}", "name": f"Product {i}"} for i in range(count)]
+    document["product_tree"]["full_product_names"] = names
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+@pytest.mark.slow
+def test_a_csaf_document_of_a_million_products_is_refused_before_its_schema_check() -> None:
+    raw = csaf_with_products(1_000_000)
+    started = time.monotonic()
+    message = refusal(raw)
+    assert f"names more than {MAX_CSAF_PRODUCTS:,} products" in message
+    # Counted and refused before jsonschema walks a million objects (which took minutes and gigabytes).
+    assert time.monotonic() - started < 30
+
+
+def test_a_csaf_document_within_the_product_limit_is_read() -> None:
+    parsed = parse_document(csaf_with_products(2_000), "many.json")
+    assert len(parsed.advisories) == 1
+
+
+def test_the_patch_first_ranking_reads_only_the_advisories_the_organisation_matched(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large advisory another organisation matched (or nobody did) costs this one nothing."""
+    import_inventory(sqlite_db, ROUTERS, organization_id="acme")
+    with sqlite_db.begin() as conn:
+        store.ensure_organization(conn, "globex")
+        for name in ("cve5-huawei-ar.json", "nvd-cisco-ios-nokia.json", "kev-catalog.json"):
+            store_document(conn, parse_document((DATA / name).read_bytes(), name), name.ljust(64, "x")[:64])
+        matches = list(
+            match_all(list(iter_advisories(conn)), AssetIndex.build(load_asset_views(conn, "acme")))
+        )
+        replace_matches(conn, "acme", matches)
+        # Loaded after matching: stored, matched by nobody yet.
+        big = parse_document(csaf_with_products(20_000), "big.json")
+        store_document(conn, big, "b" * 64)
+    matched = {m.advisory_id for m in matches if m.status is MatchStatus.AFFECTED}
+    assert big.advisories[0].id not in matched
+    read: list[str] = []
+    validate = Advisory.model_validate
+
+    def counting(parsed: object, *args: object, **kwargs: object) -> Advisory:
+        advisory = validate(parsed, *args, **kwargs)  # type: ignore[arg-type]
+        read.append(advisory.id)
+        return advisory
+
+    monkeypatch.setattr(Advisory, "model_validate", counting)
+    with sqlite_db.connect() as conn:
+        ranked = ranked_priorities(conn, "acme", 20)
+        assert {p.advisory_id for p in ranked} == matched and sorted(read) == sorted(matched)
+        read.clear()
+        assert ranked_priorities(conn, "globex", 20) == [] and read == []
