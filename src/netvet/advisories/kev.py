@@ -78,22 +78,30 @@ def is_kev_csv(text: str) -> bool:
 
 def validate_kev_csv(text: str) -> tuple[dict[str, Any], list[ValidationIssue]]:
     """The CSV catalogue as the JSON one (one entry per row), and its problems by row and column."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in KEV_CSV_COLUMNS if c not in (reader.fieldnames or ())]
-    if missing:
-        return {}, [
-            ValidationIssue(test="kev", path="row 1", message=f"missing column(s): {', '.join(missing)}")
-        ]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[dict[str, Any]] = []
     issues: list[ValidationIssue] = []
-    for i, row in enumerate(reader):
-        if None in row:
-            issues.append(
-                ValidationIssue(test="kev", path=_csv_path(i, ""), message="has more cells than the header")
+    try:
+        missing = [c for c in KEV_CSV_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            return {}, [
+                ValidationIssue(test="kev", path="row 1", message=f"missing column(s): {', '.join(missing)}")
+            ]
+        for i, row in enumerate(reader):
+            if None in row:
+                issues.append(
+                    ValidationIssue(
+                        test="kev", path=_csv_path(i, ""), message="has more cells than the header"
+                    )
+                )
+            rows.append(
+                {k: (v.strip() if isinstance(v, str) else v) or None for k, v in row.items() if k is not None}
             )
-        rows.append(
-            {k: (v.strip() if isinstance(v, str) else v) or None for k, v in row.items() if k is not None}
-        )
+    except csv.Error as exc:  # a stray quote or line end, a cell past the csv module's limit
+        return {}, [
+            ValidationIssue(test="kev", path=f"row {reader.line_num}", message=f"malformed CSV: {exc}")
+        ]
+
     doc = {"vulnerabilities": rows}
     return doc, issues + validate_kev(doc, _csv_path)
 

@@ -22,6 +22,7 @@ from netvet.advisories.model import (
     ValidationIssue,
 )
 from netvet.advisories.nvd import is_nvd, read_nvd, validate_nvd
+from netvet.model.text import json_has_lone_surrogate
 
 # An NVD API page of 2,000 CVEs is about 30 MB; anything far beyond is not an advisory feed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -73,12 +74,12 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
     # Files saved by some Windows tools start with a UTF-8 byte order mark, which JSON forbids.
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        doc = json.loads(raw)
+        text = raw.decode("utf-8")  # strictly: json.loads would let encoded surrogates through
     except UnicodeDecodeError as exc:
         raise _reject(source, "json", f"not UTF-8 text: {exc}") from exc
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        # json.loads has decoded the bytes already: the text is UTF-8.
-        text = raw.decode("utf-8")
         if is_kev_csv(text):
             return _kev_csv(text, source)
         raise _reject(
@@ -88,6 +89,10 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
         raise _reject(source, "json", "JSON nested too deeply to be an advisory") from exc
     except ValueError as exc:  # a number of more than 4,300 digits
         raise _reject(source, "json", f"not valid JSON: {exc}") from exc
+    if json_has_lone_surrogate(raw, doc):
+        raise _reject(
+            source, "json", "holds text that is not Unicode (a lone surrogate escape such as \\ud800)"
+        )
     try:
         return _parse_json_document(doc, source)
     except RecursionError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from netvet.ingest.errors import InventoryFileError
+from netvet.model.text import json_has_lone_surrogate
 
 FORMATS = ("csv", "json", "xlsx")
 # A cell longer than this is not an inventory value (the validator refuses values far shorter); the
@@ -213,9 +214,10 @@ def _not_utf8(exc: UnicodeDecodeError, row: int) -> str:
 
 
 def parse_json(name: str, data: bytes, where: str = "") -> Any:
-    """Parse JSON text; anything Python's parser refuses becomes an error naming the file."""
+    """Parse JSON text; anything Python's parser refuses becomes an error naming the file, and so does
+    text that is not Unicode (a lone surrogate escape such as \\ud800, which no database can store)."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InventoryFileError(name, _not_utf8(exc, 0)) from exc
     except json.JSONDecodeError as exc:
@@ -226,6 +228,11 @@ def parse_json(name: str, data: bytes, where: str = "") -> Any:
         raise InventoryFileError(name, f"{where}JSON nested too deeply to be an inventory") from exc
     except ValueError as exc:  # an integer of more than 4,300 digits
         raise InventoryFileError(name, f"{where}not valid JSON: {exc}") from exc
+    if json_has_lone_surrogate(data, document):
+        raise InventoryFileError(
+            name, f"{where}holds text that is not Unicode (a lone surrogate escape such as \\ud800)"
+        )
+    return document
 
 
 def _open_json(name: str, binary: IO[bytes], size: int) -> InventorySource:
