@@ -4,6 +4,7 @@ changes nothing."""
 from __future__ import annotations
 
 import errno
+import io
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from netvet.storage import Database
 from netvet.storage import inventory as store
 
 from .conftest import API_DATA, World
@@ -167,3 +169,42 @@ def test_a_snapshot_that_would_remove_most_assets_needs_force(world: World) -> N
     assert world.get("acme:viewer", f"{ACME}/assets").json()["total"] == 5
     forced = world.upload("acme:analyst", "acme", "cut.csv", content=one_row, replace=True, force=True)
     assert forced.status_code == 201 and forced.json()["rows_removed"] == 4
+
+
+def test_a_screening_batch_is_bounded_by_its_characters(world: World) -> None:
+    heavy = ["华为技术有限公司" * 62 + str(i) for i in range(201)]  # 201 names of 497-499 characters
+    refused = world.post("acme:viewer", "/api/v1/screening/batch", json={"names": heavy})
+    assert is_problem(refused, 422) and "100,000 characters" in refused.text
+    allowed = world.post("acme:viewer", "/api/v1/screening/batch", json={"names": heavy[:100]})
+    assert allowed.status_code == 200 and len(allowed.json()) == 100
+
+
+def test_an_upload_of_many_small_rows_is_imported_by_a_job(sqlite_db: Database) -> None:
+    """Bytes alone do not bound a request's cost: rows do (a short CSV row, an XLSX's inflated sheet)."""
+    from fastapi.testclient import TestClient
+    from openpyxl import Workbook
+
+    from netvet.api import AppConfig, create_app
+
+    from .conftest import add_people
+
+    tokens = add_people(sqlite_db)
+    app = create_app(sqlite_db, AppConfig(import_job_bytes=50 * 1024 * 1024, import_job_rows=100))
+    workbook = Workbook()
+    workbook.active.append(["asset_id", "site_id", "vendor", "role"])
+    for i in range(150):
+        workbook.active.append([f"W{i}", "S1", "Nokia", "BBU"])
+    xlsx = io.BytesIO()
+    workbook.save(xlsx)
+    headers = {"Authorization": f"Bearer {tokens['acme:analyst']}"}
+    with TestClient(app) as client:
+
+        def upload(name: str, content: bytes) -> int:
+            response = client.post(f"{ACME}/imports", files={"file": (name, content)}, headers=headers)
+            return response.status_code
+
+        assert upload("few.csv", inventory_csv(50)) == 201
+        assert upload("many.csv", inventory_csv(150)) == 202
+        assert upload("many-cr.csv", inventory_csv(150).replace(b"\n", b"\r")) == 202
+        assert upload("many.xlsx", xlsx.getvalue()) == 202
+        app.state.jobs.wait_idle()

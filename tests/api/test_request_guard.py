@@ -4,41 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from netvet.api import AppConfig, create_app
 from netvet.api.guard import DEFAULT_BODY_BYTES, BodyRule, rule_for
 from netvet.storage import Database
 
-from .conftest import World, add_people
+from .conftest import World, add_people, serving
 
 ACME = "/api/v1/organizations/acme"
 
 
 @pytest.fixture
 def live_server(sqlite_db: Database) -> Iterator[tuple[int, dict[str, str]]]:
-    """The application on a real socket (uvicorn in a thread), so a test sees what the server reads."""
+    """The application on a real socket, so a test sees what the server reads."""
     tokens = add_people(sqlite_db)
-    app = create_app(sqlite_db, AppConfig(max_upload_bytes=10 * 1024 * 1024))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield port, tokens
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(sqlite_db, AppConfig(max_upload_bytes=10 * 1024 * 1024))) as port:
+        yield port, tokens
 
 
 def send_head(port: int, head: str, body: bytes = b"") -> tuple[str, float]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
 
 from fastapi import FastAPI
 
 from netvet import __version__
+from netvet.api.config import AppConfig
 from netvet.api.guard import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD, BodyRule, RequestGuard
 from netvet.api.headers import SecurityHeaders
 from netvet.api.paging import RenderedPages
@@ -35,19 +34,6 @@ from netvet.api.worker import JobRunner
 from netvet.storage import Database
 
 API_PREFIX = "/api/v1"
-
-
-@dataclass(frozen=True)
-class AppConfig:
-    # Uploads larger than this are imported by a job instead of inside the request.
-    import_job_bytes: int = 2 * 1024 * 1024
-    # Uploads larger than this are refused (413) before they fill the disk.
-    max_upload_bytes: int = 1024 * 1024 * 1024
-    session_lifetime: timedelta = timedelta(hours=12)
-    # Mark cookies Secure: True always, False never, None (default) when the request came over HTTPS.
-    secure_cookies: bool | None = None
-    # Rendered findings pages kept in memory (stored results never change); 0 renders every request.
-    findings_page_cache: int = 1024
 
 
 def create_api(database: Database, config: AppConfig, runner: JobRunner) -> FastAPI:

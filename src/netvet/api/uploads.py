@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO
@@ -20,6 +21,9 @@ from netvet.ingest.readers import InventoryStream
 from netvet.storage.db import is_disk_full
 
 COPY_CHUNK = 1 << 20
+# An XLSX row of an inventory's dozen cells is some hundreds of bytes of sheet XML; counting 100 errs
+# towards a job.
+XLSX_BYTES_PER_ROW = 100
 NAME_LIMIT = 255  # characters kept of the client's file name (most file systems allow 255 bytes)
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -40,6 +44,28 @@ class Upload:
 
     def close(self) -> None:
         self.file.close()
+
+    def estimated_rows(self) -> int:
+        """About how many rows the file holds, read cheaply (line ends; an XLSX by its inflated size),
+        so a request never imports more than a few seconds' worth: larger files become jobs."""
+        self.file.seek(0)
+        try:
+            if self.file.read(4) == b"PK\x03\x04":
+                self.file.seek(0)
+                try:
+                    with zipfile.ZipFile(self.file) as workbook:
+                        inflated = sum(part.file_size for part in workbook.infolist())
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                    return 0  # the importer says what is wrong with it
+                return inflated // XLSX_BYTES_PER_ROW
+            self.file.seek(0)
+            newlines = returns = 0
+            while block := self.file.read(COPY_CHUNK):
+                newlines += block.count(b"\n")
+                returns += block.count(b"\r")
+            return max(newlines, returns)
+        finally:
+            self.file.seek(0)
 
 
 def upload_name(given: str | None, default: str = "upload.csv") -> str:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from netvet.api.paging import PageNumber, RowId
 from netvet.api.policy_runs import DecisionRefused, assess_and_store, decide_candidate
 from netvet.api.problems import Problem
-from netvet.api.routers.imports import run_upload_import, submit_upload_import
+from netvet.api.routers.imports import run_upload_import, submit_upload_import, too_big_for_a_request
 from netvet.api.routers.policy import shipped_packs
 from netvet.api.security import DB, Principal
 from netvet.api.uploads import UploadTooLarge, spool_upload
@@ -292,7 +292,7 @@ async def upload(
         if upload.size == 0:
             upload.close()
             raise InventoryFileError(upload.name, "the file is empty")
-        if upload.size > request.app.state.config.import_job_bytes:
+        if too_big_for_a_request(request, upload):
             job = submit_upload_import(
                 request, db, principal, upload, None, replace, skip_invalid=skip_invalid, force=force
             )

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import Connection
 
+from netvet.api.config import AppConfig
 from netvet.api.paging import Paging
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, inventory_problem, not_found
 from netvet.api.routers.jobs import accepted
@@ -95,6 +96,12 @@ def run_upload_import(
     return _result(report, url)
 
 
+def too_big_for_a_request(request: Request, upload: Upload) -> bool:
+    """More than a request should spend seconds on: the import becomes a job."""
+    config: AppConfig = request.app.state.config
+    return upload.size > config.import_job_bytes or upload.estimated_rows() > config.import_job_rows
+
+
 def submit_upload_import(
     request: Request,
     db: Database,
@@ -158,7 +165,7 @@ async def create_import(
     if upload.size == 0:
         upload.close()
         raise Problem(422, f"{upload.name}: the file is empty", kind="invalid-inventory", errors=[])
-    if background or upload.size > request.app.state.config.import_job_bytes:
+    if background or too_big_for_a_request(request, upload):
         job_id = submit_upload_import(
             request, db, who, upload, format, replace, skip_invalid=skip_invalid, force=force
         )

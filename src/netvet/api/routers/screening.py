@@ -23,6 +23,7 @@ from netvet.storage import browse
 
 router = APIRouter(prefix="/screening", tags=["screening"], responses=PROBLEM_RESPONSES)
 MAX_BATCH = 1000
+MAX_BATCH_CHARACTERS = 100_000
 
 
 # The ISO codes screening accepts, declared in the OpenAPI document so clients know them in advance.
@@ -44,8 +45,19 @@ class NameQuery(BaseModel):
 
 class BatchQuery(BaseModel):
     names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
-        min_length=1, max_length=MAX_BATCH
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"Up to {MAX_BATCH:,} names of {MAX_BATCH_CHARACTERS:,} characters in all.",
     )
+
+    @field_validator("names")
+    @classmethod
+    def within_a_requests_cost(cls, names: list[str]) -> list[str]:
+        # A long name in Chinese script takes some milliseconds to screen: the characters of a batch,
+        # not its length alone, bound what one request costs (about 1.5 s at most).
+        if sum(len(name) for name in names) > MAX_BATCH_CHARACTERS:
+            raise ValueError(f"the names hold more than {MAX_BATCH_CHARACTERS:,} characters in all")
+        return names
 
 
 @router.post("/name", response_model=NameScreening)
