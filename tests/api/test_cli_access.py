@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -66,3 +67,14 @@ def test_a_token_for_a_name_several_organisations_use_needs_the_organisation(cli
         "/api/v1/me", headers={"Authorization": f"Bearer {chosen.output.strip().splitlines()[-1]}"}
     )
     assert me.json()["organization"]["id"] == "globex"
+
+
+def test_serve_switches_secure_cookies(cli_env: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    for flags, secure in (([], None), (["--secure-cookies"], True), (["--no-secure-cookies"], False)):
+        assert runner.invoke(app, ["serve", *flags]).exit_code == 0
+        assert served["app"].state.config.secure_cookies is secure  # type: ignore[attr-defined]
+    assert served["proxy_headers"] is True and served["forwarded_allow_ips"] == "127.0.0.1"
