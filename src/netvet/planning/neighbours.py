@@ -32,6 +32,13 @@ def neighbour_pairs(points: Iterable[tuple[str, float, float]], within_km: float
     grid: dict[tuple[int, int], list[tuple[str, float, float]]] = defaultdict(list)
     for pid, lat, lon in pts:
         grid[(math.floor(lat / lat_cell), math.floor(lon / lon_cell))].append((pid, lat, lon))
+        # The grid does not wrap at the antimeridian: a point near it also stands a turn away, so
+        # 179.9 and -179.9 meet (distance_km reads longitude modulo 360 anyway).
+        for turn in (360.0, -360.0):
+            if abs(lon + turn) < 180.0 + 2 * lon_cell:
+                grid[(math.floor(lat / lat_cell), math.floor((lon + turn) / lon_cell))].append(
+                    (pid, lat, lon + turn)
+                )
     pairs: set[tuple[str, str]] = set()
     for (row, col), members in grid.items():
         for dr in (-1, 0, 1):
