@@ -233,3 +233,21 @@ def test_countries_are_iso_codes_or_names_written_for_them(sqlite_db: Database, 
     wrong.write_text(f"{HEADER}\nA9,S9,XX,Huawei,BBU\n")
     error = refused(sqlite_db, wrong, "1 invalid row")
     assert [(e.column, e.value) for e in error.errors] == [("country", "XX")]
+
+
+def test_an_xlsx_whose_shared_strings_would_not_fit_in_memory_is_refused(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "XLSX_MAX_SHARED_STRINGS", 1_000)
+    plain = xlsx_with_dimension(tmp_path / "plain.xlsx", rows=2, declared="A1:E3")
+    strings = "".join(f"<si><t>Vendor number {i}</t></si>" for i in range(100))
+    path = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        # Excel keeps every distinct text here (openpyxl writes inline strings instead).
+        target.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + "</sst>",
+        )
+    refused(sqlite_db, path, "its shared strings inflate to [\\d,]+ bytes, more than the 1,000")

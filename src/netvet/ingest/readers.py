@@ -23,6 +23,9 @@ CSV_FIELD_LIMIT = 1024 * 1024
 # (1 MB inflating to gigabytes) is refused before any part is read. Real inventory sheets inflate
 # about 5 to 30 times.
 XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
+# Sheets are streamed, but the shared strings (every distinct text of the workbook) are held in memory
+# whole, at several times their size: a million rows of unique serial numbers are about 80 MB.
+XLSX_MAX_SHARED_STRINGS = 256 * 1024**2
 XLSX_MAX_RATIO = 200
 XLSX_RATIO_FLOOR = 8 * 1024 * 1024
 
@@ -300,6 +303,12 @@ def check_zip_bomb(name: str, binary: IO[bytes]) -> None:
             "may; split the workbook or save it as CSV",
         )
     for part in parts:
+        if part.filename.endswith("sharedStrings.xml") and part.file_size > XLSX_MAX_SHARED_STRINGS:
+            raise InventoryFileError(
+                name,
+                f"its shared strings inflate to {part.file_size:,} bytes, more than the "
+                f"{XLSX_MAX_SHARED_STRINGS:,} netvet holds in memory; save it as CSV",
+            )
         if part.file_size > XLSX_RATIO_FLOOR and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
             raise InventoryFileError(
                 name,
