@@ -1,5 +1,6 @@
-"""In Chromium: the dashboard and the report of the same stored assessment show the same figures (findings
-by status, vendor shares, caps), with one canonical vendor for every spelling of it."""
+"""In Chromium: the dashboard (overview, findings, map) and the report of the same stored assessment show
+the same figures (findings by status, vendor shares, caps, sites by status), with one canonical vendor for
+every spelling of it."""
 
 from __future__ import annotations
 
@@ -49,9 +50,15 @@ def test_dashboard_and_report_agree_on_the_stored_assessment(
     dashboard_shares = _titles(page, "section.card:has-text('Vendor share')", "rect.bar")
     dashboard_caps = _titles(page, "section.card:has-text('Caps against limits')", "rect.gauge")
     page.screenshot(path=str(SHOTS / "same-figures-dashboard.png"), full_page=True)
+    page.goto(base + "/findings")
+    listed = int(page.locator("p.count strong").inner_text().replace(",", ""))
+    page.goto(base + "/sites")
+    badges = page.locator("a.badge[href^='/sites?status=']").all_inner_texts()
+    dashboard_sites = {label.split(":")[0].strip(): int(label.split(":")[1]) for label in badges}
 
+    page.goto(base + "/")
     with page.expect_download() as download:
-        page.click("section.card >> text=HTML")
+        page.click("section.card a:text-is('HTML')")
     report_file = tmp_path / "report.html"
     download.value.save_as(report_file)
     report = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -60,6 +67,12 @@ def test_dashboard_and_report_agree_on_the_stored_assessment(
     assert sum(dashboard_counts.values()) > 0
     assert _titles(report, "#vendors", "rect.bar") == dashboard_shares
     assert _titles(report, "#caps", "rect.gauge") == dashboard_caps
+    assert listed == sum(dashboard_counts.values())  # the findings page lists every finding counted
+    legend = report.locator("#map .legend span").all_inner_texts()
+    report_sites = {
+        label.split(":")[0].strip(): int(label.split(":")[1].replace(",", "")) for label in legend
+    }
+    assert {s: n for s, n in report_sites.items() if n} == {s: n for s, n in dashboard_sites.items() if n}
     report.screenshot(path=str(SHOTS / "same-figures-report.png"), full_page=True)
 
     # One canonical vendor for every spelling: Huawei, HUAWEI TECHNOLOGIES CO., LTD and 华为技术有限公司 hold
