@@ -488,15 +488,27 @@ def test_guidance_is_advisory_with_only_the_date_its_source_names(make_pack: Mak
         }
 
 
-def test_a_binding_exclusion_without_a_date_is_due_the_day_before_it_takes_effect(
-    make_pack: MakePack,
-) -> None:
+def test_a_binding_exclusion_not_yet_in_effect_is_due_without_a_deadline(make_pack: MakePack) -> None:
+    # The effective day is when the duty starts, not a day by which equipment in place must be gone:
+    # a source that sets no removal date gives no deadline (docs/policy.md, "What each status means").
     pack = make_pack(rule_yaml("excluded", "{type: removal}", "adopted: 2022-05-19\neffective: 2022-09-01"))
     network = frame(asset("gnb"))
     [before] = assess(network, EVIDENCE, [pack], date(2022, 8, 31)).findings()
-    assert (before.status, before.deadline) == (FindingStatus.DUE, date(2022, 8, 31))
+    assert (before.status, before.deadline) == (FindingStatus.DUE, None)
+    assert "not yet on 2022-08-31" in before.explanation
     [after] = assess(network, EVIDENCE, [pack], date(2022, 9, 1)).findings()
     assert (after.status, after.deadline) == (FindingStatus.VIOLATION, None)
+
+
+def test_an_authorisation_regime_not_yet_in_effect_sets_no_deadline(make_pack: MakePack) -> None:
+    # Belgium's 5G authorisations: the law of 2022-02-17 took effect with the decrees of 2023-05-11, and
+    # operators already deploying filed regularisation requests (EU TRIS 2021/0206/B): 2023-05-10 was
+    # never a last day.
+    pack = make_pack(rule_yaml("authorised", "{type: licence}", "adopted: 2022-02-17\neffective: 2023-05-11"))
+    network = frame(asset("gnb"))
+    [before] = assess(network, EVIDENCE, [pack], date(2023, 5, 10)).findings()
+    assert (before.status, before.deadline) == (FindingStatus.DUE, None)
+    assert "from 2023-05-11, when the rule takes effect" in before.explanation
 
 
 # --- missing data in network-wide findings; one report per provider; a later measure governs -------

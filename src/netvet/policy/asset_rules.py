@@ -12,7 +12,7 @@ How a row becomes a status (docs/policy.md, "What each status means"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -132,6 +132,11 @@ def _deadline_texts(rule: Rule, at: date, bound: bool) -> tuple[pl.Expr, pl.Expr
             f"{needs} a licence or authorisation since {start}; none on record covers it on {at}."
         )
         ahead = pl.lit(f"{needs} a licence or authorisation from {start}.")
+        if at < start:
+            ahead = pl.lit(
+                f"{needs} a licence or authorisation from {start}, when the rule takes effect (not yet on "
+                f"{at}); the source sets no earlier day by which equipment already in place must hold one."
+            )
         return passed, ahead
     if not bound:
         dated = pl.concat_str(
@@ -155,7 +160,10 @@ def _deadline_texts(rule: Rule, at: date, bound: bool) -> tuple[pl.Expr, pl.Expr
     )
     ahead = pl.concat_str([pl.lit("must be out by the end of "), _day("deadline"), pl.lit(f"{note}.")])
     if at < start and rule.deadline is None:
-        ahead = pl.lit(f"excluded from {start} (no removal date in the source).")
+        ahead = pl.lit(
+            f"excluded from {start}, when the rule takes effect (not yet on {at}); the source sets no "
+            "removal date, so that day is not a deadline."
+        )
     return passed, ahead
 
 
@@ -166,6 +174,10 @@ def _statuses(rule: Rule, at: date) -> pl.Expr:
         return pl.lit(VIOLATION)
     if effect is EffectType.SUPPORT_LICENCE:
         return pl.lit(LICENCE_REQUIRED)
+    if at < rule.in_force_from:
+        # Adopted, not yet in effect: an obligation ahead. The effective day is not a deadline: the
+        # source may let equipment already in place comply later (Belgium's regularisation requests).
+        return pl.lit(DUE)
     at_lit = pl.lit(at, dtype=pl.Date)
     return (
         pl.when(pl.col("deadline").is_null() | (at_lit > pl.col("deadline")))
@@ -211,15 +223,6 @@ def asset_findings(
     )
     if effect is EffectType.BAN or effect is EffectType.SUPPORT_LICENCE:
         rows = rows.with_columns(pl.lit(None, dtype=pl.Date).alias("deadline"))
-    elif at < rule.in_force_from:
-        # Adopted, not yet in effect, no date in the source: its last day allowed is the day before.
-        implied = rule.in_force_from - timedelta(days=1)
-        rows = rows.with_columns(
-            pl.when(pl.col("bound") & pl.col("deadline").is_null() & ~pl.lit(rule.deadline_from_operator))
-            .then(pl.lit(implied, dtype=pl.Date))
-            .otherwise(pl.col("deadline"))
-            .alias("deadline")
-        )
     no_operator_deadline = pl.lit(rule.deadline_from_operator) & pl.col("deadline").is_null()
     what = (
         f"the ban on equipment {_ACTS.get(rule.reads, 'kept')} from"
