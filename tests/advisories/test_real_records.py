@@ -203,6 +203,26 @@ def test_ericsson_network_manager_record() -> None:
     _check(rows, {"enm-22.2": "affected", "enm-23.1": "not_affected", "other-bbu": None})
 
 
+def test_nokia_asik_csaf_reaches_the_system_modules_the_inventory_names_by_part() -> None:
+    """CISA ICSA-22-307-02 (CSAF): "Nokia ASIK AirScale 5G Common System Module", versions 474021A.101
+    and 474021A.102, which are Nokia's item codes of the ASIK hardware, not software releases. An
+    inventory writes the module as model "AirScale System Module", part ASIK, with its software
+    release: the record names it, but the inventory does not say which hardware variant it is, so each
+    CVE is `unknown` for it, never silence. Another system module (part ABIO) and the radios are not
+    named."""
+    assets = [
+        AssetView(
+            "asik", "Nokia Solutions & Networks Oy", "AirScale System Module", "22.10.R1", part_number="ASIK"
+        ),
+        AssetView("abio", "Nokia", "AirScale System Module", "22.10.R1", part_number="ABIO"),
+        AssetView("rrh", "Nokia", "AirScale RRH AHEGB", "22.10.R1"),
+        OTHER_PLATFORMS[4],
+    ]
+    advisories = _real("csaf", "cisa_ot", "icsa-22-307-02.json")
+    found = {(m.cve, m.asset_id): m.status.value for m in match_all(advisories, AssetIndex.build(assets))}
+    assert found == {(cve, "asik"): "unknown" for cve in ("CVE-2022-2482", "CVE-2022-2483", "CVE-2022-2484")}
+
+
 @pytest.mark.parametrize(
     ("record", "assets", "expected"),
     [

@@ -16,6 +16,7 @@ from netvet.advisories.vendors import (
     VendorKey,
     VendorVersions,
     default_vendor_versions,
+    product_key,
     product_keys,
     screening_vendor_key,
 )
@@ -57,6 +58,9 @@ class AssetIndex:
     by_family: dict[str, list[int]] = field(default_factory=dict)  # family key -> asset groups
     by_vendor: dict[str, list[int]] = field(default_factory=dict)  # vendor token -> asset groups
     by_component: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+    # (vendor token, part number written as one word) -> asset groups: "ASIK" for Nokia's AirScale
+    # System Module, which advisories name with the model's words around it.
+    by_part_word: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     # Assets that look the same to matching (vendor, model, part number, versions as written) form
     # a group, evaluated once: an operator has thousands of one model on a handful of versions.
     groups: list[list[int]] = field(default_factory=list)
@@ -141,8 +145,11 @@ class AssetIndex:
             if family.family is not None:
                 self.by_family.setdefault(family.family.key, []).append(group)
             products = asset_products(asset, vendors)
+            part_word = _part_word(asset.part_number)
             for vendor in vendors:
                 self.by_vendor.setdefault(vendor, []).append(group)
+                if part_word is not None:
+                    self.by_part_word.setdefault((vendor, part_word), []).append(group)
                 for product in products:
                     self.by_product.setdefault((vendor, product), []).append(group)
 
@@ -170,6 +177,22 @@ class AssetIndex:
                 found.extend(self.by_product.get((token, key), ()))
         return list(dict.fromkeys(found))
 
+    def named_with_part(self, vendor: str | None, product: str | None) -> list[int]:
+        """The asset groups whose part number and every word of whose model the product name contains:
+        CISA's "ASIK AirScale 5G Common System Module" names the AirScale System Module, part ASIK,
+        though neither key equals the record's."""
+        if not vendor or not product:
+            return []
+        words = set(product_key(product).split("_"))
+        found: list[int] = []
+        for token in self.tokens(vendor):
+            for word in words:
+                for group in self.by_part_word.get((token, word), ()):
+                    model = self.representative(group).model
+                    if model and set(product_key(model).split("_")) - set(token.split("_")) <= words:
+                        found.append(group)
+        return list(dict.fromkeys(found))
+
     def components(self, vendor: str, product: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         for token in self.tokens(vendor):
@@ -186,3 +209,14 @@ def asset_products(asset: AssetView, vendor_tokens: Sequence[str] = ()) -> set[s
             if key.startswith(token + "_"):
                 keys.update(product_keys(key[len(token) + 1 :]))
     return keys
+
+
+def _part_word(part_number: str | None) -> str | None:
+    """A part number an advisory can write as a word of a product name: one word of at least three
+    characters with a letter in it ("ASIK"; not "1", not "474021A-101" split in two)."""
+    if not part_number:
+        return None
+    key = product_key(part_number)
+    if "_" in key or len(key) < 3 or key.isdigit():
+        return None
+    return key

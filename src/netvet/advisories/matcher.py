@@ -330,7 +330,7 @@ class Matcher:
         if target.hardware:
             found = self._per_asset_where_parts_differ(found)
         for name in target.names:
-            groups = index.lookup(vendor, name)
+            groups = index.lookup(vendor, name) + index.named_with_part(vendor, name)
             if target.by_designation and vendor:
                 designation = parse_designation(name)
                 groups += [
