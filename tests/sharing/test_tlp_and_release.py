@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stix2validator import ValidationOptions, validate_string
 
+from netvet.sharing.posting import Admitted, admit
 from netvet.sharing.release import (
     Circle,
     Release,
@@ -143,3 +144,24 @@ def test_release_round_trips_through_json() -> None:
 )
 def test_what_the_client_may_push(level: Tlp, ours: bool, allowed: bool) -> None:
     assert (push_refusal(level, ours) is None) is allowed
+
+
+def test_a_granular_red_marking_keeps_the_whole_object_red() -> None:
+    """STIX 2.1, 7.2.3: granular markings mark single properties. A TLP:GREEN vulnerability whose
+    description is marked TLP:RED may not be served to the community, and netvet serves objects
+    whole: the object is held at its strictest marking (TLP 2.0: RED is for the named recipients only)."""
+    obj = {
+        "type": "vulnerability",
+        "spec_version": "2.1",
+        "id": "vulnerability--0d8c2c4e-8d3b-4bd4-9f5e-3a6f1c1e9d01",
+        "created": "2024-05-01T00:00:00.000Z",
+        "modified": "2024-05-01T00:00:00.000Z",
+        "name": "CVE-2024-20311",
+        "description": "exposed at our Lyon core site",
+        "object_marking_refs": [PUBLISHED[Tlp.GREEN]],
+        "granular_markings": [{"marking_ref": PUBLISHED[Tlp.RED], "selectors": ["description"]}],
+    }
+    admitted = admit(obj, "acme", set(), None, GROUP)
+    assert isinstance(admitted, Admitted)
+    assert admitted.tlp is Tlp.RED
+    assert readers(admitted.releases, ORGS, CIRCLE) == {"acme"}

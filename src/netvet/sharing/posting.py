@@ -29,7 +29,7 @@ from netvet.sharing.release import (
     reshare_release,
 )
 from netvet.sharing.timestamps import canonical_timestamp
-from netvet.sharing.tlp import Tlp, marking_catalogue, tlp_of
+from netvet.sharing.tlp import Tlp, marking_catalogue, object_tlp
 
 # Objects with neither `created` nor `modified`: STIX Cyber-observable Objects.
 
@@ -105,7 +105,7 @@ def admit(
     stix_id, stix_type = body["id"], body["type"]
     if stix_type == "marking-definition" and marking_catalogue().is_tlp_marking(stix_id):
         return Known(stix_id)
-    tlp = tlp_of(body.get("object_marking_refs", ()))
+    tlp = object_tlp(body)
     written = body.get("modified") or body.get("created")
     try:
         version = canonical_timestamp(written) if written else None

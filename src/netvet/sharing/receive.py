@@ -19,7 +19,7 @@ from typing import Any
 from netvet.advisories.cpe import ANY, NA, CpeSyntaxError, parse_cpe
 from netvet.advisories.model import Advisory, Criterion, ProductStatus, SourceFormat, Vulnerability
 from netvet.advisories.ranges import VersionRange
-from netvet.sharing.tlp import Tlp, tlp_of
+from netvet.sharing.tlp import Tlp, object_tlp
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,5 @@ def received_vulnerabilities(objects: Iterable[Mapping[str, Any]]) -> list[Recei
                 Vulnerability(cve=cve, ids=ids, title=obj.get("name"), criteria=tuple(criteria)),
             ),
         )
-        found.append(
-            ReceivedVulnerability(obj["id"], tlp_of(obj.get("object_marking_refs", ())), producer, advisory)
-        )
+        found.append(ReceivedVulnerability(obj["id"], object_tlp(obj), producer, advisory))
     return found

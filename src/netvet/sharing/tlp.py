@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -114,3 +114,15 @@ def tlp_of(marking_refs: Iterable[str]) -> Tlp | None:
     catalogue = marking_catalogue()
     found = [catalogue.by_marking_id[ref] for ref in marking_refs if ref in catalogue.by_marking_id]
     return max(found, key=lambda level: level.rank) if found else None
+
+
+def object_tlp(body: Mapping[str, Any]) -> Tlp | None:
+    """The TLP level that governs releasing a whole object: the strictest among its
+    `object_marking_refs` and the `marking_ref`s of its `granular_markings` (STIX 2.1, 7.2.3). A
+    TLP:RED description inside a TLP:GREEN report must not reach the community, and netvet serves
+    objects whole, so the object goes no further than its most restricted part."""
+    refs = [*body.get("object_marking_refs", ())]
+    for marking in body.get("granular_markings", ()) or ():
+        if isinstance(marking, Mapping) and isinstance(marking.get("marking_ref"), str):
+            refs.append(marking["marking_ref"])
+    return tlp_of(refs)
