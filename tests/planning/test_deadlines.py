@@ -103,3 +103,18 @@ def test_undecided_findings_are_reported_not_planned() -> None:
     assert any("need only a licence" in n for n in inst.notes)
     plan = solve(inst, time_limit=5)
     assert [u.rule_id for u in plan.unknown] == ["uk-dvd-5g-removal"]
+
+
+def test_a_violation_without_a_deadline_is_overdue_and_started_first() -> None:
+    # A ban broken today (no removal date in the rule): in breach now, so it goes before work that is
+    # merely due, however heavy (one crew, one site a week).
+    net = network()
+    net.add("V", [RAN], None, status=FindingStatus.VIOLATION, rule_id="se-pts-no-new-central-functions")
+    net.add("F", [CORE], START + timedelta(days=13))
+    inst = instance(net, horizon=4)
+    plan = solve(inst, time_limit=5)
+    weeks = {t.site_id: ((t.week_start - START).days // 7, t.overdue, t.deadline) for t in plan.tasks}
+    assert weeks == {"V": (0, True, START), "F": (1, False, START + timedelta(days=13))}
+    [breach] = plan.unmet
+    assert breach.overdue and "already in breach" in breach.cause and breach.fix is None
+    assert check_plan(plan.to_json_dict(), inst) == []

@@ -38,7 +38,9 @@ def print_plan(plan: Plan) -> None:
         for column in ("rule", "assets", "sites", "what is missing (example)"):
             table.add_column(column)
         for u in plan.unknown:
-            table.add_row(u.rule_id, f"{u.assets:,}", f"{u.sites:,}", u.example)
+            # The explanation says what is missing before it names the asset; the JSON has it whole.
+            missing = u.example.split(" Asset ", 1)[0]
+            table.add_row(u.rule_id, f"{u.assets:,}", f"{u.sites:,}", missing)
         console.print(table)
     for note in plan.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)

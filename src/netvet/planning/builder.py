@@ -38,11 +38,13 @@ class Need:
     deadline: date | None = None  # the earliest binding deadline
     binding: bool = False
     advisory: bool = False
+    in_breach: bool = False  # a binding rule without a deadline is already broken
     rule_ids: set[str] = field(default_factory=set)
 
-    def require(self, deadline: date | None, rule_id: str) -> None:
+    def require(self, deadline: date | None, rule_id: str, in_breach: bool = False) -> None:
         self.deadline = deadline if not self.binding else _earliest(self.deadline, deadline)
         self.binding = True
+        self.in_breach = self.in_breach or in_breach
         self.rule_ids.add(rule_id)
 
 
@@ -91,11 +93,10 @@ def _read(findings: Iterable[Finding], assets: Mapping[str, Asset], parameters: 
             continue
         need = out.needs[finding.asset_id]
         if binding:
-            # A violation without a deadline is already in breach: due on the start date.
+            # A violation without a deadline (a ban broken) is a breach now: overdue, due on the start date.
             deadline = finding.deadline
-            if deadline is None and finding.status is FindingStatus.VIOLATION:
-                deadline = parameters.start
-            need.require(deadline, finding.rule_id)
+            breach = deadline is None and finding.status is FindingStatus.VIOLATION
+            need.require(parameters.start if breach else deadline, finding.rule_id, breach)
         else:
             need.advisory = True
             need.rule_ids.add(finding.rule_id)
@@ -209,7 +210,8 @@ def _work(
                     deadline_week=deadline_week(parameters, deadline),
                     rule_ids=tuple(sorted({r for a in members for r in needs[a.id].rule_ids})),
                     jobs=tuple(job_ids),
-                    overdue=deadline is not None and deadline < parameters.start,
+                    overdue=deadline is not None
+                    and (deadline < parameters.start or any(needs[a.id].in_breach for a in members)),
                 )
             )
         site_packages = out.packages[first:]

@@ -202,11 +202,14 @@ def _check_weeks(stated: Stated, tasks: list[PlanTask]) -> list[PlanViolation]:
                     site_id=t.site_id,
                 )
             )
-        if t.overdue != (t.deadline is not None and t.deadline < stated.start):
+        # Overdue: the deadline passed before the start, or (a breach without a deadline) falls on it.
+        passed = t.deadline is not None and t.deadline < stated.start
+        possible = t.deadline is not None and t.deadline <= stated.start
+        if (passed and not t.overdue) or (t.overdue and not possible):
             out.append(
                 PlanViolation(
                     kind="deadline",
-                    message=f"{where}: overdue says {t.overdue}, but its deadline {t.deadline} is {'before' if not t.overdue else 'not before'} the start {stated.start}",
+                    message=f"{where}: overdue says {t.overdue}, but its deadline is {t.deadline} and the plan starts {stated.start}",
                     site_id=t.site_id,
                 )
             )

@@ -54,7 +54,7 @@ class WorkPackage:
     deadline_week: int  # last week whose end meets the deadline; -1 if none can
     rule_ids: tuple[str, ...]
     jobs: tuple[int, ...] = ()
-    overdue: bool = False  # the deadline passed before the plan starts
+    overdue: bool = False  # in breach when the plan starts: the deadline passed, or a violation without one
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ class PlanTask(_Frozen):
     crew: str = FIELD_CREW
     weeks: list[TaskWeek] = []  # the task's crew-days per week; plans of format 1 did all in week_start
     finish: date | None = None  # Sunday of its last week; a phase lasts at least its shortest length
-    overdue: bool = False  # its deadline had passed when the plan starts
+    overdue: bool = False  # in breach when the plan starts: its deadline had passed, or it is a violation
 
     def work_weeks(self) -> list[TaskWeek]:
         return self.weeks or [TaskWeek(week_start=self.week_start, crew_days=self.crew_days)]
@@ -99,7 +99,7 @@ class UnmetDeadline(_Frozen):
     not_done_in_horizon: int
     cause: str
     fix: UnmetFix | None
-    overdue: bool = False  # the deadline passed before the plan starts
+    overdue: bool = False  # in breach when the plan starts
 
 
 class BurnDownWeek(_Frozen):
@@ -247,9 +247,11 @@ def _cause(instance: PlanningInstance, late: list[WorkPackage], earliest: list[i
     params = instance.parameters
     first = late[0]
     if first.overdue and first.deadline is not None:
+        if first.deadline >= params.start:
+            return "overdue: already in breach (the rule sets no deadline); started first, in order of risk"
         return (
             f"overdue: the deadline passed {(params.start - first.deadline).days} days before the plan starts; "
-            "the work is started first, in order of risk"
+            "started first, in order of risk"
         )
     if first.deadline_week < 0:
         return "the deadline falls before the end of the first week of the plan: no resources can meet it"
