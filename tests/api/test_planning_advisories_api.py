@@ -28,14 +28,19 @@ def test_a_plan_is_made_from_the_stored_assessment(world: World) -> None:
     failed = wait_for_job(world, "acme:viewer", early.headers["location"])
     assert failed["status"] == "failed" and failed["error"]["type"] == "urn:netvet:problem:no-assessment"
     assess(world, at="2026-11-25", jurisdictions=["uk"])
+    typo = world.post("acme:analyst", f"{ACME}/plans", json={"specialist_teams": {"core_integrator": 3}})
+    assert typo.status_code == 422 and "core_integrator" in typo.text  # refused, not silently ignored
     response = world.post(
-        "acme:analyst", f"{ACME}/plans", json={"greedy": True, "start": "2026-11-25", "crews": 1}
+        "acme:analyst",
+        f"{ACME}/plans",
+        json={"greedy": True, "start": "2026-11-25", "crews": 1, "specialist_teams": {"core_integration": 3}},
     )
     assert response.status_code == 202
     job = wait_for_job(world, "acme:viewer", response.headers["location"], timeout=120)
     assert job["status"] == "succeeded", job["error"]
     plan = world.get("acme:viewer", f"{ACME}/plans/{job['id']}").json()
     assert plan["method"] and plan["currency"] and plan["parameters"]["start"] == "2026-11-23"  # a Monday
+    assert plan["parameters"]["crews"]["specialists"] == {"core_integration": 3, "vendor_services": 1}
     planned = {a for task in plan["tasks"] for a in task["asset_ids"]} | {
         a for work in plan["unscheduled"] for a in work["asset_ids"]
     }

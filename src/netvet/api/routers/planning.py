@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.routers.jobs import accepted, job_out
@@ -39,10 +39,25 @@ class PlanRequest(BaseModel):
     )
     horizon_weeks: Annotated[int, Field(ge=1, le=520)] | None = None
     crews: Annotated[int, Field(ge=1, le=1000)] = 2
+    specialist_teams: dict[str, Annotated[int, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict,
+        description="Teams of each specialised crew type (core_integration, vendor_services); default the catalogue's.",
+    )
     budget_per_quarter: Annotated[float, Field(ge=0)] | None = None
     greedy: bool = Field(default=False, description="Earliest deadline first only, no optimiser.")
     binding_only: bool = Field(default=False, description="Leave out assets only guidance reaches.")
     time_limit: Annotated[float, Field(ge=1, le=600)] = 30.0
+
+    @field_validator("specialist_teams")
+    @classmethod
+    def _known_crew_types(cls, teams: dict[str, int]) -> dict[str, int]:
+        known = cost_catalogue().specialists
+        unknown = sorted(set(teams) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown crew type(s) {', '.join(unknown)}; the catalogue has {', '.join(sorted(known))}"
+            )
+        return teams
 
 
 def make_plan(db: Database, organization_id: str, body: PlanRequest, actor: str, via: str) -> dict[str, Any]:
@@ -57,7 +72,7 @@ def make_plan(db: Database, organization_id: str, body: PlanRequest, actor: str,
     parameters = PlanningParameters(
         start=day - timedelta(days=day.weekday()),
         horizon_weeks=body.horizon_weeks or default_horizon(findings, day),
-        crews=CrewTable(body.crews),
+        crews=CrewTable(body.crews, specialists=body.specialist_teams),
         budget_per_quarter=body.budget_per_quarter,
         jurisdictions=tuple(result.jurisdictions),
         advisory_work=not body.binding_only,
