@@ -132,7 +132,7 @@ def test_a_plan_started_from_the_dashboard_shows_its_summary(client: TestClient)
     assert "Planning started" in started.text
     client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
     page = client.get("/plans").text
-    assert "Latest plan" in page and "site visits" in page and "job-succeeded" in page
+    assert "Latest plan" in page and "tasks (site phases)" in page and "job-succeeded" in page
 
 
 def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client: TestClient) -> None:
