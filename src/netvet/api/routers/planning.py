@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, JsonValue, field_validator
 
 from netvet.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from netvet.api.routers.jobs import accepted, job_out
@@ -42,6 +42,7 @@ class PlanRequest(BaseModel):
     specialist_teams: dict[str, Annotated[int, Field(ge=0, le=1000)]] = Field(
         default_factory=dict,
         description="Teams of each specialised crew type (core_integration, vendor_services); default the catalogue's.",
+        json_schema_extra={"propertyNames": {"enum": list[JsonValue](sorted(cost_catalogue().specialists))}},
     )
     budget_per_quarter: Annotated[float, Field(ge=0)] | None = None
     greedy: bool = Field(default=False, description="Earliest deadline first only, no optimiser.")
