@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netvet.model.inventory import Domain
-from netvet.planning import gantt_by_region, solve
+from netvet.planning import gantt_by_region, gantt_projects, solve
 from netvet.planning.neighbours import distance_km, neighbour_pairs
 
 from .builders import START, instance, network
@@ -53,3 +53,16 @@ def test_gantt_splits_spans_at_idle_weeks() -> None:
     plan = solve(instance(net, horizon=30, crews=3, budget=1000), time_limit=5)  # one per quarter
     [row] = gantt_by_region(plan)
     assert len(row.spans) == 2 and row.spans[1].start - row.spans[0].start == timedelta(weeks=13)
+
+
+def test_work_that_runs_for_weeks_gets_its_own_bar() -> None:
+    # BIG: three core assets of 5 crew-days, one crew: weeks 0-2. S: one RAN asset, 5 crew-days, in
+    # week 3 (its deadline is later): a one-week job, drawn only in its region's row.
+    net = network()
+    net.add("BIG", [Domain.CORE] * 3, START + timedelta(days=60))
+    net.add("S", [Domain.RAN], START + timedelta(days=90))
+    plan = solve(instance(net, horizon=8), time_limit=5)
+    [project] = gantt_projects(plan)
+    assert (project.site_id, project.start, project.end) == ("BIG", START, START + timedelta(days=20))
+    [bar] = project.bars
+    assert (bar.phase, bar.work_weeks, bar.crew_days, bar.late) == ("replacement", 3, 15.0, False)

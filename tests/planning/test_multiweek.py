@@ -140,3 +140,63 @@ def test_more_specialised_teams_is_the_fix_when_they_are_the_bottleneck() -> Non
     assert unmet.fix is not None and unmet.fix.verified
     assert unmet.fix.extra_teams == {"core_team": 1} and unmet.fix.extra_crews == {}
     assert check_plan(plan.to_json_dict(), inst) == []
+
+
+def test_work_pauses_for_a_week_when_an_urgent_phase_needs_the_crew() -> None:
+    # One field crew (5 crew-days a week) and one core team. DC: one core asset of 10 crew-days, a
+    # parallel run of 5 (core team, week 0 at the earliest) then a decommission of 5 (field crew, week 1
+    # at the earliest), due by the end of week 1; core weight 3. BIG: one RAN asset of 10 field
+    # crew-days, due by the end of week 2; weight 1.
+    # BIG in weeks 0 and 2 around DC's decommission in week 1: DC 3 x 2 + BIG 1 x 3 = 9.
+    # BIG in weeks 0-1: DC's decommission slips to week 2, a week late: 3 x (2 + 10) + 1 x 2 = 38.
+    # DC's decommission in week 1 and BIG in weeks 2-3: 6 + 1 x (3 + 10) = 19. So BIG pauses in week 1.
+    phases = {"core": [("parallel_run", 0.5, 1, "core_team"), ("decommission", 0.5, 1, "field")]}
+    cat = catalogue(crew_days=10, phases=phases, teams={"core_team": 1})
+    net = network()
+    net.add("DC", [CORE], START + timedelta(days=13))
+    net.add("BIG", [RAN], START + timedelta(days=20))
+    inst = instance(net, cat, horizon=6)
+    for plan in (solve(inst, time_limit=10), solve(inst, PlanMethod.GREEDY)):
+        assert weeks_of(plan, "BIG") == [(0, 5.0), (2, 5.0)]
+        [big] = [t for t in plan.tasks if t.site_id == "BIG"]
+        assert big.week_start == START and big.end() == START + timedelta(days=20) and big.slack_days == 0
+        dc = {
+            t.phase: [((w.week_start - START).days // 7, w.crew_days) for w in t.weeks]
+            for t in plan.tasks
+            if t.site_id == "DC"
+        }
+        assert dc == {"parallel_run": [(0, 5.0)], "decommission": [(1, 5.0)]}
+        assert plan.objective == pytest.approx(9) and plan.unmet == []
+        assert check_plan(plan.to_json_dict(), inst) == []
+    assert solve(inst, time_limit=10).bound == pytest.approx(9)
+
+
+def test_the_json_keeps_the_first_format_fields_and_adds_phase_and_crew_days_per_week() -> None:
+    # The core swap above: parallel run 10 crew-days over weeks 0-2, migration 5 over 3-4, decommission 5.
+    net = network()
+    net.add("DC", [CORE] * 4, START + timedelta(days=41))
+    cat = catalogue(crew_days=5, phases=core_phases(), teams={"core_team": 1, "vendor": 1})
+    plan = solve(instance(net, cat, horizon=10), time_limit=10).to_json_dict()
+    first_format = {
+        "site_id",
+        "region",
+        "week_start",
+        "asset_ids",
+        "cost",
+        "crew_days",
+        "deadline",
+        "slack_days",
+    }
+    added = {"phase", "phase_index", "crew", "weeks", "finish", "overdue"}
+    for task in plan["tasks"]:
+        assert first_format | added <= set(task)
+        assert sum(w["crew_days"] for w in task["weeks"]) == pytest.approx(task["crew_days"])
+        assert task["week_start"] == task["weeks"][0]["week_start"]
+    shares = {t["phase"]: [(w["week_start"], w["crew_days"]) for w in t["weeks"]] for t in plan["tasks"]}
+    week = [(START + timedelta(weeks=k)).isoformat() for k in range(6)]
+    assert shares == {
+        "parallel_run": [(week[0], 3.333), (week[1], 3.333), (week[2], 3.334)],
+        "migration": [(week[3], 2.5), (week[4], 2.5)],
+        "decommission": [(week[5], 5.0)],
+    }
+    assert plan["format"] == "netvet-plan/2"

@@ -1,7 +1,7 @@
 """Every plan the planner emits passes the checker, and the optimiser never does worse than greedy.
 
 The instances mix work spread over weeks, core phases with specialised teams, guidance, overdue
-work, budgets, neighbours and precedence."""
+work, budgets, neighbours, precedence and a network cap."""
 
 from __future__ import annotations
 
@@ -50,6 +50,35 @@ def instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
             status=status,
             legal_status="guidance" if status is FindingStatus.ADVISORY else "binding",
         )
+    cap_members: dict[str, list[str]] = {}
+    if draw(st.booleans()):  # a network cap: some sites hold capped radios no other rule reaches
+        members: list[str] = []
+        for n in range(draw(st.integers(1, 4))):
+            count = draw(st.integers(1, 3))
+            members += net.add(
+                f"C{n}",
+                [Domain.RAN] * count,
+                None,
+                region=draw(st.sampled_from(["North", "South"])),
+                status=None,
+            )
+        deadline = START + timedelta(days=draw(st.integers(-10, 70)))
+        net.finding(
+            None,
+            None,
+            deadline,
+            FindingStatus.VIOLATION if deadline < START else FindingStatus.DUE,
+            "BE",
+            "binding",
+            "be-ran-cap",
+            country="BE",
+            cap=0.35,
+            cap_metric="equipment",
+            measured_share=0.8,
+            excess=draw(st.integers(1, len(members))),
+            effect="cap",
+        )
+        cap_members["be-ran-cap@BE"] = members
     cat = catalogue(
         crew_days=draw(st.sampled_from([0.5, 1.0, 2.5, 5.0, 12.0])),
         cost=draw(st.sampled_from([100.0, 1000.0])),
@@ -65,6 +94,7 @@ def instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
         budget=draw(st.one_of(st.none(), st.sampled_from([500.0, 3000.0, 20000.0]))),
         neighbour_km=draw(st.one_of(st.none(), st.sampled_from([0.5, 2.0, 10.0]))),
         precedence=draw(st.lists(st.sampled_from(RULES), max_size=2, unique=True)),
+        cap_members=cap_members,
     )
 
 
