@@ -175,3 +175,42 @@ def test_the_belgian_ran_cap_is_planned_at_the_least_cost(cli_env: Database, tmp
     assert all(t["deadline"] == "2027-12-31" and t["slack_days"] >= 0 for t in plan["tasks"])
     check = runner.invoke(app, ["plan", "--check", str(out)])
     assert check.exit_code == 0, check.output
+
+
+def test_the_uk_full_fibre_cap_is_planned_at_the_least_cost_and_first(
+    cli_env: Database, tmp_path: Path
+) -> None:
+    # The Designated Vendor Direction caps Huawei at 35% of the full-fibre access network by
+    # 2023-10-31, counted by OLT/ONU items. Huawei holds 9 of 13: 9 - floor(0.35 x 13) = 5 must move.
+    # Shipped catalogue: an ONU is $6,500 and 0.2 crew-days ($3,500 a crew-day): $7,200; an exchange
+    # (hub) visit $15,000 and 1 crew-day: $18,500. UK-1 (4 ONU) $47,300, UK-2 (3) $40,100, UK-3 (2)
+    # $32,900. Covers of 5: UK-2 + UK-3 $73,000, UK-1 + UK-3 $80,200, UK-1 + UK-2 $87,400. Cheapest
+    # per item first takes UK-1 ($11,825 an item), then UK-2: $87,400.
+    result = runner.invoke(app, ["import", str(DATA / "inventory-uk-fibre.csv")])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["screen"]).exit_code == 0
+    plans = {}
+    for mode in ("optimal", "greedy"):
+        out = tmp_path / f"{mode}.json"
+        extra = ["--greedy"] if mode == "greedy" else []
+        args = ["plan", "-j", "uk", "--start", "2026-11-30", "--json", str(out), *extra]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        plans[mode] = json.loads(out.read_text())
+        check = runner.invoke(app, ["plan", "--check", str(out)])
+        assert check.exit_code == 0, check.output
+    [cap] = plans["optimal"]["caps"]
+    assert (cap["rule_id"], cap["excess"], cap["planned"], cap["deadline"]) == (
+        "uk-dvd-full-fibre-cap",
+        5,
+        True,
+        "2023-10-31",
+    )
+    assert cap["sites"] == ["UK-2", "UK-3"] and cap["cleared"] == 5
+    assert cap["cost"] == cap["cost_bound"] == 73_000
+    tasks = plans["optimal"]["tasks"]
+    assert {t["site_id"] for t in tasks} == {"UK-2", "UK-3"}
+    # Overdue since 2023: started in the plan's first week.
+    assert all(t["overdue"] and t["week_start"] == "2026-11-30" for t in tasks)
+    [greedy] = plans["greedy"]["caps"]
+    assert greedy["sites"] == ["UK-1", "UK-2"] and greedy["cost"] == 87_400
