@@ -94,3 +94,17 @@ def test_generated_file_imports_cleanly(sqlite_db: Database, tmp_path: Path) -> 
     with sqlite_db.connect() as conn:
         assert store.count_assets(conn, "default") == written
         assert any(name.startswith("HiSilicon") for name in store.distinct_supplier_names(conn, "default"))
+
+
+def test_the_german_operator_is_recorded_as_a_signatory_of_the_2024_agreement(db: Database) -> None:
+    # The German agreement (de.yaml) binds only Deutsche Telekom, Vodafone and Telefónica; the demo's
+    # German operator stands in for Vodafone, so the demo organisation carries that alias.
+    shape = load_demo_shape()
+    assert shape.signatory_aliases() == ["Vodafone"] == shape.signatory_aliases("de")
+    assert shape.signatory_aliases("GB") == []
+    with db.begin() as conn:
+        store.ensure_organization(conn, "demo")
+        store.add_aliases(conn, "demo", ["Vodafone"])
+        store.add_aliases(conn, "demo", ["Vodafone", "Demo Group"])  # only what is new is added
+        organisation = store.get_organization(conn, "demo")
+    assert organisation is not None and organisation.aliases == ("Vodafone", "Demo Group")

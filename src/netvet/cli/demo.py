@@ -13,7 +13,7 @@ from netvet.cli.common import console, database, fail, progress_bar
 from netvet.cli.inventory import run_import
 from netvet.cli.policy import print_assessment, print_stored
 from netvet.cli.screening import screen_and_report
-from netvet.demo import generate_inventory
+from netvet.demo import generate_inventory, load_demo_shape
 from netvet.ingest.writers import write_inventory
 from netvet.report import write_report
 from netvet.report.methods import methods_for
@@ -51,10 +51,17 @@ def demo(
     organization = store.DEFAULT_ORGANIZATION
     with database() as db:
         report = run_import(db, inventory_file, organization_id=organization, replace=True)
+        signatory = load_demo_shape().signatory_aliases(country)
+        with db.begin() as conn:
+            store.add_aliases(conn, organization, signatory)
         console.print(
             f"imported: {report.rows_added:,} added, {report.rows_updated:,} updated, "
             f"{report.rows_unchanged:,} unchanged, {report.rows_removed:,} removed"
         )
+        if signatory:
+            console.print(
+                f"recorded as a signatory of national contracts under: {', '.join(signatory)} (demo network data)"
+            )
         screen_and_report(db, organization)
         findings_file = output_dir / f"assessment-{day}.json"
         report_file = output_dir / "netvet-report.html"

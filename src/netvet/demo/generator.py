@@ -43,6 +43,14 @@ class DemoShape:
     vendors: dict[str, dict[str, Any]]
     products: dict[str, dict[str, dict[str, Any]]]
 
+    def signatory_aliases(self, country: str | None = None) -> list[str]:
+        """Names under which the operators (of one country, or all) signed contracts that bind only
+        their parties: the demo organisation is recorded under them."""
+        chosen = [country.upper()] if country else list(self.countries)
+        return [
+            str(spec["signatory_as"]) for c in chosen if "signatory_as" in (spec := self.countries.get(c, {}))
+        ]
+
 
 @cache
 def load_demo_shape() -> DemoShape:

@@ -40,6 +40,19 @@ def ensure_organization(
         )
 
 
+def add_aliases(conn: Connection, organization_id: str, names: Iterable[str]) -> None:
+    """Record more names the organisation goes by (a contract binds the signatories named in it)."""
+    row = conn.execute(select(organizations.c.aliases).where(organizations.c.id == organization_id)).first()
+    if row is None:
+        raise KeyError(organization_id)
+    known = list(row.aliases or ())
+    wanted = known + [n for n in dict.fromkeys(names) if n not in known]
+    if wanted != known:
+        conn.execute(
+            update(organizations).where(organizations.c.id == organization_id).values(aliases=wanted)
+        )
+
+
 def get_organization(conn: Connection, organization_id: str) -> Organization | None:
     row = conn.execute(select(organizations).where(organizations.c.id == organization_id)).mappings().first()
     if row is None:
