@@ -186,3 +186,35 @@ def shipped_screener_lists():  # type: ignore[no-untyped-def]
     from netvet.screening import shipped_lists
 
     return shipped_lists()
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        # The Entity List's "Huawei Technologies Japan K.K." (84 FR 22961) under its registered Japanese
+        # name, 華為技術日本株式会社 (株式会社 is kabushiki kaisha, K.K.; 日本 is Japan), and under the
+        # name it trades as in Japan, ファーウェイ・ジャパン (huawei.com/jp).
+        ("華為技術日本株式会社", "huawei-japan"),
+        ("ファーウェイ・ジャパン株式会社", "huawei"),
+        ("ファーウェイ", "huawei"),
+        # Latin letters glued to Japanese script: ZTE's Japanese subsidiary.
+        ("ZTEジャパン株式会社", "zte"),
+    ],
+)
+def test_japanese_company_names_are_found(name: str, entity: str) -> None:
+    screening, top = _top(name)
+    assert screening.status is ScreeningStatus.MATCH, (name, top.explanation.summary())
+    assert top.entity_id == entity
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "日本電気株式会社",  # NEC Corporation
+        "富士通株式会社",  # Fujitsu Limited
+        "株式会社日立製作所",  # Hitachi, Ltd.
+    ],
+)
+def test_japanese_companies_not_listed_stay_clear(name: str) -> None:
+    screening = shipped_screener().screen(name)
+    assert screening.status is ScreeningStatus.CLEAR, name

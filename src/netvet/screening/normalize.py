@@ -26,6 +26,8 @@ _NAME_FLAGS = Normalize.CASEFOLD | Normalize.NAME
 _C1_CONTROL = re.compile(r"[\x80-\x9f]")
 # Han ideographs (CJK unified, extension A, compatibility): the script we segment before transliterating.
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Latin letters or digits written against Japanese kana ("ZTEジャパン"): a word boundary that no space marks.
+_KANA_BOUNDARY = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3040-\u30ff])|(?<=[\u3040-\u30ff])(?=[A-Za-z0-9])")
 # Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
 _MAX_JOIN = 4
 _SYLLABLE_MAX = 7
@@ -102,7 +104,7 @@ class Normalizer:
         if _HAN_RUN.search(name):
             name = self._segment_han(name)
         if not name.isascii():
-            name = ascii_text(name)
+            name = ascii_text(_KANA_BOUNDARY.sub(" ", name))
         text = normalize(name, _NAME_FLAGS, Cleanup.Noop) or ""
         without_forms = _join_initials(remove_org_types(text).split())
         raw = without_forms or text.split()
