@@ -220,6 +220,25 @@ def test_licence_window_starts_and_expires(make_pack: MakePack, at: date, expect
         assert "Authorisation 1 (auth-1)" in finding.explanation
 
 
+def test_an_authorisation_on_record_answers_the_fact_a_rule_turns_on(make_pack: MakePack) -> None:
+    # Belgium's regularisation of equipment deployed before 2023-05-11 turns on whether a request was
+    # granted, which no inventory holds: unknown until the authorisation is recorded, then licensed.
+    pack = make_pack(
+        rule_yaml(
+            "needs-licence",
+            "{type: licence}",
+            "adopted: 2022-02-17\neffective: 2023-05-11\nneeds_record: whether a regularisation request was granted",
+        )
+    )
+    network = frame(asset("gnb"))
+    [open_question] = assess(network, EVIDENCE, [pack], date(2023, 6, 1)).findings()
+    assert open_question.status is FindingStatus.UNKNOWN
+    assert open_question.missing == "whether a regularisation request was granted"
+    licence = _licence(date(2023, 5, 11), date(2031, 5, 10))
+    [answered] = assess(network, EVIDENCE, [pack], date(2023, 6, 1), licences=[licence]).findings()
+    assert (answered.status, answered.deadline) == (FindingStatus.LICENSED, date(2031, 5, 10))
+
+
 def test_licence_extension_counts_only_once_issued(make_pack: MakePack) -> None:
     pack = make_pack(rule_yaml("needs-licence", "{type: licence}", "adopted: 2019-05-16"))
     licence = Licence(

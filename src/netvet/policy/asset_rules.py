@@ -315,6 +315,9 @@ def apply_licences(
 ) -> pl.DataFrame:
     """Rows a licence window covers become `licensed`; rows whose coverage turns on a missing fact, `unknown`."""
     coverable = pl.col("status").is_in([VIOLATION, DUE, LICENCE_REQUIRED])
+    if rule.needs_record is not None:
+        # A licence on record is the record the rule turns on (an authorisation granted).
+        coverable = coverable | ((pl.col("status") == UNKNOWN) & (pl.col("missing") == rule.needs_record))
     for licence, licence_targets in licences:
         window = licence.window_at(at)
         if window is None or not any(licence.applies_to(rule.id, org) for org in organizations):
