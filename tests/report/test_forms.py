@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 from netvet.report import forms
 from netvet.report.context import ReportData
+from netvet.report.methods import RuleSummary
 from netvet.report.writer import write_form
 from netvet.storage import Database
 
@@ -118,3 +120,20 @@ def test_forms_and_report_never_call_an_undecided_rule_compliant(report_db: Data
     html = render_html(data)
     assert f"unknown (missing: {site_attribute} for 2 assets)" in html.replace("&#39;", "'")
     assert "unknown (missing: the organisation&#39;s own deadline for 1 assets)" in html
+
+
+def test_a_guidance_requirement_without_findings_is_not_called_compliant(report_data: ReportData) -> None:
+    # The 2020 roadmap's managed-services milestone was guidance (S41): there is nothing to comply with
+    # in law, so the UK form never calls it "compliant", whatever the inventory holds.
+    uk = report_data.methods.packs[0]
+    guidance = RuleSummary(
+        "uk-2020-managed-services", "Huawei managed services out", "guidance", "confirmed", ("S41",)
+    )
+    methods = replace(
+        report_data.methods, packs=[replace(uk, rules=(*uk.rules, guidance)), *report_data.methods.packs[1:]]
+    )
+    rows = {
+        r["requirement"].split(":")[0]: r for r in forms.uk_dvd_rows(replace(report_data, methods=methods))
+    }
+    assert rows["uk-2020-managed-services"]["position"] == "no findings (guidance, no legal force)"
+    assert rows["uk-dvd-full-fibre-cap"]["position"] == "compliant"  # binding, in the pack, no finding

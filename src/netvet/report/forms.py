@@ -242,15 +242,20 @@ def us_covered_summary(data: ReportData, jurisdiction: str = US_JURISDICTION) ->
     ]
 
 
+_WITHOUT_FORCE = {"guidance": "guidance, no legal force", "proposal": "a proposal, not law"}
+
+
 def uk_dvd_rows(data: ReportData, jurisdiction: str = UK_JURISDICTION) -> list[dict[str, Any]]:
     """One row per requirement: every rule of the pack (met ones too), with the findings' counts."""
     titles: dict[str, str] = {}
     sources: dict[str, str] = {}
+    forces: dict[str, str] = {}
     for pack in data.methods.packs:
         if pack.jurisdiction == jurisdiction:
             for rule in pack.rules:
                 titles[rule.id] = rule.title
                 sources[rule.id] = "; ".join(rule.sources)
+                forces[rule.id] = rule.legal_status
     mine = data.findings.filter(pl.col("jurisdiction") == jurisdiction)
     rule_ids = list(dict.fromkeys([*titles, *sorted(set(mine.get_column("rule_id").to_list()))]))
     rows = []
@@ -264,6 +269,9 @@ def uk_dvd_rows(data: ReportData, jurisdiction: str = UK_JURISDICTION) -> list[d
             stand = f"not assessed: {data.methods.rules_skipped[rule_id]}"
         else:
             stand = position(findings)
+        if stand == "compliant" and forces.get(rule_id) in _WITHOUT_FORCE:
+            # Guidance or a proposal: nothing to comply with in law, so never "compliant".
+            stand = f"no findings ({_WITHOUT_FORCE[forces[rule_id]]})"
         rows.append(
             {
                 "provider": data.organization_name,
