@@ -10,6 +10,7 @@ from netvet.model.screening import Decision, ScreeningStatus, VendorEvidence
 from netvet.screening.vendors import (
     CanonicalVendor,
     VendorDirectory,
+    asset_vendor,
     canonical_vendors,
     default_directory,
 )
@@ -62,6 +63,22 @@ def test_spellings_screening_matched_are_one_vendor_and_a_name_in_review_stays_a
         "Huawie": [evidence("Huawie", "huawei", ScreeningStatus.REVIEW, decision=Decision.CONFIRMED)]
     }
     assert canonical_vendors({"Huawie": 1}, confirmed)["Huawie"] == huawei
+
+
+def test_an_asset_is_named_for_the_restricted_entity_its_manufacturer_was_screened_as() -> None:
+    found = {
+        "Huawei": [evidence("Huawei", "huawei")],
+        "Huawie": [evidence("Huawie", "huawei", ScreeningStatus.REVIEW)],
+        "ZTE": [evidence("ZTE", "zte")],
+    }
+    resolved = canonical_vendors({"Huawei": 1, "Huawie": 1, "ZTE": 1, "Ericsson": 1}, found)
+    huawei = CanonicalVendor("huawei", "Huawei", "huawei")
+    # Vendor "Huawie" (in review), manufacturer "Huawei" (on the Entity List): the rules act on Huawei.
+    assert asset_vendor(resolved["Huawie"], resolved["Huawei"]) == huawei
+    assert asset_vendor(resolved["Huawie"], None) == resolved["Huawie"]  # nothing else names it
+    assert asset_vendor(resolved["Ericsson"], resolved["Ericsson"]).name == "Ericsson"
+    # A vendor screening resolved itself keeps its own entity, whatever the manufacturer field says.
+    assert asset_vendor(resolved["ZTE"], resolved["Huawei"]).entity_id == "zte"
 
 
 def test_the_directory_joins_legal_names_and_trading_names() -> None:

@@ -41,6 +41,7 @@ from netvet.cli.netbox import fetch_source
 from netvet.ingest import ImportReport, InventoryFileError, import_inventory
 from netvet.ingest.importer import REPLACE_MAX_REMOVED_SHARE
 from netvet.ingest.mapping import MappingChoice, presets
+from netvet.screening.vendors import asset_vendor
 from netvet.settings import get_settings
 from netvet.storage import Database
 from netvet.storage import inventory as store
@@ -241,10 +242,11 @@ def stats(
     with database() as db, db.connect() as conn:
         rows = store.assets_by_vendor_and_domain(conn, org)
         vendors = organization_vendors(conn, org)
-    groups: dict[str, dict[str, Any]] = {}
-    for written, domain, n in rows:
-        vendor = vendors[written]
-        key = written if as_written else vendor.id
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for written, manufacturer, domain, n in rows:
+        vendor = asset_vendor(vendors[written], vendors[manufacturer] if manufacturer else None)
+        # As written, a name may stand for two vendors: "Huawie" alone, and where its manufacturer is Huawei.
+        key = (written, vendor.id) if as_written else ("", vendor.id)
         group = groups.setdefault(
             key,
             {
@@ -266,7 +268,7 @@ def stats(
     if not rows:
         console.print("no assets stored yet: run `netvet import FILE` or `netvet demo`")
         return
-    domains = sorted({domain for _, domain, _ in rows})
+    domains = sorted({domain for _, _, domain, _ in rows})
     title = "Assets by vendor (as written) and domain" if as_written else "Assets by vendor and domain"
     table = Table(title=title)
     table.add_column("vendor")

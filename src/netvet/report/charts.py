@@ -21,7 +21,7 @@ from netvet.report.svg import (
     text,
     title,
 )
-from netvet.screening.vendors import CanonicalVendor, vendor_names
+from netvet.screening.vendors import CanonicalVendor, asset_vendor, vendor_names
 
 WIDTH = 760
 LABEL_WIDTH = 120
@@ -44,9 +44,12 @@ def vendor_shares(
     written: dict[str, int] = defaultdict(int)
     for count in counts:
         written[count.vendor] += count.assets
-    labels = {name: vendor.name for name, vendor in vendor_names(written, vendors).items()}
+        if count.manufacturer:
+            written.setdefault(count.manufacturer, 0)
+    resolved = vendor_names(written, vendors)
     for count in counts:
-        family = labels[count.vendor]
+        made_by = resolved[count.manufacturer] if count.manufacturer else None
+        family = asset_vendor(resolved[count.vendor], made_by).name
         by_domain[count.domain][family] += count.assets
         overall[family] += count.assets
     ranked = sorted(overall, key=lambda family: (-overall[family], family))

@@ -92,6 +92,7 @@ class VendorCount:
     vendor: str
     domain: str
     assets: int
+    manufacturer: str | None = None  # as written; names the asset when only it is a restricted entity
 
 
 @dataclass
@@ -179,8 +180,8 @@ def gather(
         organization = store.get_organization(conn, organization_id)
         asset_count = store.count_assets(conn, organization_id)
         vendor_counts = [
-            VendorCount(vendor, domain, n)
-            for vendor, domain, n in store.assets_by_vendor_and_domain(conn, organization_id)
+            VendorCount(vendor, domain, n, manufacturer)
+            for vendor, manufacturer, domain, n in store.assets_by_vendor_and_domain(conn, organization_id)
         ]
         sites = [
             SitePoint(
@@ -196,9 +197,10 @@ def gather(
             for site in store.iter_sites(conn, organization_id)
         ]
         vendors = organization_vendors(conn, organization_id, at)
-    if frame.get_column("vendor_canonical").is_null().all():
-        # Findings stored by an assessment carry the names screening gave when it ran; others get them now.
-        frame = with_canonical_vendors(frame, vendors)
+        if frame.get_column("vendor_canonical").is_null().all():
+            # Findings stored by an assessment carry the names screening gave when it ran; others get
+            # them now.
+            frame = with_canonical_vendors(conn, organization_id, frame, vendors)
     country_of = {site.id: site.country for site in sites if site.country}
     if country_of:
         frame = frame.with_columns(

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from netvet.report.context import STATUS_RANK, ReportData
 from netvet.report.summary import missing_data, position, status_counts
-from netvet.screening.vendors import CanonicalVendor, vendor_names
+from netvet.screening.vendors import CanonicalVendor, asset_vendor, vendor_names
 from netvet.spreadsheets import csv_value
 from netvet.storage import Database
 from netvet.storage.inventory import ID_BATCH, iter_assets
@@ -177,7 +177,9 @@ def us_covered_rows(
                     "holding_company": "",
                     "as_of": data.at.isoformat(),
                     "equipment_id": asset.id,
-                    "manufacturer": canonical[asset.vendor].name,
+                    "manufacturer": asset_vendor(
+                        canonical[asset.vendor], canonical[asset.manufacturer] if asset.manufacturer else None
+                    ).name,
                     "manufacturer_as_written": " / ".join(
                         dict.fromkeys(p for p in (asset.vendor, asset.manufacturer) if p)
                     ),

@@ -168,3 +168,12 @@ def vendor_names(
     missing = {name: n for name, n in counts.items() if name not in vendors}
     resolved = canonical_vendors(missing, {}) if missing else {}
     return {name: vendors.get(name) or resolved[name] for name in counts}
+
+
+def asset_vendor(vendor: CanonicalVendor, manufacturer: CanonicalVendor | None) -> CanonicalVendor:
+    """An asset's canonical vendor: its vendor's, or its manufacturer's when screening resolved only the
+    manufacturer to a restricted entity (vendor "Huawie", still in review; manufacturer "Huawei"): the
+    rules act on that entity, so charts, forms and exports name it too."""
+    if vendor.entity_id is None and manufacturer is not None and manufacturer.entity_id is not None:
+        return manufacturer
+    return vendor

@@ -207,7 +207,7 @@ def record_assessment(
             assessment.at,
             list(assessment.jurisdictions),
             assessment.summary(),
-            with_canonical_vendors(assessment.frame, vendors),
+            with_canonical_vendors(conn, organization_id, assessment.frame, vendors),
             actor,
             access.now(),
             scenario,

@@ -199,15 +199,17 @@ def count_sites(conn: Connection, organization_id: str) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def assets_by_vendor_and_domain(conn: Connection, organization_id: str) -> list[tuple[str, str, int]]:
-    """Asset counts per vendor (as written) and domain, largest first."""
+def assets_by_vendor_and_domain(
+    conn: Connection, organization_id: str
+) -> list[tuple[str, str | None, str, int]]:
+    """Asset counts per vendor and manufacturer (as written) and domain, largest first."""
     query = (
-        select(assets.c.vendor, assets.c.domain, func.count().label("n"))
+        select(assets.c.vendor, assets.c.manufacturer, assets.c.domain, func.count().label("n"))
         .where(assets.c.organization_id == organization_id)
-        .group_by(assets.c.vendor, assets.c.domain)
-        .order_by(func.count().desc(), assets.c.vendor, assets.c.domain)
+        .group_by(assets.c.vendor, assets.c.manufacturer, assets.c.domain)
+        .order_by(func.count().desc(), assets.c.vendor, assets.c.manufacturer, assets.c.domain)
     )
-    return [(row.vendor, row.domain, int(row.n)) for row in conn.execute(query)]
+    return [(row.vendor, row.manufacturer, row.domain, int(row.n)) for row in conn.execute(query)]
 
 
 def iter_sites(conn: Connection, organization_id: str) -> Iterator[Site]:

@@ -24,6 +24,7 @@ from netvet.report.charts import cap_gauge_chart, vendor_share_chart
 from netvet.report.context import SitePoint, VendorCount
 from netvet.report.geo import site_map
 from netvet.report.summary import cap_gauges
+from netvet.screening.vendors import asset_vendor
 from netvet.storage import access, browse
 from netvet.storage import findings as stored
 from netvet.storage import inventory as store
@@ -57,8 +58,14 @@ def overview(request: Request, who: Web, db: DB) -> HTMLResponse:
         regulators = access.regulators(conn)
         sent = access.list_submissions(conn, org, regulator=False)[:5]
         open_candidates = sum(1 for c in browse.review_queue(conn, org) if c["decision"] is None)
-    counts["vendors"] = len({vendors[vendor].id for vendor, _, _ in by_vendor if vendor in vendors})
-    share_counts = [VendorCount(v, d, n) for v, d, n in by_vendor]
+    counts["vendors"] = len(
+        {
+            asset_vendor(vendors[v], vendors.get(m) if m else None).id
+            for v, m, _, _ in by_vendor
+            if v in vendors
+        }
+    )
+    share_counts = [VendorCount(v, d, n, m) for v, m, d, n in by_vendor]
     share = vendor_share_chart(share_counts, vendors) if by_vendor else None
     return render(
         request,
