@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import TEST_DATA
@@ -114,3 +116,28 @@ def test_a_what_if_export_says_so(assessed: Path, tmp_path: Path) -> None:
     plain = tmp_path / "plain.json"
     runner.invoke(app, ["export", "--format", "json", "--out", str(plain), "--at", "2026-11-25"])
     assert json.loads(plain.read_text())["what_if"] is None
+
+
+def test_a_what_if_says_so_in_every_spreadsheet_and_form(assessed: Path, tmp_path: Path) -> None:
+    scenario = "extra pack whatif-es.yaml"
+    what_if = ["--at", "2026-11-25", "--policy", str(WHAT_IF)]
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"what-if.{fmt}"
+        result = runner.invoke(app, ["export", "--format", fmt, "--out", str(out), *what_if])
+        assert result.exit_code == 0 and f"what-if ({scenario}): not the network's status" in result.output
+    rows = list(csv.DictReader((tmp_path / "what-if.csv").open(encoding="utf-8")))
+    assert rows and {r["what_if"] for r in rows} == {scenario}
+    for sheet in load_workbook(tmp_path / "what-if.xlsx", read_only=True).worksheets:
+        header, *data = list(sheet.iter_rows(values_only=True))
+        assert header[-1] == "what_if" and data and {row[-1] for row in data} == {scenario}
+    form = tmp_path / "uk-dvd.csv"
+    result = runner.invoke(app, ["forms", "uk-dvd", "--out", str(form), *what_if])
+    assert result.exit_code == 0 and "what-if" in result.output
+    assert {r["what_if"] for r in csv.DictReader(form.open(encoding="utf-8"))} == {scenario}
+    # The network's own status carries no such column.
+    plain = tmp_path / "plain.csv"
+    runner.invoke(app, ["export", "--format", "csv", "--out", str(plain), "--at", "2026-11-25"])
+    assert "what_if" not in plain.read_text(encoding="utf-8").splitlines()[0]
+    plain_form = tmp_path / "plain-form.csv"
+    runner.invoke(app, ["forms", "uk-dvd", "--out", str(plain_form), "--at", "2026-11-25"])
+    assert "what_if" not in plain_form.read_text(encoding="utf-8").splitlines()[0]

@@ -56,6 +56,11 @@ def _errors() -> Iterator[None]:
         raise fail(str(exc)) from None
 
 
+def _what_if(data: ReportData) -> str:
+    """The label a what-if's output carries (its files say so too)."""
+    return f"; what-if ({data.what_if}): not the network's status" if data.what_if else ""
+
+
 def _load_plan(path: Path | None) -> Plan | None:
     if path is None:
         return None
@@ -146,7 +151,7 @@ def report_command(
     size = out.stat().st_size
     console.print(
         f"report: {data.asset_count:,} assets, {data.site_count:,} sites, {data.findings.height:,} findings; "
-        f"written to {out} ({size / 1_000_000:.1f} MB)"
+        f"written to {out} ({size / 1_000_000:.1f} MB){_what_if(data)}"
     )
 
 
@@ -167,7 +172,7 @@ def export_command(
         progress.update(task, advance=1, description=f"writing {fmt}")
         write_export(data, fmt, out)
         progress.update(task, advance=1)
-    console.print(f"findings: {data.findings.height:,} written to {out}")
+    console.print(f"findings: {data.findings.height:,} written to {out}{_what_if(data)}")
 
 
 def forms_command(
@@ -189,7 +194,7 @@ def forms_command(
         progress.update(task, advance=1, description=f"writing {form}")
         rows = write_form(db, data, form, out)
         progress.update(task, advance=1)
-    console.print(f"{form}: {rows:,} rows written to {out}")
+    console.print(f"{form}: {rows:,} rows written to {out}{_what_if(data)}")
 
 
 def register(app: typer.Typer) -> None:

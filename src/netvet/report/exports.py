@@ -20,6 +20,7 @@ JSON_FORMAT = "netvet-findings/1"
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 SHEET_NAME_LIMIT = 31  # Excel's limit
 SHEET_ROW_LIMIT = 1_048_575  # Excel's 1,048,576 rows less the header
+WHAT_IF_COLUMN = "what_if"
 
 
 def export_frame(data: ReportData) -> pl.DataFrame:
@@ -29,9 +30,18 @@ def export_frame(data: ReportData) -> pl.DataFrame:
     )
 
 
+def labelled_frame(data: ReportData) -> pl.DataFrame:
+    """The findings for a spreadsheet: a what-if's carry its scenario on every row (column `what_if`),
+    so a sheet copied or filtered elsewhere still says it is not the network's status."""
+    frame = export_frame(data)
+    if data.what_if is None:
+        return frame
+    return frame.with_columns(pl.lit(data.what_if, dtype=pl.String).alias(WHAT_IF_COLUMN))
+
+
 def write_csv(data: ReportData, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    csv_safe_frame(export_frame(data)).write_csv(path, date_format="%Y-%m-%d")
+    csv_safe_frame(labelled_frame(data)).write_csv(path, date_format="%Y-%m-%d")
     return path
 
 
@@ -87,8 +97,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     100,000 rows stay in bounded memory; text cells are strings, never formulas."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
-    frame = export_frame(data)
-    columns = list(FINDING_COLUMNS)
+    frame = labelled_frame(data)
+    columns = frame.columns
     used: set[str] = set()
     jurisdictions = sorted({j or "" for j in frame.get_column("jurisdiction").to_list()})
     if not jurisdictions:

@@ -13,7 +13,7 @@ left empty, and `FormField.netvet_source` is None for them; docs/reports.md list
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,10 @@ class FormField:
     question: str  # what the official form asks, in our words
     netvet_source: str | None  # where netvet takes the answer from; None: the inventory cannot know
 
+
+WHAT_IF_FIELD = FormField(
+    "what_if", "(netvet) a what-if assessment, not the network's status: what makes it one", "--policy"
+)
 
 US_COVERED_FIELDS: tuple[FormField, ...] = (
     FormField("filer_name", "Name of the provider filing", "organisation name"),
@@ -299,9 +303,7 @@ def uk_dvd_rows(data: ReportData, jurisdiction: str = UK_JURISDICTION) -> list[d
     return rows
 
 
-def write_csv(
-    rows: Iterator[dict[str, Any]] | Sequence[dict[str, Any]], fields: Sequence[FormField], path: Path
-) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], fields: Sequence[FormField], path: Path) -> int:
     """Write form rows under the form's field names; returns the number of rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0

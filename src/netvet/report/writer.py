@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -154,9 +154,16 @@ def write_report(
 
 
 def write_form(db: Database, data: ReportData, form: str, out_path: Path) -> int:
-    """Write a regulator's form as CSV; returns the number of rows."""
+    """Write a regulator's form as CSV; returns the number of rows. A what-if's rows say so (a last
+    column `what_if`): such a form is no filing."""
     if form == "us-covered":
-        return forms.write_csv(forms.us_covered_rows(db, data), forms.US_COVERED_FIELDS, out_path)
-    if form == "uk-dvd":
-        return forms.write_csv(forms.uk_dvd_rows(data), forms.UK_DVD_FIELDS, out_path)
-    raise ValueError(f"unknown form {form!r}; choose one of {', '.join(FORMS)}")
+        rows: Iterable[dict[str, Any]] = forms.us_covered_rows(db, data)
+        fields = forms.US_COVERED_FIELDS
+    elif form == "uk-dvd":
+        rows, fields = forms.uk_dvd_rows(data), forms.UK_DVD_FIELDS
+    else:
+        raise ValueError(f"unknown form {form!r}; choose one of {', '.join(FORMS)}")
+    if data.what_if is not None:
+        rows = ({**row, "what_if": data.what_if} for row in rows)
+        fields = (*fields, forms.WHAT_IF_FIELD)
+    return forms.write_csv(rows, fields, out_path)
