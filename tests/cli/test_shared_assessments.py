@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,3 +142,55 @@ def test_a_what_if_says_so_in_every_spreadsheet_and_form(assessed: Path, tmp_pat
     plain_form = tmp_path / "plain-form.csv"
     runner.invoke(app, ["forms", "uk-dvd", "--out", str(plain_form), "--at", "2026-11-25"])
     assert "what_if" not in plain_form.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_report_export_and_forms_read_a_stored_assessment(
+    assessed: Path, api: tuple[TestClient, dict[str, str]], tmp_path: Path
+) -> None:
+    """`--assessment` gives what the dashboard and the API show for the assessment, with none run anew."""
+    written = json.loads(assessed.read_text())
+    exported = tmp_path / "stored.json"
+    args = ["export", "--format", "json", "--out", str(exported), "--assessment", "latest"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = json.loads(exported.read_text())
+    assert (document["at"], document["jurisdictions"]) == ("2026-11-25", ["uk", "us"])
+    assert sorted((f["rule_id"], f["asset_id"], f["status"]) for f in document["findings"]) == sorted(
+        (f["rule_id"], f["asset_id"], f["status"]) for f in written["findings"]
+    )
+
+    form = tmp_path / "us.csv"
+    result = runner.invoke(app, ["forms", "us-covered", "--out", str(form), "--assessment", "1"])
+    assert result.exit_code == 0, result.output
+    us_assets = {
+        f["asset_id"]
+        for f in written["findings"]
+        if f["jurisdiction"] == "us" and f["asset_id"] and f["country"] == "US"
+    }
+    assert {r["equipment_id"] for r in csv.DictReader(form.open(encoding="utf-8"))} == us_assets
+
+    report = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--out", str(report), "--assessment", "1"])
+    assert result.exit_code == 0 and f"{written['summary']['findings']:,} findings" in result.output
+    client, auth = api
+    served = client.get("/api/v1/organizations/default/report?assessment=1", headers=auth).text
+    titles = re.compile(r"<title>([^<]*)</title>")
+    assert titles.findall(report.read_text(encoding="utf-8")) == titles.findall(served)
+
+    uk_only = tmp_path / "uk.json"
+    result = runner.invoke(
+        app, ["export", "--format", "json", "--out", str(uk_only), "--assessment", "1", "-j", "gb"]
+    )
+    assert result.exit_code == 0 and {
+        f["jurisdiction"] for f in json.loads(uk_only.read_text())["findings"]
+    } == {"uk"}
+    for wrong, message in (
+        (["--assessment", "7"], "--assessment 7: no such assessment of organisation 'default'"),
+        (
+            ["--assessment", "1", "-j", "de"],
+            "-j de: with --assessment, name one of its jurisdictions (uk, us)",
+        ),
+        (["--assessment", "1", "--at", "2026-11-25"], "--at and --policy do not apply"),
+    ):
+        refused = runner.invoke(app, ["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), *wrong])
+        assert refused.exit_code == 2 and message in refused.output, refused.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,8 @@ from netvet.cli.policy import (
     parse_jurisdictions,
 )
 from netvet.data import DataFileError
-from netvet.policy import UnknownJurisdictionError
+from netvet.policy import UnknownJurisdictionError, select_packs
+from netvet.policy.loader import shipped_packs
 from netvet.report import (
     EXPORT_FORMATS,
     FORMS,
@@ -33,14 +34,25 @@ from netvet.report import (
     write_form,
     write_html,
 )
-from netvet.report.writer import ReportLayout
+from netvet.report.money import plan_in
+from netvet.report.writer import ReportLayout, stored_assessment_data
 from netvet.storage import Database
+from netvet.storage import findings as stored
 
 if TYPE_CHECKING:
     from netvet.planning.plan import Plan
 
 AtOption = Annotated[
     str | None, typer.Option("--at", help="Assess as on this date (YYYY-MM-DD); default today.")
+]
+AssessmentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--assessment",
+        help="A stored assessment (its id, as `netvet assess` prints it, or `latest`) instead of running "
+        "one: what the dashboard and the API show. --at and --policy do not apply; -j picks one of its "
+        "jurisdictions.",
+    ),
 ]
 PlanOption = Annotated[
     Path | None, typer.Option("--plan", help="A plan written by `netvet plan` (JSON), drawn in the report.")
@@ -84,7 +96,10 @@ def _gather(
     policy: list[Path] | None,
     plan: Plan | None = None,
     layout: ReportLayout | None = None,
+    assessment: str | None = None,
 ) -> ReportData:
+    if assessment is not None:
+        return _stored(db, organization, assessment, jurisdiction, at, policy, layout, plan)
     return load_report_data(
         db,
         organization,
@@ -96,6 +111,51 @@ def _gather(
     )
 
 
+def _pack_code(code: str, stored_codes: Sequence[str]) -> str:
+    """The pack a code names as stored findings carry it (gb -> uk); a what-if pack's own code as given."""
+    if code in stored_codes:
+        return code
+    return select_packs(shipped_packs(), [code])[0].jurisdiction
+
+
+def _stored(
+    db: Database,
+    organization: str,
+    assessment: str,
+    jurisdiction: str | None,
+    at: str | None,
+    policy: list[Path] | None,
+    layout: ReportLayout | None,
+    plan: Plan | None,
+) -> ReportData:
+    """The data of a stored assessment, as the dashboard and the API read it."""
+    if at is not None or policy:
+        raise fail("--assessment reads a stored assessment: --at and --policy do not apply to it")
+    with db.connect() as conn:
+        if assessment.strip().lower() == "latest":
+            result = stored.latest_result(conn, organization)
+        elif assessment.strip().isdigit():
+            result = stored.get_result(conn, organization, int(assessment))
+        else:
+            raise fail(f"--assessment {assessment!r}: give an assessment id or 'latest'")
+    if result is None:
+        raise fail(
+            f"--assessment {assessment}: no such assessment of organisation {organization!r}; "
+            "`netvet assess` stores one (the dashboard lists them)"
+        )
+    codes = parse_jurisdictions(jurisdiction) or []
+    pack = _pack_code(codes[0], result.jurisdictions) if codes else None
+    if len(codes) > 1 or (pack is not None and pack not in result.jurisdictions):
+        raise fail(
+            f"-j {jurisdiction}: with --assessment, name one of its jurisdictions "
+            f"({', '.join(result.jurisdictions)})"
+        )
+    data = stored_assessment_data(db, organization, result, pack, layout)
+    if plan is not None:
+        data.plan = plan_in(plan, layout.exchange if layout else None)
+    return data
+
+
 def report_command(
     jurisdiction: JurisdictionOption = None,
     at: AtOption = None,
@@ -104,6 +164,7 @@ def report_command(
     plan_file: PlanOption = None,
     policy: PolicyOption = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
+    assessment: AssessmentOption = None,
     paper: Annotated[
         str, typer.Option("--paper", help="a4 or letter: the page size the PDF prints on.")
     ] = "a4",
@@ -140,7 +201,7 @@ def report_command(
         raise fail(str(exc)) from None
     with _errors(), database() as db, progress_bar(transient=True) as progress:
         task = progress.add_task("assessing", total=3 if fmt == "pdf" else 2)
-        data = _gather(db, organization, jurisdiction, at, policy, plan, layout)
+        data = _gather(db, organization, jurisdiction, at, policy, plan, layout, assessment)
         progress.update(task, advance=1, description="writing the report")
         html_path = out if fmt == "html" else out.with_suffix(".html")
         write_html(data, html_path)
@@ -162,13 +223,14 @@ def export_command(
     at: AtOption = None,
     policy: PolicyOption = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
+    assessment: AssessmentOption = None,
 ) -> None:
     """Export every finding as CSV, JSON (schema: docs/findings.schema.json) or XLSX."""
     if fmt not in EXPORT_FORMATS:
         raise fail(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     with _errors(), database() as db, progress_bar(transient=True) as progress:
         task = progress.add_task("assessing", total=2)
-        data = _gather(db, organization, jurisdiction, at, policy)
+        data = _gather(db, organization, jurisdiction, at, policy, assessment=assessment)
         progress.update(task, advance=1, description=f"writing {fmt}")
         write_export(data, fmt, out)
         progress.update(task, advance=1)
@@ -183,6 +245,7 @@ def forms_command(
     at: AtOption = None,
     policy: PolicyOption = None,
     organization: OrgOption = DEFAULT_ORGANIZATION,
+    assessment: AssessmentOption = None,
 ) -> None:
     """Write a regulator's form as CSV, filled from the inventory and the findings."""
     if form not in FORMS:
@@ -190,7 +253,7 @@ def forms_command(
     jurisdiction = "us" if form == "us-covered" else "uk"
     with _errors(), database() as db, progress_bar(transient=True) as progress:
         task = progress.add_task("assessing", total=2)
-        data = _gather(db, organization, jurisdiction, at, policy)
+        data = _gather(db, organization, jurisdiction, at, policy, assessment=assessment)
         progress.update(task, advance=1, description=f"writing {form}")
         rows = write_form(db, data, form, out)
         progress.update(task, advance=1)

@@ -18,6 +18,7 @@ from netvet.report.methods import Methods, methods_for
 from netvet.report.money import ExchangeRate, paper_size, plan_in
 from netvet.report.pdf import html_to_pdf
 from netvet.storage import Database
+from netvet.storage.findings import StoredResult, result_frame
 from netvet.storage.policy import what_if_scenario
 
 if TYPE_CHECKING:
@@ -77,6 +78,28 @@ def load_report_data(
     data.notes.extend(notes)
     data.what_if = what_if_scenario(extra_policies, False)
     data.paper, data.exchange = layout.paper, layout.exchange
+    return data
+
+
+def stored_assessment_data(
+    db: Database,
+    organization_id: str,
+    result: StoredResult,
+    jurisdiction: str | None = None,
+    layout: ReportLayout | None = None,
+) -> ReportData:
+    """What the report of a stored assessment shows (optionally one jurisdiction's): the dashboard, the
+    API, `netvet report --assessment` and the exports all read it so, with no new assessment run."""
+    with db.connect() as conn:
+        frame = result_frame(conn, result, jurisdiction)
+    jurisdictions = [jurisdiction] if jurisdiction else list(result.jurisdictions)
+    methods = methods_for(rules_skipped=result.summary.get("rules_skipped", {}), db=db)
+    # The shipped packs the assessment used; a what-if's own pack is named by its label.
+    methods.packs = [pack for pack in methods.packs if pack.jurisdiction in jurisdictions]
+    data = load_report_data(
+        db, organization_id, jurisdictions, result.at, findings=frame, methods=methods, layout=layout
+    )
+    data.what_if = result.scenario
     return data
 
 

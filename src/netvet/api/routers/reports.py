@@ -17,11 +17,9 @@ from netvet.api.security import DB, Viewer
 from netvet.report.context import ReportData
 from netvet.report.exports import write_export
 from netvet.report.html import render_html
-from netvet.report.methods import methods_for
 from netvet.report.pdf import PdfError, html_to_pdf
-from netvet.report.writer import ReportLayout, load_report_data
+from netvet.report.writer import ReportLayout, stored_assessment_data
 from netvet.storage import Database
-from netvet.storage import findings as stored
 
 router = APIRouter(prefix="/organizations/{organization_id}", tags=["reports"], responses=PROBLEM_RESPONSES)
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
@@ -54,15 +52,7 @@ def stored_report_data(
     same), and a file stem naming it."""
     with db.connect() as conn:
         result = chosen_result(conn, organization_id, assessment, at, jurisdiction)
-        frame = stored.result_frame(conn, result, jurisdiction)
-    jurisdictions = [jurisdiction] if jurisdiction else list(result.jurisdictions)
-    methods = methods_for(rules_skipped=result.summary.get("rules_skipped", {}), db=db)
-    # The shipped packs the assessment used; a what-if's own pack is named by its label.
-    methods.packs = [pack for pack in methods.packs if pack.jurisdiction in jurisdictions]
-    data = load_report_data(
-        db, organization_id, jurisdictions, result.at, findings=frame, methods=methods, layout=layout
-    )
-    data.what_if = result.scenario
+    data = stored_assessment_data(db, organization_id, result, jurisdiction, layout)
     stem = f"netvet-report-{organization_id}-{result.at}" + (f"-{jurisdiction}" if jurisdiction else "")
     if result.what_if:
         stem += f"-what-if-{result.id}"
