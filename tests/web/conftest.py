@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -59,3 +60,14 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
     assert csrf is not None
     return csrf.group(1)
+
+
+def import_and_assess(
+    client: TestClient, csrf: str, inventory: Path, at: str, jurisdictions: list[str]
+) -> None:
+    """Upload an inventory and run an assessment (screening first) from the dashboard's forms."""
+    client.post(
+        "/imports", data={"csrf_token": csrf}, files={"file": (inventory.name, inventory.read_bytes())}
+    )
+    client.post("/assess", data={"csrf_token": csrf, "at": at, "jurisdiction": jurisdictions})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from netvet.report.pdf import find_chromium
 
-from .conftest import log_in
+from .conftest import import_and_assess, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
 WEB_DATA = Path(__file__).resolve().parent.parent / "data" / "web"
@@ -20,13 +20,7 @@ WEB_DATA = Path(__file__).resolve().parent.parent / "data" / "web"
 
 def test_findings_export_as_csv_xlsx_and_the_report_as_pdf(client: TestClient) -> None:
     csrf = log_in(client, "ann")
-    client.post(
-        "/imports",
-        data={"csrf_token": csrf},
-        files={"file": ("inventory-spellings.csv", (WEB_DATA / "inventory-spellings.csv").read_bytes())},
-    )
-    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25", "jurisdiction": ["uk"]})
-    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    import_and_assess(client, csrf, WEB_DATA / "inventory-spellings.csv", "2026-11-25", ["uk"])
     page = client.get("/findings?vendor=Huawei").text
     total = int(re.search(r"<strong>([\d,]+)</strong> finding", page).group(1).replace(",", ""))  # type: ignore[union-attr]
     links = dict(re.findall(r'<a href="([^"]+)" download>(CSV|XLSX|PDF)</a>', page))

@@ -8,20 +8,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from .conftest import log_in
+from .conftest import import_and_assess, log_in
 
 WEB_DATA = Path(__file__).resolve().parent.parent / "data" / "web"
 
 
 def test_a_name_on_several_lists_is_one_review_item_with_one_decision(client: TestClient) -> None:
     csrf = log_in(client, "ann")
-    client.post(
-        "/imports",
-        data={"csrf_token": csrf},
-        files={"file": ("inventory-spellings.csv", (WEB_DATA / "inventory-spellings.csv").read_bytes())},
-    )
-    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25", "jurisdiction": ["uk"]})
-    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    import_and_assess(client, csrf, WEB_DATA / "inventory-spellings.csv", "2026-11-25", ["uk"])
     page = client.get("/screening").text
     items = re.findall(r'<article class="card candidate".*?</article>', page, flags=re.S)
     huawie = [item for item in items if "<h2>Huawie</h2>" in item]
