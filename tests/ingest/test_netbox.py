@@ -82,6 +82,24 @@ def test_a_netbox_api_page_imports_with_its_roles_mapped(sqlite_db: Database) ->
     )
 
 
+def test_one_device_as_the_api_gives_it_imports_alone(sqlite_db: Database) -> None:
+    """GET /api/dcim/devices/1/ answers one device object, not a page of them."""
+    path = netbox_file("pynetbox_device.json")
+    report = import_inventory(sqlite_db, path, mapping=MappingChoice(country="US"))
+    assert report.mapping is not None and report.mapping.source == "netbox-api"
+    device = json.loads(path.read_text())
+    assets, sites = _stored(sqlite_db)
+    [(asset_id, asset)] = assets.items()
+    assert asset_id == str(device["id"])
+    assert (asset.vendor, asset.model, asset.role, asset.platform) == (  # type: ignore[attr-defined]
+        device["device_type"]["manufacturer"]["name"],  # Juniper
+        device["device_type"]["model"],  # MX960
+        device["role"]["name"],  # Router
+        device["platform"]["name"],  # Juniper Junos
+    )
+    assert sites[device["site"]["name"]].country == "US"  # type: ignore[attr-defined]
+
+
 def test_a_live_netbox_is_paged_through_its_api(cli_env: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     source = json.loads(netbox_file("pynetbox_devices.json").read_text())["results"]
     monkeypatch.setenv("NB_TOKEN", TOKEN)

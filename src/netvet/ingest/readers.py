@@ -245,13 +245,16 @@ def _open_json(name: str, binary: IO[bytes], size: int) -> InventorySource:
         return InventorySource(name, "json", None, _json_lines(name, binary), size)
     # A JSON document is parsed whole (use CSV or JSON lines for files of millions of rows).
     document = parse_json(name, binary.read())
-    # An object holds its records under "assets" (netvet's own) or "results" (a NetBox API page).
+    # An object holds its records under "assets" (netvet's own) or "results" (a NetBox API page), or is
+    # one record itself: an asset, or a NetBox device as GET /api/dcim/devices/{id}/ gives it.
     records = document.get("assets", document.get("results")) if isinstance(document, dict) else document
+    if records is None and isinstance(document, dict) and ("asset_id" in document or "id" in document):
+        records = [document]
     if not isinstance(records, list):
         raise InventoryFileError(
             name,
-            "expected a JSON array of asset objects, or an object with an 'assets' (or NetBox's "
-            "'results') array",
+            "expected a JSON array of asset objects, an object with an 'assets' (or NetBox's "
+            "'results') array, or one asset or NetBox device object",
         )
     if not records:
         raise InventoryFileError(name, "the file holds no assets")
