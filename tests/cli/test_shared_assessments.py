@@ -194,3 +194,26 @@ def test_report_export_and_forms_read_a_stored_assessment(
     ):
         refused = runner.invoke(app, ["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), *wrong])
         assert refused.exit_code == 2 and message in refused.output, refused.output
+
+
+def test_a_what_if_says_so_in_the_assessment_file_and_the_timeline(assessed: Path, tmp_path: Path) -> None:
+    assert json.loads(assessed.read_text())["what_if"] is None  # the network's status
+    findings = tmp_path / "what-if.json"
+    result = runner.invoke(
+        app, ["assess", "--at", "2026-11-25", "--policy", str(WHAT_IF), "--json", str(findings)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(findings.read_text())["what_if"] == "extra pack whatif-es.yaml"
+    # A Huawei core element in Spain, which the what-if pack reaches.
+    spain = tmp_path / "spain.csv"
+    spain.write_text(
+        "asset_id,site_id,country,vendor,role,installed_on\nES-CORE-AMF,ES-CORE,ES,Huawei,AMF,2019-05-01\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["import", str(spain)]).exit_code == 0
+    events = json.loads(runner.invoke(app, ["timeline", "--policy", str(WHAT_IF), "--json"]).stdout)
+    marked = {e["rule_id"] for e in events if e["what_if"] == "extra pack whatif-es.yaml"}
+    assert marked == {"es-whatif-core"}  # the only rule of whatif-es.yaml
+    assert any(e["what_if"] is None for e in events)  # the shipped packs' own events stay as they are
+    table = runner.invoke(app, ["timeline", "--policy", str(WHAT_IF)]).output
+    assert "What-if timeline (extra pack whatif-es.yaml" in table and "ahead, what-if" in table

@@ -171,10 +171,11 @@ def assess_command(
             progress=advance,
         )
         progress.update(task, description="writing findings")
-        result.write_json(json_path)
+        scenario = what_if_scenario(policy or [], proposals)
+        result.write_json(json_path, scenario)
     print_assessment(result)
     console.print(f"findings: {result.frame.height:,} written to {json_path}")
-    print_stored(recorder, what_if_scenario(policy or [], proposals))
+    print_stored(recorder, scenario)
 
 
 def print_stored(recorder: Recorder, scenario: str | None) -> None:
@@ -201,15 +202,31 @@ def timeline_command(
     today = date.today()
     with _errors(), database() as db, console.status("building the timeline"):
         events = run_timeline(db, organization, parse_jurisdictions(jurisdiction), policy or [], today=today)
+    # An extra pack's events are a what-if's, and say so.
+    scenario = what_if_scenario(policy or [], False)
+    hypothetical = {rule.id for pack in load_packs(policy or []) for rule in pack.rules}
     if as_json:
-        print_json([{**asdict(event), "day": event.day.isoformat()} for event in events])
+        print_json(
+            [
+                {
+                    **asdict(event),
+                    "day": event.day.isoformat(),
+                    "what_if": scenario if event.rule_id in hypothetical else None,
+                }
+                for event in events
+            ]
+        )
         return
-    table = Table(title="Timeline (rules that reach at least one stored asset)")
+    title = "Timeline (rules that reach at least one stored asset)"
+    if scenario:
+        title = f"What-if timeline ({scenario}; its events marked what-if): rules that reach a stored asset"
+    table = Table(title=title)
     for column in ("date", "", "jur.", "rule", "event", "status", "assets", "sites"):
         table.add_column(column, no_wrap=column != "status")
     table.add_column("what")
     for event in events:
         marker = "past" if event.day < today else ("today" if event.day == today else "ahead")
+        marker += ", what-if" if event.rule_id in hypothetical else ""
         status = event.legal_status + ("" if event.confidence == "confirmed" else ", unverified")
         table.add_row(
             str(event.day),

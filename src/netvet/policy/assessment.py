@@ -104,13 +104,14 @@ class Assessment:
             "names_flagged_by_screening": self.flagged_names,
         }
 
-    def write_json(self, path: Path | str) -> Path:
-        """{"summary": ..., "findings": [...]}; findings are written by polars, not row by row in Python."""
+    def write_json(self, path: Path | str, what_if: str | None = None) -> Path:
+        """{"what_if": ..., "summary": ..., "findings": [...]}; `what_if` names what makes the assessment
+        one (None: the network's status). Findings are written by polars, not row by row in Python."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = self.frame.with_columns(pl.col("deadline").dt.to_string("%Y-%m-%d")).write_json()
         with path.open("w", encoding="utf-8") as fh:
-            fh.write('{"summary": ')
+            fh.write(f'{{"what_if": {json.dumps(what_if)},\n"summary": ')
             fh.write(json.dumps(self.summary(), indent=2))
             fh.write(',\n"findings": ')
             fh.write(rows)

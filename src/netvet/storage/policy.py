@@ -242,16 +242,12 @@ def run_assessment(
         organization_names=inputs.organization_names,
         progress=progress,
     )
+    scenario = what_if_scenario(extra_policies, include_proposals)
     if findings_file is not None:
-        result.write_json(findings_file)
+        result.write_json(findings_file, scenario)
     if record is not None:
         record.assessment_id = record_assessment(
-            db,
-            organization_id,
-            result,
-            record.actor,
-            record.via,
-            what_if_scenario(extra_policies, include_proposals),
+            db, organization_id, result, record.actor, record.via, scenario
         )
     return result
 
