@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from netvet.api import AppConfig, create_app
 from netvet.storage import Database
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, import_and_assess, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
 PAGES = (
@@ -249,3 +250,26 @@ def test_a_finding_that_could_not_be_decided_says_what_is_missing(
     assert page.status_code == 200
     assert "Missing:</strong> the site&#39;s national-security significance" in page.text
     assert 'class="badge s-unknown"' in page.text and "last day 2023-01-28" in page.text
+
+
+def test_the_plans_page_offers_the_report_with_the_plan_in_a_currency(client: TestClient) -> None:
+    csrf = log_in(client, "ann")
+    import_and_assess(client, csrf, API_DATA / "inventory.csv", "2026-11-25", [])
+    client.post("/plans", data={"csrf_token": csrf, "start": "2026-11-25", "crews": "1", "greedy": "true"})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    page = client.get("/plans").text
+    form = re.search(r'<form method="get" action="/plans/report".*?</form>', page, flags=re.S)
+    assert form is not None and 'name="currency"' in form.group(0) and 'name="rate_date"' in form.group(0)
+    job = re.search(r'name="plan" value="([^"]+)"', form.group(0))
+    assert job is not None
+    asked = {"plan": job.group(1), "paper": "letter", "format": "html", "exchange_rate": "", "rate_date": ""}
+    report = client.get("/plans/report", params={**asked, "currency": ""})  # blanks: the plan's currency
+    assert report.status_code == 200 and "Replacement plan" in report.text and "Costs in" not in report.text
+    converted = client.get(
+        "/plans/report",
+        params={**asked, "currency": "EUR", "exchange_rate": "0.9", "rate_date": "2026-11-27"},
+    )
+    assert converted.status_code == 200 and "Costs in EUR, converted from" in converted.text
+    assert "the rate of 2026-11-27" in converted.text
+    missing = client.get("/plans/report", params={**asked, "currency": "EUR"})
+    assert "No report: costs are planned in" in missing.text and "needs the rate and its day" in missing.text

@@ -34,7 +34,6 @@ from netvet.report import (
     write_form,
     write_html,
 )
-from netvet.report.money import plan_in
 from netvet.report.writer import ReportLayout, stored_assessment_data
 from netvet.storage import Database
 from netvet.storage import findings as stored
@@ -150,10 +149,7 @@ def _stored(
             f"-j {jurisdiction}: with --assessment, name one of its jurisdictions "
             f"({', '.join(result.jurisdictions)})"
         )
-    data = stored_assessment_data(db, organization, result, pack, layout)
-    if plan is not None:
-        data.plan = plan_in(plan, layout.exchange if layout else None)
-    return data
+    return stored_assessment_data(db, organization, result, pack, layout, plan)
 
 
 def report_command(

@@ -87,9 +87,11 @@ def stored_assessment_data(
     result: StoredResult,
     jurisdiction: str | None = None,
     layout: ReportLayout | None = None,
+    plan: Plan | None = None,
 ) -> ReportData:
-    """What the report of a stored assessment shows (optionally one jurisdiction's): the dashboard, the
-    API, `netvet report --assessment` and the exports all read it so, with no new assessment run."""
+    """What the report of a stored assessment shows (optionally one jurisdiction's, with a plan drawn in
+    it): the dashboard, the API, `netvet report --assessment` and the exports all read it so, with no new
+    assessment run."""
     with db.connect() as conn:
         frame = result_frame(conn, result, jurisdiction)
     jurisdictions = [jurisdiction] if jurisdiction else list(result.jurisdictions)
@@ -97,7 +99,14 @@ def stored_assessment_data(
     # The shipped packs the assessment used; a what-if's own pack is named by its label.
     methods.packs = [pack for pack in methods.packs if pack.jurisdiction in jurisdictions]
     data = load_report_data(
-        db, organization_id, jurisdictions, result.at, findings=frame, methods=methods, layout=layout
+        db,
+        organization_id,
+        jurisdictions,
+        result.at,
+        findings=frame,
+        methods=methods,
+        layout=layout,
+        plan=plan,
     )
     data.what_if = result.scenario
     return data

@@ -81,6 +81,41 @@ def advisories_page(request: Request, who: Web, db: DB) -> HTMLResponse:
 # --- submitting the report to a regulator -------------------------------------------------------------
 
 
+@router.get("/plans/report")
+def plan_report(
+    who: Web,
+    db: DB,
+    plan: str,
+    paper: str = "a4",
+    format: str = "pdf",
+    currency: str = "",
+    exchange_rate: str = "",
+    rate_date: str = "",
+) -> RedirectResponse:
+    """The report of the latest assessment with this plan drawn in it, its costs in the currency asked
+    for: the form's blank fields are left out and a bad rate is said on the plans page."""
+    from urllib.parse import urlencode
+
+    from netvet.api.problems import Problem
+    from netvet.api.routers.planning import stored_plan
+    from netvet.report.writer import ReportLayout
+
+    fields = {"currency": currency, "exchange_rate": exchange_rate, "rate_date": rate_date}
+    given = {name: value.strip() for name, value in fields.items() if value.strip()}
+    try:
+        with db.connect() as conn:
+            drawn = stored_plan(conn, who.organization_id, plan)
+        rate = float(given["exchange_rate"]) if "exchange_rate" in given else None
+        day = date.fromisoformat(given["rate_date"]) if "rate_date" in given else None
+        ReportLayout.parse(paper, given.get("currency"), rate, day, drawn.currency)
+    except Problem as exc:
+        return back("/plans", f"No report: {exc.detail}")
+    except ValueError as exc:
+        return back("/plans", f"No report: {exc}")
+    query = urlencode({"plan": plan, "paper": paper, "format": format, **given})
+    return RedirectResponse(f"/api/v1/organizations/{who.organization_id}/report?{query}", status_code=303)
+
+
 @router.post("/submissions")
 def submit_report(
     who: WebForm,

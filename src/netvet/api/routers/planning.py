@@ -123,6 +123,11 @@ def list_plans(organization_id: str, who: Viewer, conn: ReadConnection) -> list[
 
 @router.get("/plans/{plan_id}", response_model=Plan)
 def get_plan(organization_id: str, plan_id: str, who: Viewer, conn: ReadConnection) -> Plan:
+    return stored_plan(conn, organization_id, plan_id)
+
+
+def stored_plan(conn: Any, organization_id: str, plan_id: str) -> Plan:
+    """A plan the organisation made (its job id); 404 for none of its plans, 409 while it runs."""
     row = access.get_job(conn, plan_id, organization_id)
     if row is None or row["kind"] != PLAN_JOB:
         raise not_found(f"plan {plan_id!r}")

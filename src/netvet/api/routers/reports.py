@@ -12,8 +12,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from netvet.api.problems import PROBLEM_RESPONSES, Problem
+from netvet.api.routers.planning import stored_plan
 from netvet.api.routers.policy import AssessmentChoice, Jurisdiction, StatusName, chosen_result, pack_code
 from netvet.api.security import DB, Viewer
+from netvet.planning.plan import Plan
 from netvet.report.context import ReportData
 from netvet.report.exports import write_export
 from netvet.report.html import render_html
@@ -33,10 +35,11 @@ def report_html(
     jurisdiction: str | None,
     assessment: int | None = None,
     layout: ReportLayout | None = None,
+    plan: Plan | None = None,
 ) -> tuple[str, str]:
-    """The report of a stored assessment (by id, else the latest for the date and jurisdiction) and a
-    file stem."""
-    data, stem = stored_report_data(db, organization_id, at, jurisdiction, assessment, layout)
+    """The report of a stored assessment (by id, else the latest for the date and jurisdiction), with a
+    plan drawn in it when given, and a file stem."""
+    data, stem = stored_report_data(db, organization_id, at, jurisdiction, assessment, layout, plan)
     return render_html(data), stem
 
 
@@ -47,12 +50,13 @@ def stored_report_data(
     jurisdiction: str | None,
     assessment: int | None = None,
     layout: ReportLayout | None = None,
+    plan: Plan | None = None,
 ) -> tuple[ReportData, str]:
     """What the report of a stored assessment shows (the dashboard, the report and the exports read the
     same), and a file stem naming it."""
     with db.connect() as conn:
         result = chosen_result(conn, organization_id, assessment, at, jurisdiction)
-    data = stored_assessment_data(db, organization_id, result, jurisdiction, layout)
+    data = stored_assessment_data(db, organization_id, result, jurisdiction, layout, plan)
     stem = f"netvet-report-{organization_id}-{result.at}" + (f"-{jurisdiction}" if jurisdiction else "")
     if result.what_if:
         stem += f"-what-if-{result.id}"
@@ -80,14 +84,29 @@ def download_report(
         float | None, Query(gt=0, description="Units of `currency` per unit of the plan's currency.")
     ] = None,
     rate_date: Annotated[date | None, Query(description="The day of the exchange rate.")] = None,
+    plan: Annotated[
+        str | None,
+        Query(max_length=64, description="A plan (its job id, GET /plans) drawn in the report."),
+    ] = None,
 ) -> Response:
-    """The report of a stored assessment, by default the latest (no new assessment is run)."""
+    """The report of a stored assessment, by default the latest (no new assessment is run); with a plan,
+    its costs in `currency` at `exchange_rate` of `rate_date`."""
     code = pack_code(str(jurisdiction)) if jurisdiction else None
+    if currency is not None and plan is None:
+        raise Problem(
+            422,
+            "a currency converts a plan's costs: name the plan (plan=JOB_ID)",
+            kind="invalid-report-layout",
+        )
+    with db.connect() as conn:
+        drawn = stored_plan(conn, organization_id, plan) if plan else None
     try:
-        layout = ReportLayout.parse(paper, currency, exchange_rate, rate_date)
+        layout = ReportLayout.parse(
+            paper, currency, exchange_rate, rate_date, drawn.currency if drawn else None
+        )
     except ValueError as exc:
         raise Problem(422, str(exc), kind="invalid-report-layout") from None
-    html, stem = report_html(db, organization_id, at, code, assessment, layout)
+    html, stem = report_html(db, organization_id, at, code, assessment, layout, drawn)
     if format == "html":
         body = html.encode()
     else:
