@@ -118,3 +118,20 @@ def test_a_violation_without_a_deadline_is_overdue_and_started_first() -> None:
     [breach] = plan.unmet
     assert breach.overdue and "already in breach" in breach.cause and breach.fix is None
     assert check_plan(plan.to_json_dict(), inst) == []
+
+
+def test_a_binding_rule_not_yet_in_effect_weighs_as_binding_but_sets_no_deadline() -> None:
+    # The engine gives `due` without a deadline for a binding rule adopted but not yet in effect (its
+    # effective day is when the duty starts, not a removal date). N: such a finding on a RAN asset,
+    # weight 1; G: guidance only, weight 0.5. One crew, one site a week, no deadline for either:
+    # N first, 1 x 1 + 0.5 x 2 = 2; G first would give 0.5 + 1 x 2 = 2.5.
+    net = network()
+    net.add("N", [RAN], None, status=FindingStatus.DUE, legal_status="binding")
+    net.add("G", [RAN], None, status=FindingStatus.ADVISORY, legal_status="guidance")
+    inst = instance(net, horizon=4)
+    by_site = {p.site_id: p for p in inst.packages}
+    assert (by_site["N"].deadline, by_site["N"].weight, by_site["N"].overdue) == (None, 1.0, False)
+    plan = solve(inst, time_limit=5)
+    assert {t.site_id: (t.week_start - START).days // 7 for t in plan.tasks} == {"N": 0, "G": 1}
+    assert plan.objective == pytest.approx(2) and plan.unmet == []
+    assert check_plan(plan.to_json_dict(), inst) == []
