@@ -13,6 +13,7 @@ from netvet.storage import Database
 from .conftest import PASSWORD, import_and_assess, log_in
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
+PLANNING_DATA = API_DATA.parent / "planning"
 PAGES = (
     "/",
     "/sites",
@@ -134,6 +135,25 @@ def test_a_plan_started_from_the_dashboard_shows_its_summary(client: TestClient)
     client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
     page = client.get("/plans").text
     assert "Latest plan" in page and "tasks (site phases)" in page and "job-succeeded" in page
+
+
+def test_the_plan_page_shows_the_sites_chosen_to_clear_a_network_cap(client: TestClient) -> None:
+    # Belgium's 35% RAN cap on the planner's Belgian network: Huawei holds 6 of 8 items, 4 must move;
+    # BE-2 and BE-3 ($54,200 each, tests/planning/test_cli.py) clear them for the least money.
+    csrf = log_in(client, "ann")
+    client.post(
+        "/imports",
+        data={"csrf_token": csrf},
+        files={"file": ("inventory-be.csv", (PLANNING_DATA / "inventory-be.csv").read_bytes())},
+    )
+    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25"})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    client.post("/plans", data={"csrf_token": csrf, "start": "2026-11-30", "crews": "2"})
+    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+    page = client.get("/plans").text
+    caps = page.split("Network caps: sites chosen to clear", 1)[1].split("</table>", 1)[0]
+    assert "be-ran-cap" in caps and "<td>BE-2, BE-3</td>" in caps and "108,400" in caps
+    assert "by 2027-12-31" in caps
 
 
 def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client: TestClient) -> None:
