@@ -118,19 +118,10 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def import_and_assess(client: TestClient, csrf: str, inventory: Path = API_DATA / "inventory.csv") -> None:
-    """Import an inventory and assess it on 2026-11-25 from the dashboard, waiting for the jobs."""
-    client.post(
-        "/imports", data={"csrf_token": csrf}, files={"file": (inventory.name, inventory.read_bytes())}
-    )
-    client.post("/assess", data={"csrf_token": csrf, "at": "2026-11-25"})
-    client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
-
-
 def test_a_plan_started_from_the_dashboard_shows_its_summary(client: TestClient) -> None:
     csrf = log_in(client, "ann")
     assert "run one from the" in client.get("/plans").text  # no assessment yet
-    import_and_assess(client, csrf)
+    import_and_assess(client, csrf, API_DATA / "inventory.csv", "2026-11-25", [])
     started = client.post(
         "/plans", data={"csrf_token": csrf, "start": "2026-11-25", "crews": "1", "greedy": "true"}
     )
@@ -144,7 +135,7 @@ def test_the_plan_page_shows_the_sites_chosen_to_clear_a_network_cap(client: Tes
     # Belgium's 35% RAN cap on the planner's Belgian network: Huawei holds 6 of 8 items, 4 must move;
     # BE-2 and BE-3 ($54,200 each, tests/planning/test_cli.py) clear them for the least money.
     csrf = log_in(client, "ann")
-    import_and_assess(client, csrf, PLANNING_DATA / "inventory-be.csv")
+    import_and_assess(client, csrf, PLANNING_DATA / "inventory-be.csv", "2026-11-25", [])
     client.post("/plans", data={"csrf_token": csrf, "start": "2026-11-30", "crews": "2"})
     client.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
     page = client.get("/plans").text
@@ -155,7 +146,7 @@ def test_the_plan_page_shows_the_sites_chosen_to_clear_a_network_cap(client: Tes
 
 def test_an_operator_submits_the_report_and_the_regulator_sees_only_that(client: TestClient) -> None:
     csrf = log_in(client, "ann")
-    import_and_assess(client, csrf)
+    import_and_assess(client, csrf, API_DATA / "inventory.csv", "2026-11-25", [])
     overview = client.get("/").text
     assert (
         "Submit the report to a regulator" in overview and '<option value="ofcom">Ofcom</option>' in overview
