@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -73,8 +75,10 @@ def add_people(db: Database) -> dict[str, str]:
     return tokens
 
 
-def create_world(db: Database, tokens: dict[str, str]) -> Iterator[World]:
-    app = create_app(db, AppConfig(import_job_bytes=50_000))
+def create_world(
+    db: Database, tokens: dict[str, str], config: AppConfig = AppConfig(import_job_bytes=50_000)
+) -> Iterator[World]:
+    app = create_app(db, config)
     with TestClient(app) as client:
         yield World(client, db, tokens)
         app.state.jobs.wait_idle()  # no job may outlive its database
@@ -108,3 +112,25 @@ def serving(app: FastAPI) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The temporary folder uploads go to, private to the test."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+
+
+def open_files_under(folder: Path) -> list[str]:
+    """Files of this process that live (or lived, before being unlinked) under `folder`."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from hostile_inventories import HOSTILE_INVENTORIES
+from netvet.api import AppConfig
 from netvet.storage import Database
 from netvet.storage import inventory as store
 
-from .conftest import API_DATA, World
+from .conftest import API_DATA, World, add_people, create_world, open_files_under
 from .test_import_jobs import inventory_csv
 from .test_inventory_api import wait_for_job
 
@@ -82,6 +86,51 @@ def test_json_bodies_python_cannot_parse_are_refused(world: World, body: bytes) 
     assert (
         400 <= response.status_code < 500 and response.headers["content-type"] == "application/problem+json"
     )
+
+
+@pytest.fixture
+def served_as_configured(sqlite_db: Database) -> Iterator[World]:
+    """The API with `netvet serve`'s limits (uploads up to 2 MiB are imported inside the request)."""
+    yield from create_world(sqlite_db, add_people(sqlite_db), AppConfig())
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["in-the-request", "as-a-job"])
+@pytest.mark.parametrize("name", sorted(HOSTILE_INVENTORIES))
+def test_an_upload_that_crashed_the_import_is_a_422_problem_and_stores_nothing(
+    served_as_configured: World, name: str, background: bool
+) -> None:
+    """The files `netvet import` refuses with exit 2 (tests/cli/test_hostile_inputs.py), uploaded."""
+    world = served_as_configured
+    content, reason = HOSTILE_INVENTORIES[name]
+    response = world.upload("acme:analyst", "acme", name, content=content, background=background)
+    if background:
+        assert response.status_code == 202, response.text
+        job = wait_for_job(world, "acme:viewer", response.headers["location"], timeout=60)
+        assert job["status"] == "failed"
+        problem = job["error"]
+    else:
+        assert is_problem(response, 422), response.text
+        problem = response.json()
+    assert problem["status"] == 422 and problem["type"] == "urn:netvet:problem:invalid-inventory"
+    assert name in problem["detail"] and reason in str(problem)
+    with world.db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 0 and store.list_imports(conn, "acme") == []
+
+
+@pytest.mark.slow
+def test_a_50_mb_field_is_refused_by_its_job_and_leaves_nothing(
+    served_as_configured: World, private_tmp: Path
+) -> None:
+    world = served_as_configured
+    content = b"asset_id,site_id,country,vendor,role\nA1,S1,GB," + b"H" * 50_000_000 + b",BBU\n"
+    response = world.upload("acme:analyst", "acme", "field.csv", content=content)
+    assert response.status_code == 202, response.text  # 50 MB: a job
+    job = wait_for_job(world, "acme:viewer", response.headers["location"], timeout=120)
+    assert job["status"] == "failed" and job["error"]["status"] == 422
+    assert "row 2: a cell is longer than 1,048,576 characters" in job["error"]["detail"]
+    with world.db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 0 and store.list_imports(conn, "acme") == []
+    assert os.listdir(private_tmp) == [] and open_files_under(private_tmp) == []
 
 
 def test_an_upload_with_a_304_character_name_is_imported_under_a_shortened_name(world: World) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from netvet.api.routers import imports
 from netvet.api.worker import JobContext
 
-from .conftest import World
+from .conftest import World, open_files_under
 from .test_inventory_api import wait_for_job
 
 ACME = "/api/v1/organizations/acme"
@@ -29,28 +27,6 @@ def inventory_csv(rows: int, prefix: str = "X") -> bytes:
         for i in range(rows)
     ]
     return ("\n".join(lines) + "\n").encode()
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The temporary folder uploads go to, private to the test."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-
-
-def open_files_under(folder: Path) -> list[str]:
-    """Files of this process that live (or lived, before being unlinked) under `folder`."""
-    found = []
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(str(folder)):
-            found.append(target)
-    return found
 
 
 def test_an_import_of_6000_rows_through_the_api_succeeds_on_sqlite(world: World, private_tmp: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from hostile_inventories import HEADER, HOSTILE_INVENTORIES
 from netvet.cli import app, main
 from netvet.storage import Database, db
 from netvet.storage import inventory as store
@@ -17,27 +18,13 @@ from netvet.storage import inventory as store
 from .test_inventory_commands import flat
 
 runner = CliRunner()
-HEADER = b"asset_id,site_id,country,vendor,role\n"
-CRASHERS = {
-    "brackets.json": (b"[" * 100_000, "JSON nested too deeply"),
-    "nested.json": (
-        b'[{"asset_id": "A1", "x": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b"}]",
-        "JSON nested too deeply",
-    ),
-    "digits.json": (
-        b'[{"asset_id": "A1", "latitude": ' + b"9" * 5000 + b"}]",
-        "Exceeds the limit (4300 digits)",
-    ),
-    "field.csv": (HEADER + b"A1,S1,GB," + b"H" * 2_000_000 + b",BBU\n", "a cell is longer than"),
-    "nul.csv": (HEADER + b"A1,S1,GB,Hua\x00wei,BBU\n", "contains a control character"),
-}
 
 
-@pytest.mark.parametrize("name", sorted(CRASHERS))
+@pytest.mark.parametrize("name", sorted(HOSTILE_INVENTORIES))
 def test_a_file_that_crashed_the_import_exits_2_with_the_reason(
     cli_env: Database, tmp_path: Path, name: str
 ) -> None:
-    content, reason = CRASHERS[name]
+    content, reason = HOSTILE_INVENTORIES[name]
     path = tmp_path / name
     path.write_bytes(content)
     result = runner.invoke(app, ["import", str(path)])
