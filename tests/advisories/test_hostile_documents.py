@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from netvet.advisories.asset_index import AssetIndex
 from netvet.advisories.matcher import MatchStatus, match_all
 from netvet.advisories.model import Advisory, DocumentRejected
 from netvet.advisories.reader import MAX_CSAF_PRODUCTS, parse_document
 from netvet.api.routers.advisories import ranked_priorities
+from netvet.cli import app
 from netvet.ingest import import_inventory
 from netvet.storage import Database
 from netvet.storage import inventory as store
-from netvet.storage.advisories import iter_advisories, load_asset_views, replace_matches, store_document
+from netvet.storage.advisories import (
+    count_advisories,
+    iter_advisories,
+    load_asset_views,
+    replace_matches,
+    store_document,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "advisories"
 ROUTERS = Path(__file__).resolve().parent.parent / "data" / "advisories" / "routers.csv"
@@ -101,3 +111,37 @@ def test_the_patch_first_ranking_reads_only_the_advisories_the_organisation_matc
         assert {p.advisory_id for p in ranked} == matched and sorted(read) == sorted(matched)
         read.clear()
         assert ranked_priorities(conn, "globex", 20) == [] and read == []
+
+
+def nvd_with_a_5000_digit_score() -> bytes:
+    raw = (DATA / "nvd-cisco-ios-nokia.json").read_bytes()
+    return raw.replace(b'"baseScore": 9.8', b'"baseScore": ' + b"9" * 5000, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        pytest.param(
+            "nvd-digits.json", nvd_with_a_5000_digit_score, "Exceeds the limit (4300 digits)", id="nvd-score"
+        ),
+        pytest.param("brackets.json", lambda: b"[" * 100_000, "nested too deeply", id="brackets"),
+        pytest.param(
+            "csaf-million.json",
+            lambda: csaf_with_products(1_000_000),
+            f"names more than {MAX_CSAF_PRODUCTS:,} products",
+            id="csaf-1000000-products",
+            marks=pytest.mark.slow,
+        ),
+    ],
+)
+def test_advisories_load_refuses_each_with_exit_2_and_stores_nothing(
+    cli_env: Database, tmp_path: Path, name: str, content: Callable[[], bytes], reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content())
+    result = CliRunner().invoke(app, ["advisories", "load", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"rejected:{path}" in re.sub(r"\s+", "", result.output)
+    assert reason in re.sub(r"\s+", " ", result.output)
+    with cli_env.connect() as conn:
+        assert count_advisories(conn) == 0
