@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from netvet.api import AppConfig, create_app
 from netvet.storage import Database
+from netvet.storage import inventory as store
 
 from .conftest import PASSWORD, import_and_assess, log_in
 
@@ -275,3 +279,29 @@ def test_the_plans_page_offers_the_report_with_the_plan_in_a_currency(client: Te
     assert "the rate of 2026-11-27" in converted.text
     missing = client.get("/plans/report", params={**asked, "currency": "EUR"})
     assert "No report: costs are planned in" in missing.text and "needs the rate and its day" in missing.text
+
+
+def test_a_12000_row_upload_from_the_dashboard_is_imported_by_a_job_on_sqlite(
+    web_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past 10,000 rows the dashboard imports by a job, which reports progress every 5,000 rows from
+    inside the import's transaction: this failed with "database is locked" while progress was written
+    on a second connection. The upload is gone afterwards."""
+    uploads = tmp_path / "tmp"
+    uploads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(uploads))
+    rows = ["asset_id,site_id,country,vendor,role"] + [
+        f"A{i:05d},S{i // 10},GB,Nokia,BBU" for i in range(12_000)
+    ]
+    with TestClient(create_app(web_db, AppConfig())) as dashboard:
+        csrf = log_in(dashboard, "ann")
+        content = ("\n".join(rows) + "\n").encode()
+        response = dashboard.post("/imports", data={"csrf_token": csrf}, files={"file": ("big.csv", content)})
+        assert "is large: importing it as job" in response.text
+        dashboard.app.state.jobs.wait_idle(120)  # type: ignore[attr-defined]
+        overview = dashboard.get("/").text
+    assert '<td class="job-succeeded">succeeded</td>' in overview, overview
+    assert "12000 added" in overview.replace(",", "")
+    with web_db.connect() as conn:
+        assert store.count_assets(conn, "acme") == 12_000
+    assert os.listdir(uploads) == []
