@@ -14,6 +14,9 @@ class AppConfig:
     import_job_rows: int = 10_000
     # Uploads larger than this are refused (413) before they fill the disk.
     max_upload_bytes: int = 1024 * 1024 * 1024
+    # The longest a screening batch may compute: its characters bound it to about 1.5 s on an idle
+    # machine; this stops it on a loaded one (503, try later or send fewer names).
+    screening_batch_seconds: float = 10.0
     session_lifetime: timedelta = timedelta(hours=12)
     # Mark cookies Secure: True always, False never, None (default) when the request came over HTTPS.
     secure_cookies: bool | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -65,10 +66,28 @@ def screen_one(body: NameQuery, who: Caller) -> NameScreening:
     return shipped_screener().screen(body.name, country=body.country)
 
 
-@router.post("/batch", response_model=list[NameScreening])
-def screen_batch(body: BatchQuery, who: Caller) -> list[NameScreening]:
+@router.post(
+    "/batch",
+    response_model=list[NameScreening],
+    responses={503: {**PROBLEM_RESPONSES[422], "description": "The batch took too long: retry later"}},
+)
+def screen_batch(body: BatchQuery, request: Request, who: Caller) -> list[NameScreening]:
     screener = shipped_screener()
-    return [screener.screen(name) for name in dict.fromkeys(body.names)]
+    seconds: float = request.app.state.config.screening_batch_seconds
+    deadline = time.monotonic() + seconds
+    names = list(dict.fromkeys(body.names))
+    screened: list[NameScreening] = []
+    for name in names:
+        if time.monotonic() > deadline:
+            raise Problem(
+                503,
+                f"screening stopped after {len(screened):,} of {len(names):,} names: a request may compute "
+                f"for {seconds:g} s; retry later or send fewer names",
+                kind="request-too-long",
+                headers={"Retry-After": "10"},
+            )
+        screened.append(screener.screen(name))
+    return screened
 
 
 class CandidateOut(BaseModel):
