@@ -21,16 +21,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import select
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -45,8 +42,12 @@ from netvet.storage import Database, access, open_database
 from netvet.storage import inventory as store
 from netvet.storage.advisories import iter_advisories, load_asset_views, replace_matches, store_document
 
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+sys.path.insert(0, str(TESTS))  # the test suite's helper that runs `netvet serve` as its own process
+from serve_process import netvet_serve  # noqa: E402
+
 console = Console(width=130)
-TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "advisories"
+TEST_DATA = TESTS / "data" / "advisories"
 CHUNK = b"x" * 65536
 MB = 1_000_000
 ORGANISATIONS = ("acme", "globex", "initech")
@@ -134,41 +135,6 @@ def prepare(db: Database, products: int) -> dict[str, str]:
         assets = AssetIndex.build(load_asset_views(conn, "initech"))
         replace_matches(conn, "initech", list(match_all(list(iter_advisories(conn)), assets)))
     return tokens
-
-
-@contextlib.contextmanager
-def server(database_url: str, folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
-    temporary = folder / "tmp"
-    temporary.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "NETVET_HOME": str(folder / "home"),
-        "NETVET_DATABASE_URL": database_url,
-        "TMPDIR": str(temporary),
-    }
-    netvet = Path(sys.executable).with_name("netvet")
-    process = subprocess.Popen(
-        [str(netvet), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("netvet serve did not start")
-        yield process, port, temporary
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def bodies(port: int, pid: int, temporary: Path, token: str, gib: float, json_mb: int) -> Table:
@@ -290,7 +256,7 @@ def main() -> None:
         started = time.monotonic()
         tokens = prepare(db, args.products)
         console.print(f"prepared in {time.monotonic() - started:.1f} s")
-        with server(url, folder) as (process, port, temporary):
+        with netvet_serve(url, folder) as (process, port, temporary):
             console.print(bodies(port, process.pid, temporary, tokens["acme"], args.gib, args.json_mb))
             console.print(ranking(port, db, tokens, args.products))
         db.dispose()

@@ -3,10 +3,8 @@ and a server killed in the middle of one leaves no partial rows and no upload be
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +18,9 @@ from netvet.api import create_app
 from netvet.api.worker import JobRunner
 from netvet.storage import Database, access
 from netvet.storage import inventory as store
+from serve_process import netvet_serve
 
-from .conftest import add_people, free_port, serving
+from .conftest import add_people, serving
 from .test_import_jobs import inventory_csv
 
 ROWS = 50_000
@@ -79,38 +78,8 @@ def test_two_50000_row_imports_at_once_both_succeed(db: Database) -> None:
 @pytest.fixture
 def server_process(db: Database, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
     """`netvet serve` as a real process on the test database, with its own temporary folder."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    port = free_port()
-    env = {
-        **os.environ,
-        "NETVET_HOME": str(tmp_path / "home"),
-        "NETVET_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
-        "TMPDIR": str(temporary),
-    }
-    netvet = Path(sys.executable).with_name("netvet")
-    process = subprocess.Popen(
-        [str(netvet), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise AssertionError(f"netvet serve did not start: {process.communicate()[1].decode()[-2000:]}")
-    try:
-        yield process, port, temporary
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
+    with netvet_serve(db.engine.url.render_as_string(hide_password=False), tmp_path) as served:
+        yield served
 
 
 def test_killing_the_server_mid_import_leaves_no_rows_and_no_upload(
