@@ -5,20 +5,25 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Connection
 from typer.testing import CliRunner
 
 from netvet.advisories.asset_index import AssetIndex
 from netvet.advisories.matcher import MatchStatus, match_all
-from netvet.advisories.model import Advisory, DocumentRejected
+from netvet.advisories.model import DocumentRejected, Vulnerability
+from netvet.advisories.priority import Priority, prioritise
 from netvet.advisories.reader import MAX_CSAF_PRODUCTS, parse_document
+from netvet.api.routers import advisories as advisory_routes
 from netvet.api.routers.advisories import ranked_priorities
 from netvet.cli import app
 from netvet.ingest import import_inventory
 from netvet.storage import Database
+from netvet.storage import advisories as advisory_store
 from netvet.storage import inventory as store
 from netvet.storage.advisories import (
     count_advisories,
@@ -98,19 +103,80 @@ def test_the_patch_first_ranking_reads_only_the_advisories_the_organisation_matc
     matched = {m.advisory_id for m in matches if m.status is MatchStatus.AFFECTED}
     assert big.advisories[0].id not in matched
     read: list[str] = []
-    validate = Advisory.model_validate
+    stored = advisory_store.iter_parsed
 
-    def counting(parsed: object, *args: object, **kwargs: object) -> Advisory:
-        advisory = validate(parsed, *args, **kwargs)  # type: ignore[arg-type]
-        read.append(advisory.id)
-        return advisory
+    def counting(conn: Connection, ids: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+        for parsed in stored(conn, ids):
+            read.append(parsed["id"])
+            yield parsed
 
-    monkeypatch.setattr(Advisory, "model_validate", counting)
+    monkeypatch.setattr(advisory_store, "iter_parsed", counting)
     with sqlite_db.connect() as conn:
         ranked = ranked_priorities(conn, "acme", 20)
         assert {p.advisory_id for p in ranked} == matched and sorted(read) == sorted(matched)
         read.clear()
         assert ranked_priorities(conn, "globex", 20) == [] and read == []
+
+
+def csaf_with_affected_releases(count: int) -> bytes:
+    """The Nokia SR OS advisory with `count` more releases of the 7750 SR, each known to be affected."""
+    document = json.loads((DATA / "csaf-nokia-sros.json").read_text(encoding="utf-8"))
+    releases = document["product_tree"]["branches"][0]["branches"][0]["branches"]
+    for i in range(count):
+        version = f"{30 + i // 1000}.{i % 1000}.R1"
+        product = {"name": f"Nokia 7750 SR {version}", "product_id": f"CSAFPID-X{i}"}
+        releases.append({"category": "product_version", "name": version, "product": product})
+    document["vulnerabilities"][0]["product_status"]["known_affected"] += [
+        f"CSAFPID-X{i}" for i in range(count)
+    ]
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def test_an_organisation_that_matched_a_large_advisory_ranks_it_without_reading_its_products(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ranking needs each vulnerability's ids, title and scores, not the products it applies to:
+    building 20,000 criteria on every request took seconds (a 100,000-product one, 3 to 16 s)."""
+    import_inventory(sqlite_db, ROUTERS, organization_id="acme")  # R3: a 7750 SR on 22.10.R3
+    with sqlite_db.begin() as conn:
+        for name in ("nvd-cisco-ios-nokia.json", "kev-catalog.json"):
+            store_document(conn, parse_document((DATA / name).read_bytes(), name), name.ljust(64, "x")[:64])
+        big = parse_document(csaf_with_affected_releases(20_000), "big.json")
+        store_document(conn, big, "b" * 64)
+        advisories = list(iter_advisories(conn))
+        matches = list(match_all(advisories, AssetIndex.build(load_asset_views(conn, "acme"))))
+        replace_matches(conn, "acme", matches)
+    affected = [m for m in matches if m.status is MatchStatus.AFFECTED]
+    assert big.advisories[0].id in {m.advisory_id for m in affected}
+    ranked_with: list[Mapping[tuple[str, str], Vulnerability]] = []
+
+    def ranking(
+        affected: Iterable[tuple[str, str, str]],
+        vulnerabilities: Mapping[tuple[str, str], Vulnerability],
+        *args: Any,
+    ) -> list[Priority]:
+        ranked_with.append(vulnerabilities)
+        return prioritise(affected, vulnerabilities, *args)
+
+    monkeypatch.setattr(advisory_routes, "prioritise", ranking)
+    with sqlite_db.connect() as conn:
+        ranked = ranked_priorities(conn, "acme", 20)
+        kev = set(advisory_store.kev_catalogue(conn))
+        domains = {a.id: a.domain for a in load_asset_views(conn, "acme")}
+    # No vulnerability was read with the products it applies to ...
+    (read,) = ranked_with
+    assert any(advisory_id == big.advisories[0].id for advisory_id, _ in read)
+    assert all(v.criteria == () for v in read.values())
+    # ... and the ranking is the one the whole advisories give.
+    whole = prioritise(
+        ((m.advisory_id, m.vulnerability, m.asset_id) for m in affected),
+        {(a.id, v.label): v for a in advisories for v in a.vulnerabilities},
+        kev,
+        domains,
+    )
+    assert [(p.advisory_id, p.vulnerability, p.cvss, p.kev, p.score) for p in ranked] == [
+        (p.advisory_id, p.vulnerability, p.severity.score, p.kev, p.score) for p in whole[:20]
+    ]
 
 
 def nvd_with_a_5000_digit_score() -> bytes:

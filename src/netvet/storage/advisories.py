@@ -114,15 +114,19 @@ def store_document(conn: Connection, document: ParsedDocument, sha256: str) -> i
 def iter_advisories(conn: Connection, ids: Collection[str] | None = None) -> Iterator[Advisory]:
     """Every stored advisory, or only those with these ids (a ranking needs only the advisories an
     organisation's matches name: parsing every stored one costs every organisation for all)."""
+    for parsed in iter_parsed(conn, ids):
+        yield Advisory.model_validate(parsed)
+
+
+def iter_parsed(conn: Connection, ids: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The stored advisories as JSON (`Advisory.model_dump`), every one or only those with these ids."""
     if ids is None:
-        for (parsed,) in conn.execute(select(advisories.c.parsed).order_by(advisories.c.id)):
-            yield Advisory.model_validate(parsed)
+        yield from conn.execute(select(advisories.c.parsed).order_by(advisories.c.id)).scalars()
         return
     wanted = sorted(ids)
     for start in range(0, len(wanted), ID_BATCH):
         query = select(advisories.c.parsed).where(advisories.c.id.in_(wanted[start : start + ID_BATCH]))
-        for (parsed,) in conn.execute(query.order_by(advisories.c.id)):
-            yield Advisory.model_validate(parsed)
+        yield from conn.execute(query.order_by(advisories.c.id)).scalars()
 
 
 def count_advisories(conn: Connection) -> int:

@@ -9,7 +9,7 @@ from itertools import chain
 
 from sqlalchemy import Connection, select
 
-from netvet.advisories.model import Advisory
+from netvet.advisories.model import Advisory, Vulnerability
 from netvet.sharing.export import AssessedMatch, Export, ExportChoices, Place, Received, build_export
 from netvet.sharing.tlp import Tlp
 from netvet.storage import advisories as advisory_store
@@ -25,6 +25,20 @@ def advisories_for(
     vulnerabilities it received from other organisations (kept for it alone: they carry a TLP);
     with `ids`, only those."""
     return chain(advisory_store.iter_advisories(conn, ids), received_advisories(conn, organization_id, ids))
+
+
+def vulnerability_headlines(
+    conn: Connection, organization_id: str, ids: Collection[str]
+) -> Iterator[tuple[str, Vulnerability]]:
+    """(advisory id, vulnerability) of these advisories without the products each applies to: what a
+    ranking reads (ids, title, CVSS, KEV day). An advisory of 100,000 products is then read as fast as
+    a small one; building its criteria took seconds on every request of an organisation it matched."""
+    for parsed in advisory_store.iter_parsed(conn, ids):
+        for vulnerability in parsed.get("vulnerabilities", ()):
+            yield parsed["id"], Vulnerability.model_validate({**vulnerability, "criteria": ()})
+    for advisory in received_advisories(conn, organization_id, ids):  # received ones are small
+        for received in advisory.vulnerabilities:
+            yield advisory.id, received
 
 
 def _places(conn: Connection, organization_id: str) -> dict[str, Place]:

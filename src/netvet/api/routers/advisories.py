@@ -15,7 +15,7 @@ from netvet.api.problems import PROBLEM_RESPONSES
 from netvet.api.schemas import Page, UtcDateTime
 from netvet.api.security import ReadConnection, Viewer
 from netvet.storage import advisories as store
-from netvet.storage.sharing_export import advisories_for
+from netvet.storage.sharing_export import vulnerability_headlines
 
 router = APIRouter(
     prefix="/organizations/{organization_id}/advisories", tags=["advisories"], responses=PROBLEM_RESPONSES
@@ -83,7 +83,7 @@ def ranked_priorities(conn: Connection, organization_id: str, limit: int) -> lis
     rows = store.list_matches(conn, organization_id, [MatchStatus.AFFECTED.value])
     wanted = {r["advisory_id"] for r in rows}
     vulnerabilities = {
-        (a.id, v.label): v for a in advisories_for(conn, organization_id, wanted) for v in a.vulnerabilities
+        (advisory_id, v.label): v for advisory_id, v in vulnerability_headlines(conn, organization_id, wanted)
     }
     kev = set(store.kev_catalogue(conn))
     domains = {a.id: a.domain for a in store.load_asset_views(conn, organization_id)}
