@@ -78,3 +78,19 @@ def test_replace_refuses_to_empty_the_inventory_without_force(cli_env: Database,
     assert "remove 9 of the 10 stored assets (90%)" in flat(refused.output)
     forced = runner.invoke(app, ["import", str(cut), "--replace", "--force"])
     assert forced.exit_code == 0 and "9 removed" in flat(forced.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["tokens", "revoke", "99999999999999999999"], "less than or equal to 2147483647"),
+        (["tokens", "revoke", "3000000000"], "less than or equal to 2147483647"),
+        (["serve", "--port", "99999999999999999999"], "less than or equal to 65535"),
+    ],
+    ids=["id-past-64-bits", "id-past-32-bits", "port"],
+)
+def test_numbers_no_row_or_port_can_have_exit_2(cli_env: Database, args: list[str], reason: str) -> None:
+    """These crashed with OverflowError (SQLite's 64-bit INTEGER, a socket's port) and exit code 1."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert reason in flat(result.output)

@@ -10,12 +10,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query
 
 from netvet.api.schemas import MAX_PAGE_SIZE
+from netvet.storage.db import MAX_ROW_ID
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
-# Row ids are INTEGER columns: 32 bits on PostgreSQL. A larger id in a path can match nothing, and the
-# database driver would fail on it (a 500), so it is refused as invalid (422) before any query.
-MAX_ROW_ID = 2**31 - 1
+# An id in a path no row can have is refused as invalid (422) before any query (never a driver's 500).
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page.")]
 

@@ -12,6 +12,7 @@ from netvet.cli.common import EXIT_NOT_FOUND, OrgOption, console, database, fail
 from netvet.model.inventory import OrganizationKind
 from netvet.storage import access
 from netvet.storage import inventory as store
+from netvet.storage.db import MAX_ROW_ID
 
 users_app = typer.Typer(help="Users of the API and dashboard.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens: created, shown once, revocable.", no_args_is_help=True)
@@ -20,7 +21,7 @@ CLI_ACTOR = "cli"
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request (costs throughput).")
     ] = False,
@@ -163,7 +164,9 @@ def create_token(
 
 @tokens_app.command("revoke")
 def revoke_token(
-    token_id: Annotated[int, typer.Argument(help="Token id (see `netvet tokens list`).")],
+    token_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_ROW_ID, help="Token id (see `netvet tokens list`).")
+    ],
 ) -> None:
     """Revoke an API token at once."""
     with database() as db, db.begin() as conn:

@@ -16,6 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Row ids are INTEGER columns: 32 bits on PostgreSQL. A larger id can match nothing, and the database
+# driver fails on it (SQLite: past 64 bits), so callers refuse it as invalid before any query.
+MAX_ROW_ID = 2**31 - 1
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
