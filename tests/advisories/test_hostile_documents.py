@@ -52,6 +52,20 @@ def test_an_nvd_score_of_5000_digits_is_refused() -> None:
     assert "Exceeds the limit (4300 digits)" in refusal(raw)
 
 
+def test_an_advisory_with_text_no_database_stores_is_refused_with_its_path() -> None:
+    """A NUL crashed PostgreSQL's insert (`netvet advisories load` on a PostgreSQL database)."""
+    raw = (
+        (DATA / "nvd-cisco-ios-nokia.json")
+        .read_bytes()
+        .replace(b'"lang": "en", "value": "', b'"lang": "en", "value": "\\u0000', 1)
+    )
+    assert b"\\u0000" in raw
+    with pytest.raises(DocumentRejected) as caught:
+        parse_document(raw, "nul.json")
+    (issue,) = caught.value.issues
+    assert "holds text no database stores" in issue.message and issue.path.endswith("/value")
+
+
 @pytest.mark.parametrize(
     "raw",
     [b"[" * 100_000, b'{"document": ' * 50_000 + b"1" + b"}" * 50_000],

@@ -14,7 +14,7 @@ from netvet.api import AppConfig, create_app
 from netvet.api.guard import DEFAULT_BODY_BYTES, BodyRule, rule_for
 from netvet.storage import Database
 
-from .conftest import World, add_people, serving
+from .conftest import World, add_people, create_world, serving
 
 ACME = "/api/v1/organizations/acme"
 
@@ -178,3 +178,44 @@ def test_the_most_specific_rule_of_a_path_applies() -> None:
     assert rule_for(rules, "/api/v1/organizations/acme/importsx").max_bytes == 10
     assert rule_for(rules, "/taxii2/collections/x/objects/").max_bytes == 50
     assert rule_for(rules, "/elsewhere").max_bytes == DEFAULT_BODY_BYTES
+
+
+@pytest.fixture
+def world_on_each_database(db: Database) -> Iterator[World]:
+    yield from create_world(db, add_people(db))
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "where"),
+    [
+        (
+            f"{ACME}/users",
+            '{"username": "bob", "role": "viewer", "display_name": "B\\u0000b"}',
+            "/display_name",
+        ),
+        (f"{ACME}/tokens", '{"username": "acme-viewer", "name": "lap\\ud800top"}', "/name"),
+        ("/api/v1/screening/batch", '{"names": ["Huawei", "Hua\\u0000wei"]}', "/names/1"),
+    ],
+    ids=["nul", "lone-surrogate", "nul-in-a-list"],
+)
+def test_json_text_no_database_stores_is_422_and_stores_nothing(
+    world_on_each_database: World, path: str, body: str, where: str
+) -> None:
+    """A NUL crashed PostgreSQL's insert and a lone surrogate every encoder: 500s, or on SQLite a NUL
+    stored silently."""
+    world = world_on_each_database
+    headers = {**world.headers("acme:admin"), "Content-Type": "application/json"}
+    response = world.client.post(path, content=body.encode(), headers=headers)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert f"no database stores at {where}" in response.json()["detail"]
+    users = world.get("acme:admin", f"{ACME}/users").json()
+    tokens = world.get("acme:admin", f"{ACME}/tokens").json()
+    assert "bob" not in {u["username"] for u in users} and "lap" not in str(tokens)
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text(world: World) -> None:
+    headers = {**world.headers("acme:viewer"), "Content-Type": "application/json"}
+    response = world.client.post(
+        "/api/v1/screening/name", content=b'{"name": "Hua\\\\u0000wei"}', headers=headers
+    )
+    assert response.status_code == 200 and response.json()["name"] == "Hua\\u0000wei"

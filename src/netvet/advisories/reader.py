@@ -22,7 +22,7 @@ from netvet.advisories.model import (
     ValidationIssue,
 )
 from netvet.advisories.nvd import is_nvd, read_nvd, validate_nvd
-from netvet.model.text import json_has_lone_surrogate
+from netvet.model.text import json_unstorable_text_at
 
 # An NVD API page of 2,000 CVEs is about 30 MB; anything far beyond is not an advisory feed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -89,10 +89,9 @@ def parse_document(raw: bytes, source: str, limit: int = MAX_DOCUMENT_BYTES) -> 
         raise _reject(source, "json", "JSON nested too deeply to be an advisory") from exc
     except ValueError as exc:  # a number of more than 4,300 digits
         raise _reject(source, "json", f"not valid JSON: {exc}") from exc
-    if json_has_lone_surrogate(raw, doc):
-        raise _reject(
-            source, "json", "holds text that is not Unicode (a lone surrogate escape such as \\ud800)"
-        )
+    if (unstorable := json_unstorable_text_at(raw, doc)) is not None:
+        message = "holds text no database stores (a NUL, or a lone surrogate escape such as \\ud800)"
+        raise _reject(source, "json", message, unstorable)
     try:
         return _parse_json_document(doc, source)
     except RecursionError as exc:

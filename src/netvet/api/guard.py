@@ -7,13 +7,17 @@ One ASGI middleware in front of the whole application (API, dashboard, and any o
 2. unless the rule is anonymous (the login form), authenticates the caller from the headers alone
    (an API token or a session cookie) and refuses with 401 before a byte of the body is read;
 3. refuses a declared Content-Length above the rule's cap with 413 at once, and counts the bytes while
-   the body streams in, answering 413 as soon as the cap is passed (the rest is never read).
+   the body streams in, answering 413 as soon as the cap is passed (the rest is never read);
+4. refuses a JSON body whose text holds a NUL or a lone UTF-16 surrogate (422): no database stores
+   such text (PostgreSQL refuses a NUL, no encoder writes a lone surrogate), so every route that keeps
+   what it is sent would fail on it with a 500.
 
 Routes still check who may do what; this only keeps anonymous or oversized bodies off the server.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netvet.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from netvet.model.text import UNSTORABLE_ESCAPE, json_unstorable_text_at
 
 # A JSON or form body of any route without a rule of its own (a batch of 1,000 names is about 0.5 MiB).
 DEFAULT_BODY_BYTES = 1024 * 1024
@@ -91,6 +96,21 @@ def unauthenticated() -> Problem:
     )
 
 
+def unstorable_text(path: str) -> Problem:
+    return Problem(
+        422,
+        f"the body holds text no database stores at {path} (a NUL, or a lone surrogate such as \\ud800)",
+        kind="invalid-request",
+        title="Invalid request",
+        errors=[{"location": f"body{path.replace('/', '.')}", "message": "a NUL or a lone surrogate"}],
+    )
+
+
+def _is_json(headers: Headers) -> bool:
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _has_body(headers: Headers) -> bool:
     return headers.get("content-length", "0").strip() not in ("", "0") or "transfer-encoding" in headers
 
@@ -123,7 +143,46 @@ class RequestGuard:
         if declared > rule.max_bytes:
             await rule.refuse(scope, too_large(rule.max_bytes))(scope, receive, send)
             return
+        if _is_json(headers):
+            await self._checked_json(scope, receive, send, rule)
+            return
         await self._capped(scope, receive, send, rule)
+
+    async def _checked_json(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule) -> None:
+        """Read a JSON body whole (within the cap), refuse text no database stores, then hand it on."""
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > rule.max_bytes:
+                await rule.refuse(scope, too_large(rule.max_bytes))(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if UNSTORABLE_ESCAPE.search(body):
+            try:
+                where = json_unstorable_text_at(body, json.loads(body))
+            except (ValueError, RecursionError):
+                where = None  # not JSON Python reads: the route answers that
+            if where is not None:
+                await rule.refuse(scope, unstorable_text(where))(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _capped(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule) -> None:
         received = 0
