@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import select
 import socket
 import statistics
@@ -43,7 +42,8 @@ from netvet.storage import inventory as store
 from netvet.storage.advisories import iter_advisories, load_asset_views, replace_matches, store_document
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
-sys.path.insert(0, str(TESTS))  # the test suite's helper that runs `netvet serve` as its own process
+sys.path.insert(0, str(TESTS))  # the test suite's helpers: `netvet serve` as a process, a large advisory
+from large_advisories import csaf_with_affected_releases  # noqa: E402
 from serve_process import netvet_serve  # noqa: E402
 
 console = Console(width=130)
@@ -116,17 +116,7 @@ def prepare(db: Database, products: int) -> dict[str, str]:
             store_document(conn, document, name.ljust(64, "x")[:64])
         assets = AssetIndex.build(load_asset_views(conn, "acme"))
         replace_matches(conn, "acme", list(match_all(list(iter_advisories(conn)), assets)))
-        csaf = json.loads((TEST_DATA / "csaf-nokia-sros.json").read_text(encoding="utf-8"))
-        # Every added product is a release of the 7750 SR that the advisory says is affected.
-        releases = csaf["product_tree"]["branches"][0]["branches"][0]["branches"]
-        for i in range(products):
-            version = f"{30 + i // 1000}.{i % 1000}.R1"
-            product = {"name": f"Nokia 7750 SR {version}", "product_id": f"CSAFPID-X{i}"}
-            releases.append({"category": "product_version", "name": version, "product": product})
-        csaf["vulnerabilities"][0]["product_status"]["known_affected"] += [
-            f"CSAFPID-X{i}" for i in range(products)
-        ]
-        raw = json.dumps(csaf, separators=(",", ":")).encode()
+        raw = csaf_with_affected_releases(products)
         store_document(conn, parse_document(raw, "big.json"), "b" * 64)
     inventory = Path(tempfile.mkdtemp()) / "initech.csv"
     inventory.write_text(INITECH)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Connection
 from typer.testing import CliRunner
 
+from large_advisories import csaf_with_affected_releases
 from netvet.advisories.asset_index import AssetIndex
 from netvet.advisories.matcher import MatchStatus, match_all
 from netvet.advisories.model import DocumentRejected, Vulnerability
@@ -130,20 +131,6 @@ def test_the_patch_first_ranking_reads_only_the_advisories_the_organisation_matc
         assert {p.advisory_id for p in ranked} == matched and sorted(read) == sorted(matched)
         read.clear()
         assert ranked_priorities(conn, "globex", 20) == [] and read == []
-
-
-def csaf_with_affected_releases(count: int) -> bytes:
-    """The Nokia SR OS advisory with `count` more releases of the 7750 SR, each known to be affected."""
-    document = json.loads((DATA / "csaf-nokia-sros.json").read_text(encoding="utf-8"))
-    releases = document["product_tree"]["branches"][0]["branches"][0]["branches"]
-    for i in range(count):
-        version = f"{30 + i // 1000}.{i % 1000}.R1"
-        product = {"name": f"Nokia 7750 SR {version}", "product_id": f"CSAFPID-X{i}"}
-        releases.append({"category": "product_version", "name": version, "product": product})
-    document["vulnerabilities"][0]["product_status"]["known_affected"] += [
-        f"CSAFPID-X{i}" for i in range(count)
-    ]
-    return json.dumps(document, separators=(",", ":")).encode()
 
 
 def test_an_organisation_that_matched_a_large_advisory_ranks_it_without_reading_its_products(
