@@ -30,6 +30,9 @@ def test_every_operation_matches_the_document(world: World) -> None:
     # generated requests' 10 s read timeout measures them and not that.
     assert world.post("acme:viewer", "/api/v1/screening/name", json={"name": "Huawei"}).status_code == 200
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", world.client.app)
+    # A NUL in any text of a JSON body is refused with a 422 before a route sees it (no database stores
+    # it: tests/api/test_request_guard.py), which no schema can say.
+    schema.config.generation.update(allow_x00=False)
     headers = world.headers("acme:admin")
     failures: dict[str, str] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
