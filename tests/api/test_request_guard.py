@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -219,3 +220,27 @@ def test_an_escaped_backslash_before_u0000_is_plain_text(world: World) -> None:
         "/api/v1/screening/name", content=b'{"name": "Hua\\\\u0000wei"}', headers=headers
     )
     assert response.status_code == 200 and response.json()["name"] == "Hua\\u0000wei"
+
+
+def test_a_nul_in_a_query_string_is_422_not_a_driver_error(world_on_each_database: World) -> None:
+    """PostgreSQL refuses a NUL even as a search term: this was a 500."""
+    response = world_on_each_database.get("acme:viewer", f"{ACME}/assets?vendor=Hua%00wei")
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert "no database stores in the query string" in response.json()["detail"]
+
+
+def test_a_nul_in_the_login_form_is_refused_unread(db: Database) -> None:
+    """An anonymous login naming a user with a NUL was a 500 on PostgreSQL."""
+    add_people(db)
+    with TestClient(create_app(db, AppConfig()), follow_redirects=False) as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        form = {
+            "organization": "acme",
+            "username": "x\x00y",
+            "password": "p" * 12,
+            "csrf_token": token.group(1),
+        }
+        response = client.post("/login", data=form)
+    assert response.status_code == 422 and "no database stores in the form" in response.text

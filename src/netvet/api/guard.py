@@ -8,9 +8,10 @@ One ASGI middleware in front of the whole application (API, dashboard, and any o
    (an API token or a session cookie) and refuses with 401 before a byte of the body is read;
 3. refuses a declared Content-Length above the rule's cap with 413 at once, and counts the bytes while
    the body streams in, answering 413 as soon as the cap is passed (the rest is never read);
-4. refuses a JSON body whose text holds a NUL or a lone UTF-16 surrogate (422): no database stores
-   such text (PostgreSQL refuses a NUL, no encoder writes a lone surrogate), so every route that keeps
-   what it is sent would fail on it with a 500.
+4. refuses a JSON body, a form or a query string whose text holds a NUL (or, in JSON, a lone UTF-16
+   surrogate) with 422: no database stores such text (PostgreSQL refuses a NUL even as a search term,
+   no encoder writes a lone surrogate), so every route that keeps or looks up what it is sent would
+   fail on it with a 500.
 
 Routes still check who may do what; this only keeps anonymous or oversized bodies off the server.
 """
@@ -96,19 +97,31 @@ def unauthenticated() -> Problem:
     )
 
 
-def unstorable_text(path: str) -> Problem:
+def unstorable_text(where: str) -> Problem:
     return Problem(
         422,
-        f"the body holds text no database stores at {path} (a NUL, or a lone surrogate such as \\ud800)",
+        f"the request holds text no database stores {where} (a NUL, or a lone surrogate such as \\ud800)",
         kind="invalid-request",
         title="Invalid request",
-        errors=[{"location": f"body{path.replace('/', '.')}", "message": "a NUL or a lone surrogate"}],
+        errors=[{"location": where, "message": "a NUL or a lone surrogate"}],
     )
 
 
-def _is_json(headers: Headers) -> bool:
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
+NUL_ESCAPE = b"%00"  # a NUL in a query string or a form: percent-encoded, as nothing else may be
+
+
+def _json_unstorable(body: bytes) -> str | None:
+    if not UNSTORABLE_ESCAPE.search(body):
+        return None
+    try:
+        pointer = json_unstorable_text_at(body, json.loads(body))
+    except (ValueError, RecursionError):
+        return None  # not JSON Python reads: the route answers that
+    return f"at {pointer}" if pointer is not None else None
+
+
+def _form_unstorable(body: bytes) -> str | None:
+    return "in the form" if NUL_ESCAPE in body else None
 
 
 def _has_body(headers: Headers) -> bool:
@@ -128,10 +141,13 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        rule = rule_for(self.rules, scope["path"])
+        if NUL_ESCAPE in scope.get("query_string", b""):
+            await rule.refuse(scope, unstorable_text("in the query string"))(scope, receive, send)
+            return
         if not _has_body(headers):
             await self.app(scope, receive, send)
             return
-        rule = rule_for(self.rules, scope["path"])
         authenticate = rule.authenticate or self.authenticate
         if not rule.anonymous and not await authenticate(headers):
             await rule.refuse(scope, unauthenticated())(scope, receive, send)
@@ -143,13 +159,23 @@ class RequestGuard:
         if declared > rule.max_bytes:
             await rule.refuse(scope, too_large(rule.max_bytes))(scope, receive, send)
             return
-        if _is_json(headers):
-            await self._checked_json(scope, receive, send, rule)
-            return
-        await self._capped(scope, receive, send, rule)
+        media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type == "application/json" or media_type.endswith("+json"):
+            await self._checked(scope, receive, send, rule, _json_unstorable)
+        elif media_type == "application/x-www-form-urlencoded":
+            await self._checked(scope, receive, send, rule, _form_unstorable)
+        else:
+            await self._capped(scope, receive, send, rule)
 
-    async def _checked_json(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule) -> None:
-        """Read a JSON body whole (within the cap), refuse text no database stores, then hand it on."""
+    async def _checked(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        rule: BodyRule,
+        unstorable: Callable[[bytes], str | None],
+    ) -> None:
+        """Read a body whole (within the cap), refuse text no database stores, then hand it on."""
         chunks: list[bytes] = []
         received = 0
         while True:
@@ -165,14 +191,9 @@ class RequestGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if UNSTORABLE_ESCAPE.search(body):
-            try:
-                where = json_unstorable_text_at(body, json.loads(body))
-            except (ValueError, RecursionError):
-                where = None  # not JSON Python reads: the route answers that
-            if where is not None:
-                await rule.refuse(scope, unstorable_text(where))(scope, receive, send)
-                return
+        if (where := unstorable(body)) is not None:
+            await rule.refuse(scope, unstorable_text(where))(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
