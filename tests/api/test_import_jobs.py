@@ -38,6 +38,8 @@ def test_an_import_of_6000_rows_through_the_api_succeeds_on_sqlite(world: World,
     assert job["status"] == "succeeded", job["error"]
     assert job["result"]["rows_added"] == 6000 and job["progress"] == 1.0
     assert world.get("acme:viewer", f"{ACME}/assets").json()["total"] == 6000
+    # The job closes its upload (a file without a name) just after it records its end.
+    world.client.app.state.jobs.wait_idle()  # type: ignore[attr-defined]
     assert os.listdir(private_tmp) == [] and open_files_under(private_tmp) == []
 
 
@@ -102,6 +104,8 @@ def test_a_failed_import_job_leaves_no_upload_behind(
     assert response.status_code == 202
     job = wait_for_job(world, "acme:viewer", response.headers["location"])
     assert job["status"] == "failed"
+    # The job closes its upload (a file without a name) just after it records its end.
+    world.client.app.state.jobs.wait_idle()  # type: ignore[attr-defined]
     assert os.listdir(private_tmp) == [] and open_files_under(private_tmp) == []
 
 
