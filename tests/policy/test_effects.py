@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from netvet.model.findings import FindingStatus
+from netvet.model.screening import ScreeningStatus
 from netvet.policy import RulePack, assess
 from netvet.policy.licences import Licence, Window
 from netvet.policy.rules import DateWindow, Scope, Source, VendorTarget
 
-from .conftest import EVIDENCE, asset, frame, rule_yaml
+from .conftest import EVIDENCE, ZTE_REVIEW, asset, frame, rule_yaml
 
 MakePack = Callable[..., RulePack]
 
@@ -323,6 +324,18 @@ def test_review_names_are_pending_and_dismissed_names_never_count(make_pack: Mak
     result = assess(network, EVIDENCE, [pack], date(2021, 1, 1))
     assert result.findings() == []
     assert result.pending_review == {"ZTE-ish Telecom": 2}
+
+
+def test_a_name_in_review_is_pending_only_for_assets_no_rule_reaches_otherwise(make_pack: MakePack) -> None:
+    pack = make_pack(rule_yaml("zte", "{type: removal}", "adopted: 2020-01-01", vendors="{entities: [zte]}"))
+    zte = ZTE_REVIEW.model_copy(update={"name": "ZTE", "status": ScreeningStatus.MATCH, "score": 1.0})
+    network = frame(
+        asset("r1", vendor="ZTE-ish Telecom", manufacturer="ZTE"),  # reached: its manufacturer is ZTE
+        asset("r2", vendor="ZTE-ish Telecom"),
+    )
+    result = assess(network, {**EVIDENCE, "ZTE": [zte]}, [pack], date(2021, 1, 1))
+    assert {f.asset_id for f in result.findings()} == {"r1"}
+    assert result.pending_review == {"ZTE-ish Telecom": 1}  # only r2 waits on the review
 
 
 def test_rules_apply_only_to_sites_in_the_pack_countries(make_pack: MakePack) -> None:

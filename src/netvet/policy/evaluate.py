@@ -225,7 +225,7 @@ def assess(
         rules_skipped=skipped,
         assets_assessed=in_scope.height,
         assets_outside=prepared.height - in_scope.height,
-        pending_review=_pending_counts(in_scope, pending),
+        pending_review=_pending_counts(in_scope, pending, {n for t in targets.values() for n in t.names}),
         flagged_names=sum(1 for items in evidence.values() if any(e.counts_as_restricted for e in items)),
     )
 
@@ -287,12 +287,18 @@ def apply_prevailing(findings: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFr
     return findings
 
 
-def _pending_counts(assets: pl.DataFrame, pending: set[str]) -> dict[str, int]:
+def _pending_counts(assets: pl.DataFrame, pending: set[str], reached: set[str]) -> dict[str, int]:
+    """Assets per name in review that a rule would reach once it is confirmed: those no rule reaches
+    through their other name already (vendor "Huawie" in review, manufacturer "Huawei" matched)."""
     if not pending:
         return {}
     names = sorted(pending)
+    known = sorted(reached)
+    already = (pl.col("vendor").is_in(known) | pl.col("manufacturer").is_in(known)).fill_null(False)
     counted = (
-        assets.filter(pl.col("vendor").is_in(names) | pl.col("manufacturer").is_in(names).fill_null(False))
+        assets.filter(
+            (pl.col("vendor").is_in(names) | pl.col("manufacturer").is_in(names).fill_null(False)) & ~already
+        )
         .with_columns(
             pl.when(pl.col("vendor").is_in(names))
             .then(pl.col("vendor"))
