@@ -218,3 +218,32 @@ def test_japanese_company_names_are_found(name: str, entity: str) -> None:
 def test_japanese_companies_not_listed_stay_clear(name: str) -> None:
     screening = shipped_screener().screen(name)
     assert screening.status is ScreeningStatus.CLEAR, name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Korean writes a company name without spaces: 한국 (Korea) + 화웨이 (Huawei), the name Huawei's
+        # Korean subsidiary trades under (huawei.com/kr), with or without 주식회사 (Co., Ltd.).
+        "한국화웨이",
+        "한국화웨이 주식회사",
+        "화웨이",
+    ],
+)
+def test_korean_names_of_huawei_are_found(name: str) -> None:
+    screening, top = _top(name)
+    assert screening.status is ScreeningStatus.MATCH, (name, top.explanation.summary())
+    assert top.entity_id == "huawei"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "삼성전자주식회사",  # Samsung Electronics Co., Ltd.
+        "한국전력공사",  # Korea Electric Power Corporation (KEPCO)
+        "주식회사 케이티",  # KT Corporation
+    ],
+)
+def test_korean_companies_not_listed_stay_clear(name: str) -> None:
+    screening = shipped_screener().screen(name)
+    assert screening.status is ScreeningStatus.CLEAR, name

@@ -24,8 +24,9 @@ from netvet.screening.config import ScreeningConfig, default_config, is_country_
 
 _NAME_FLAGS = Normalize.CASEFOLD | Normalize.NAME
 _C1_CONTROL = re.compile(r"[\x80-\x9f]")
-# Han ideographs (CJK unified, extension A, compatibility): the script we segment before transliterating.
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Han ideographs (CJK unified, extension A, compatibility) and Hangul syllables: scripts that write a
+# company name without spaces (한국화웨이 is Korea + Huawei), segmented before transliterating.
+_UNSPACED_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]+")
 # Latin letters or digits written against Japanese kana ("ZTEジャパン"): a word boundary that no space marks.
 _KANA_BOUNDARY = re.compile(r"(?<=[A-Za-z0-9])(?=[\u3040-\u30ff])|(?<=[\u3040-\u30ff])(?=[A-Za-z0-9])")
 # Runs of short tokens are joined back when the join is a known word: "you xian gong si" -> youxiangongsi.
@@ -101,8 +102,8 @@ class Normalizer:
         if _C1_CONTROL.search(name):
             # Windows-1252 punctuation that went through a Latin-1 decode (the real CSL has "Gui\x92an").
             name = _C1_CONTROL.sub(_cp1252, name)
-        if _HAN_RUN.search(name):
-            name = self._segment_han(name)
+        if _UNSPACED_RUN.search(name):
+            name = self._segment_unspaced(name)
         if not name.isascii():
             name = ascii_text(_KANA_BOUNDARY.sub(" ", name))
         text = normalize(name, _NAME_FLAGS, Cleanup.Noop) or ""
@@ -159,9 +160,9 @@ class Normalizer:
                 return True
         return False
 
-    def _segment_han(self, name: str) -> str:
-        """Cut Chinese legal forms, known words and places out of Han runs before transliteration, so
-        华为技术有限公司 becomes "huawei tech" and not eight separate syllables."""
+    def _segment_unspaced(self, name: str) -> str:
+        """Cut legal forms, known words and places out of Han and Hangul runs before transliteration, so
+        华为技术有限公司 becomes "huawei tech" and not eight separate syllables, 한국화웨이 "korea hwawei"."""
 
         def segment(match: re.Match[str]) -> str:
             run = match.group(0)
@@ -190,7 +191,7 @@ class Normalizer:
             words = [p if p.isascii() else ascii_text(p).replace(" ", "") for p in pieces if p.strip()]
             return " " + " ".join(words) + " "
 
-        return _HAN_RUN.sub(segment, name)
+        return _UNSPACED_RUN.sub(segment, name)
 
     @property
     def _cjk_vocabulary(self) -> tuple[str, ...]:
