@@ -79,6 +79,9 @@ class Normalizer:
             if len(form) >= _MISSPELT_MIN:
                 targets.setdefault(form[0], []).append((form, target))
         self._misspelling_targets = targets
+        # Known words and places of the unspaced scripts, longest first: tried at every character of a run.
+        words = (*self.config.cjk_words, *self.config.cjk_places)
+        self._unspaced_vocabulary = tuple(sorted(words, key=len, reverse=True))
 
     def __call__(self, name: str) -> NameForm:
         return self._cached(name)
@@ -177,7 +180,7 @@ class Normalizer:
                     chunk = ""
                     i += 1
                     continue
-                word = next((w for w in self._cjk_vocabulary if run.startswith(w, i)), None)
+                word = next((w for w in self._unspaced_vocabulary if run.startswith(w, i)), None)
                 if word is None:
                     chunk += run[i]
                     i += 1
@@ -192,11 +195,6 @@ class Normalizer:
             return " " + " ".join(words) + " "
 
         return _UNSPACED_RUN.sub(segment, name)
-
-    @property
-    def _cjk_vocabulary(self) -> tuple[str, ...]:
-        words = (*self.config.cjk_words, *self.config.cjk_places)
-        return tuple(sorted(words, key=len, reverse=True))
 
     def _cjk_replacement(self, word: str) -> str:
         if word in self.config.cjk_words:
